@@ -1,0 +1,191 @@
+/**
+ * One HTTPS round trip of a signed RPC request, and the translation of whatever comes back (or
+ * doesn't) into a JSON object or one of the action's error classes. No retries here: see retry.ts.
+ *
+ * The network goes through an injected undici `Dispatcher` (in production an `EnvHttpProxyAgent`,
+ * so `HTTPS_PROXY`/`NO_PROXY` work on self-hosted runners). TLS verification uses Node's defaults,
+ * which include `NODE_EXTRA_CA_CERTS`; no `ca` option is passed, because that would disable it.
+ */
+import { request, type Dispatcher } from 'undici'
+import { ApiError, TransportError, UnexpectedResponseError } from './errors.js'
+import type { Redactor } from './redact.js'
+import type { SignedRequest } from './signer.js'
+
+export interface SendOptions {
+  /** `https://host[:port]` */
+  origin: string
+  dispatcher: Dispatcher
+  /** The attempt's own timeout; the whole round trip, body included, must fit in it. */
+  timeoutMs: number
+  /** Aborts the attempt when the workflow is cancelled. */
+  signal?: AbortSignal
+  redact: Redactor
+  /** The local clock, to tell how far off it is from the server's `Date`. */
+  now: () => number
+}
+
+export type JsonObject = Record<string, unknown>
+
+/** TLS failures that no retry can fix: the server's certificate is not trusted for this host. */
+const UNTRUSTED_CERTIFICATE_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REVOKED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'HOSTNAME_MISMATCH'
+])
+
+/** Transport faults that will not go away by trying again. */
+const PERMANENT_TRANSPORT_CODES = new Set(['ENOTFOUND', 'ERR_INVALID_URL', 'UND_ERR_INVALID_ARG'])
+
+/** Longest piece of a non-API body (an HTML error page) quoted in an error. */
+const BODY_EXCERPT_LENGTH = 160
+
+/** Sends `signed` as `POST /?<query>` with an empty body and returns the parsed JSON answer. */
+export async function sendSignedRequest(
+  signed: SignedRequest,
+  options: SendOptions
+): Promise<JsonObject> {
+  const timeout = AbortSignal.timeout(options.timeoutMs)
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout
+  let status: number
+  let headers: Record<string, string | string[] | undefined>
+  let text: string
+  try {
+    const response = await request(`${options.origin}/?${signed.queryString}`, {
+      method: signed.method,
+      headers: signed.headers,
+      body: '',
+      dispatcher: options.dispatcher,
+      signal
+    })
+    status = response.statusCode
+    headers = response.headers
+    text = await response.body.text()
+  } catch (error) {
+    throw toTransportError(error, timeout.aborted, options)
+  }
+  return interpretResponse(status, headers, text, options)
+}
+
+function headerValue(headers: Record<string, string | string[] | undefined>, name: string) {
+  const value = headers[name]
+  return Array.isArray(value) ? value[0] : value
+}
+
+/** Turns an HTTP answer into a JSON object (2xx) or the matching error. */
+export function interpretResponse(
+  status: number,
+  headers: Record<string, string | string[] | undefined>,
+  text: string,
+  options: Pick<SendOptions, 'redact' | 'now'>
+): JsonObject {
+  const json = parseJsonObject(text)
+  if (status >= 200 && status < 300) {
+    if (json) return json
+    throw new UnexpectedResponseError(
+      status,
+      `The API answered HTTP ${status} with a body that is not JSON (content-type: ${headerValue(headers, 'content-type') ?? 'none'}): ${excerpt(text, options.redact)}. A proxy or captive portal between the runner and the API may have answered instead.`
+    )
+  }
+  const requestId = stringField(json, 'RequestId') ?? headerValue(headers, 'x-acs-request-id')
+  const code = stringField(json, 'Code')
+  if (json && code) {
+    const retryAfter = Number(headerValue(headers, 'x-acs-retry-after'))
+    const date = headerValue(headers, 'date')
+    const serverDate = date ? new Date(date) : undefined
+    const validDate = serverDate && !Number.isNaN(serverDate.getTime()) ? serverDate : undefined
+    throw new ApiError({
+      code,
+      message: options.redact(stringField(json, 'Message') ?? '(no message)'),
+      requestId,
+      httpStatus: status,
+      recommend: stringField(json, 'Recommend'),
+      retryAfterMs: Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
+      serverDate: validDate,
+      clockSkewMs: validDate ? validDate.getTime() - options.now() : undefined
+    })
+  }
+  throw new UnexpectedResponseError(
+    status,
+    `HTTP ${status} without an API error code: ${excerpt(text, options.redact)}${status >= 500 ? ' (likely from a proxy or load balancer in front of the API)' : ''}`,
+    requestId
+  )
+}
+
+function parseJsonObject(text: string): JsonObject | undefined {
+  try {
+    const value: unknown = JSON.parse(text)
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as JsonObject)
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
+export function stringField(json: JsonObject | undefined, name: string): string | undefined {
+  const value = json?.[name]
+  return typeof value === 'string' && value !== '' ? value : undefined
+}
+
+/** A short, single-line, tag-free, redacted piece of a body, quoted. */
+function excerpt(text: string, redact: Redactor): string {
+  const plain = text
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+  if (plain === '') return 'an empty body'
+  const cut = plain.length > BODY_EXCERPT_LENGTH ? `${plain.slice(0, BODY_EXCERPT_LENGTH)}…` : plain
+  return JSON.stringify(redact(cut))
+}
+
+function errorCode(error: unknown): string | undefined {
+  // undici wraps socket errors; the OS or TLS code may sit on the error or on its cause.
+  for (let e: unknown = error, depth = 0; e && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string') return code
+    e = (e as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
+/** Classifies a failure without an HTTP answer. */
+export function toTransportError(
+  error: unknown,
+  timedOut: boolean,
+  options: Pick<SendOptions, 'origin' | 'timeoutMs' | 'signal' | 'redact'>
+): Error {
+  if (options.signal?.aborted) return options.signal.reason as Error
+  if (timedOut) {
+    return new TransportError(
+      `No answer from ${options.origin} within ${options.timeoutMs / 1000} s.`,
+      'ATTEMPT_TIMEOUT',
+      true
+    )
+  }
+  const code = errorCode(error) ?? 'UNKNOWN'
+  const detail = options.redact(error instanceof Error ? error.message : String(error))
+  if (UNTRUSTED_CERTIFICATE_CODES.has(code)) {
+    return new TransportError(
+      `The TLS certificate of ${options.origin} was not trusted (${code}: ${detail}). The action always verifies TLS; if a corporate proxy or private CA signs it, add that CA with NODE_EXTRA_CA_CERTS in the workflow's env.`,
+      code,
+      false
+    )
+  }
+  if (PERMANENT_TRANSPORT_CODES.has(code) || /^ERR_(SSL|TLS)_/.test(code)) {
+    return new TransportError(`Cannot reach ${options.origin} (${code}: ${detail}).`, code, false)
+  }
+  return new TransportError(
+    `Connection to ${options.origin} failed (${code}: ${detail}).`,
+    code,
+    true
+  )
+}

@@ -1,0 +1,129 @@
+/**
+ * The action's error classes. Each carries the facts a user needs to act (which input, which API
+ * code, which RequestId) and a stable `name`, so `main.ts` can tell an expected failure (one line,
+ * no stack trace) from a bug.
+ */
+
+/** A bad or missing input, found before any network call. */
+export class InputError extends Error {
+  override readonly name = 'InputError'
+
+  /**
+   * @param input the input's name as written in a workflow (`region-id`), or several joined by `/`
+   * @param problem what is wrong and what is expected, in one sentence
+   * @param source whether `input` names an action input or an environment variable
+   */
+  constructor(
+    readonly input: string,
+    problem: string,
+    source: 'input' | 'environment' | 'credentials' = 'input'
+  ) {
+    const subject = {
+      input: `Input '${input}'`,
+      environment: `Environment variable ${input}`,
+      credentials: 'Credentials'
+    }
+    super(`${subject[source]}: ${problem}`)
+  }
+}
+
+/** The fields of an Alibaba Cloud error answer (`{ Code, Message, RequestId, HostId, Recommend }`). */
+export interface ApiErrorFields {
+  code: string
+  message: string
+  requestId: string | undefined
+  httpStatus: number
+  recommend: string | undefined
+  /** Milliseconds from the `x-acs-retry-after` header, when the server sent one. */
+  retryAfterMs: number | undefined
+  /** The server's clock from the `Date` header, when it sent one (used to explain clock skew). */
+  serverDate: Date | undefined
+  /** Server clock minus local clock when the answer arrived (from `Date`; 1 s resolution). */
+  clockSkewMs: number | undefined
+}
+
+/** An error answer from the API, with its code. Messages are already redacted. */
+export class ApiError extends Error implements ApiErrorFields {
+  override readonly name = 'ApiError'
+  readonly code: string
+  readonly requestId: string | undefined
+  readonly httpStatus: number
+  readonly recommend: string | undefined
+  readonly retryAfterMs: number | undefined
+  readonly serverDate: Date | undefined
+  readonly clockSkewMs: number | undefined
+
+  constructor(fields: ApiErrorFields) {
+    super(fields.message)
+    this.code = fields.code
+    this.requestId = fields.requestId
+    this.httpStatus = fields.httpStatus
+    this.recommend = fields.recommend
+    this.retryAfterMs = fields.retryAfterMs
+    this.serverDate = fields.serverDate
+    this.clockSkewMs = fields.clockSkewMs
+  }
+}
+
+/**
+ * An answer that is not an Alibaba Cloud API answer: an HTML page from a proxy, a 200 without the
+ * expected field, a body that is not JSON. `httpStatus` tells whether it is worth retrying (5xx).
+ */
+export class UnexpectedResponseError extends Error {
+  override readonly name = 'UnexpectedResponseError'
+
+  constructor(
+    readonly httpStatus: number,
+    message: string,
+    readonly requestId: string | undefined = undefined
+  ) {
+    super(message)
+  }
+}
+
+/**
+ * No answer at all: connection refused or reset, DNS failure, TLS failure, or the attempt's own
+ * timeout. `retryable` is false for faults that another attempt cannot fix (an untrusted
+ * certificate, an unknown host).
+ */
+export class TransportError extends Error {
+  override readonly name = 'TransportError'
+
+  constructor(
+    message: string,
+    readonly transportCode: string,
+    readonly retryable: boolean
+  ) {
+    super(message)
+  }
+}
+
+/** The deadline (`timeout-seconds`) passed while the operation was still being retried. */
+export class DeadlineError extends Error {
+  override readonly name = 'DeadlineError'
+
+  constructor(
+    message: string,
+    readonly lastError: Error,
+    readonly attempts: number
+  ) {
+    super(message)
+  }
+}
+
+/** The workflow was cancelled (SIGINT/SIGTERM) while the action was working. */
+export class CancelledError extends Error {
+  override readonly name = 'CancelledError'
+}
+
+/** The errors `main.ts` reports as one line, without a stack trace. */
+export function isExpectedFailure(error: unknown): error is Error {
+  return (
+    error instanceof InputError ||
+    error instanceof ApiError ||
+    error instanceof UnexpectedResponseError ||
+    error instanceof TransportError ||
+    error instanceof DeadlineError ||
+    error instanceof CancelledError
+  )
+}

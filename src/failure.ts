@@ -1,0 +1,104 @@
+/**
+ * Turns an error into the one message a user reads when the step fails: what happened, with the
+ * API's code and RequestId, and for the known cases one line on what to do next.
+ */
+import {
+  ApiError,
+  CancelledError,
+  DeadlineError,
+  InputError,
+  TransportError,
+  UnexpectedResponseError
+} from './errors.js'
+
+/** Facts about the run that make a hint concrete. */
+export interface FailureContext {
+  clientToken: string | undefined
+  timeoutSeconds: number | undefined
+}
+
+/** One-line hints for the codes a user can act on. */
+export const HINTS: Readonly<Record<string, string>> = {
+  Forbidden:
+    'The RAM identity behind these keys lacks permission: grant it vpc:CreateSslVpnClientCert on this SSL server (README, "Security").',
+  'Forbbiden.SubUser':
+    'This RAM user may not act on a resource of another account: grant vpc:CreateSslVpnClientCert on this SSL server from the owning account (README, "Security").',
+  'Resource.QuotaFull':
+    'The SSL server has reached its client-certificate quota: delete unused certificates (DeleteSslVpnClientCert) or raise the quota, then re-run.',
+  'VpnGateway.FinancialLocked':
+    'The VPN gateway is suspended for an overdue payment: top up the Alibaba Cloud account, then re-run.',
+  InvalidName:
+    'The name must be 2 to 128 characters: letters, digits, ".", "_" and "-", starting with a letter.',
+  'InvalidTimeStamp.Expired':
+    "The runner's clock is more than 15 minutes off: sync it (NTP) on a self-hosted runner.",
+  SignatureDoesNotMatch:
+    'The AccessKeySecret does not belong to this AccessKeyId (check the secret for stray characters), or with STS keys the security token does not match.',
+  'InvalidAccessKeyId.NotFound':
+    'This AccessKeyId does not exist or was deleted: check the secret, or create a new AccessKey in the RAM console.',
+  'InvalidAccessKeyId.Inactive':
+    'This AccessKey is disabled: enable it or use another one in the RAM console.',
+  SignatureNonceUsed:
+    'A request was replayed with a used nonce; this is a bug in the action if it persists: please report it.',
+  IdempotentParameterMismatch:
+    'This client-token was already used with other parameters (region, SSL server or name): use a new client-token, or the parameters of the first call.',
+  'VpnGateway.Configuring':
+    'The VPN gateway was still applying a change: raise timeout-seconds, or re-run later.'
+}
+
+function withRequestId(text: string, requestId: string | undefined): string {
+  return requestId ? `${text} (RequestId: ${requestId})` : text
+}
+
+function formatDuration(ms: number): string {
+  const seconds = Math.round(Math.abs(ms) / 1000)
+  if (seconds < 120) return `${seconds} s`
+  const minutes = Math.floor(seconds / 60)
+  return minutes < 120 ? `${minutes} min ${seconds % 60} s` : `${Math.round(minutes / 60)} h`
+}
+
+function describeApiError(error: ApiError): string {
+  const lines = [withRequestId(`${error.code}: ${error.message}`, error.requestId)]
+  if (error.code === 'InvalidTimeStamp.Expired' && error.clockSkewMs !== undefined) {
+    const direction = error.clockSkewMs > 0 ? 'behind' : 'ahead of'
+    lines.push(
+      `The runner's clock is about ${formatDuration(error.clockSkewMs)} ${direction} the API's (server Date: ${error.serverDate?.toISOString()}); the API accepts 15 minutes. Sync the runner's clock (NTP).`
+    )
+  } else {
+    const hint = HINTS[error.code]
+    if (hint) lines.push(hint)
+    else if (error.recommend) lines.push(`Diagnosis: ${error.recommend}`)
+  }
+  return lines.join('\n')
+}
+
+/** The failure message for `core.setFailed`. */
+export function describeFailure(error: unknown, context: FailureContext): string {
+  const reuse = context.clientToken
+    ? `Re-run, or pass client-token: ${context.clientToken}, to get the same certificate without making a second one.`
+    : undefined
+  if (error instanceof InputError) return error.message
+  if (error instanceof ApiError) return describeApiError(error)
+  if (error instanceof DeadlineError) {
+    const last = describeFailure(error.lastError, {
+      clientToken: undefined,
+      timeoutSeconds: undefined
+    })
+    return [
+      `Gave up after ${error.attempts} attempts: timeout-seconds (${context.timeoutSeconds ?? '?'} s) reached. Last answer: ${last}`,
+      reuse
+    ]
+      .filter(Boolean)
+      .join('\n')
+  }
+  if (error instanceof CancelledError) {
+    return ['The workflow was cancelled before the certificate was confirmed.', reuse]
+      .filter(Boolean)
+      .join('\n')
+  }
+  if (error instanceof UnexpectedResponseError || error instanceof TransportError) {
+    return [error.message, error instanceof TransportError && !error.retryable ? undefined : reuse]
+      .filter(Boolean)
+      .join('\n')
+  }
+  return error instanceof Error ? error.message : String(error)
+}

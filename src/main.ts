@@ -1,0 +1,93 @@
+/**
+ * The action: read settings, create the certificate, report. Everything with a side effect
+ * (network, clock, randomness, signals) is created here and handed to the modules that need it.
+ */
+import * as core from '@actions/core'
+import { randomBytes } from 'node:crypto'
+import { EnvHttpProxyAgent } from 'undici'
+import { createClientCertificate } from './certificate.js'
+import { CancelledError, isExpectedFailure } from './errors.js'
+import { describeFailure } from './failure.js'
+import { createRedactor } from './redact.js'
+import { setOutputs, writeSummary } from './report.js'
+import { DEFAULT_RETRY_POLICY } from './retry.js'
+import { readSettings, type Settings } from './settings.js'
+import { sleep } from './sleep.js'
+
+/** Connecting (TCP + TLS) gets this long; the attempt as a whole gets the policy's timeout. */
+const CONNECT_TIMEOUT_MS = 10_000
+
+function describeStart(settings: Settings): string {
+  const credentialKind = settings.credentials.securityToken ? 'STS keys' : 'AccessKey'
+  return [
+    `Creating an SSL-VPN client certificate${settings.name ? ` named ${settings.name}` : ''} on ${settings.sslVpnServerId} (${settings.regionId})`,
+    `  endpoint: ${settings.endpoint.origin}, signature ${settings.signatureVersion}, ${credentialKind} from ${settings.credentialsSource}`,
+    `  client-token: ${settings.clientToken}, ${settings.clientTokenSource}`,
+    `  timeout-seconds: ${settings.timeoutMs / 1000}`
+  ].join('\n')
+}
+
+/**
+ * Aborts `controller` on the runner's cancellation signals (SIGINT, then SIGTERM). Returns the
+ * function that removes the handlers.
+ */
+function abortOnCancellation(controller: AbortController): () => void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!controller.signal.aborted) {
+      controller.abort(new CancelledError(`received ${signal}`))
+    }
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  return () => {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+}
+
+export async function run(): Promise<void> {
+  const cancellation = new AbortController()
+  const stopListening = abortOnCancellation(cancellation)
+  const dispatcher = new EnvHttpProxyAgent({ connect: { timeout: CONNECT_TIMEOUT_MS } })
+  let settings: Settings | undefined
+  try {
+    settings = readSettings(name => core.getInput(name), process.env, core.setSecret)
+    // Known before the first call, so a failed or cancelled step still tells which token to re-use.
+    core.setOutput('client-token', settings.clientToken)
+    core.info(describeStart(settings))
+    const { credentials } = settings
+    const result = await createClientCertificate(settings, {
+      dispatcher,
+      policy: DEFAULT_RETRY_POLICY,
+      now: Date.now,
+      sleep,
+      random: Math.random,
+      newNonce: () => randomBytes(16).toString('hex'),
+      signal: cancellation.signal,
+      redact: createRedactor([
+        credentials.accessKeyId,
+        credentials.accessKeySecret,
+        credentials.securityToken
+      ]),
+      log: line => core.info(line)
+    })
+    setOutputs(core, result)
+    core.info(
+      `Certificate ${result.certId}${result.name ? ` (${result.name})` : ''} after ${result.attempts} attempt(s), ${(result.elapsedMs / 1000).toFixed(1)} s (RequestId: ${result.requestId}).`
+    )
+    if (process.env['GITHUB_STEP_SUMMARY']) await writeSummary(core.summary, settings, result)
+  } catch (error) {
+    if (error instanceof CancelledError) core.warning(`Cancelled (${error.message}).`)
+    core.setFailed(
+      describeFailure(error, {
+        clientToken: settings?.clientToken,
+        timeoutSeconds: settings ? settings.timeoutMs / 1000 : undefined
+      })
+    )
+    // A bug, not an expected failure: the stack helps whoever reports it (shown with debug logging).
+    if (!isExpectedFailure(error) && error instanceof Error && error.stack) core.debug(error.stack)
+  } finally {
+    stopListening()
+    await dispatcher.destroy().catch(() => undefined)
+  }
+}

@@ -1,0 +1,299 @@
+/**
+ * Reads, defaults and validates every input in one place and returns one {@link Settings} value.
+ * Secrets are handed to `maskSecret` the moment they are read, before any validation could put
+ * them in an error. A bad value gets an {@link InputError} that names the input, shows what was
+ * given (never for a secret) and says what is expected.
+ */
+import { randomUUID } from 'node:crypto'
+import {
+  CLIENT_TOKEN_MAX_LENGTH,
+  deriveClientToken,
+  readWorkflowRunContext
+} from './client-token.js'
+import { InputError } from './errors.js'
+import type { Credentials, SignatureVersion } from './signer.js'
+
+export interface Endpoint {
+  /** `https://host[:port]` */
+  origin: string
+  /** The `Host` header value, signed as is: `host`, or `host:port` for a non-default port. */
+  hostHeader: string
+}
+
+export interface Settings {
+  regionId: string
+  sslVpnServerId: string
+  name: string | undefined
+  clientToken: string
+  /** Where the ClientToken came from, for the log. */
+  clientTokenSource:
+    'from the input' | 'derived from the workflow run' | 'random: not in a workflow run'
+  credentials: Credentials
+  /** Where the credentials came from, for the log (never the values). */
+  credentialsSource: 'inputs' | 'environment'
+  endpoint: Endpoint
+  signatureVersion: SignatureVersion
+  /** Deadline for the whole operation, all attempts included. */
+  timeoutMs: number
+}
+
+export type InputReader = (name: string) => string
+export type Environment = Readonly<Record<string, string | undefined>>
+
+export const ENV_ACCESS_KEY_ID = 'ALIBABA_CLOUD_ACCESS_KEY_ID'
+export const ENV_ACCESS_KEY_SECRET = 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'
+export const ENV_SECURITY_TOKEN = 'ALIBABA_CLOUD_SECURITY_TOKEN'
+
+export const DEFAULT_TIMEOUT_SECONDS = 300
+/** Six hours: the longest a GitHub-hosted job may run. */
+export const MAX_TIMEOUT_SECONDS = 21_600
+
+const REGION_ID_PATTERN = /^[a-z]{2,}(?:-[a-z0-9]+){1,4}$/
+const SSL_VPN_SERVER_ID_PATTERN = /^vss-[a-z0-9]{1,64}$/
+/** The reference page's rule: 2–128 characters, letters, digits, `.`, `_`, `-`, starting with a letter. */
+const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9._-]{1,127}$/
+const PRINTABLE_ASCII = /^[\x20-\x7e]+$/
+/** AccessKey ids, secrets and STS tokens are base64-ish: no spaces, no control characters. */
+const KEY_MATERIAL = /^[\x21-\x7e]+$/
+const MAX_SHOWN_LENGTH = 80
+
+/**
+ * Shows a user-supplied value safely inside a message: JSON-quoted (so a newline cannot start a
+ * new log line or a workflow command) and cut to a readable length.
+ */
+export function quote(value: string): string {
+  const cut = value.length > MAX_SHOWN_LENGTH ? `${value.slice(0, MAX_SHOWN_LENGTH)}…` : value
+  return JSON.stringify(cut)
+}
+
+export function parseRegionId(raw: string): string {
+  if (raw === '') throw new InputError('region-id', 'is required, e.g. "cn-hangzhou".')
+  if (!REGION_ID_PATTERN.test(raw)) {
+    throw new InputError(
+      'region-id',
+      `${quote(raw)} is not a region ID; expected lowercase words joined by hyphens, e.g. "cn-hangzhou" or "ap-southeast-1".`
+    )
+  }
+  return raw
+}
+
+export function parseSslVpnServerId(raw: string): string {
+  if (raw === '') throw new InputError('ssl-vpn-server-id', 'is required, e.g. "vss-bp1abc…".')
+  if (!SSL_VPN_SERVER_ID_PATTERN.test(raw)) {
+    throw new InputError(
+      'ssl-vpn-server-id',
+      `${quote(raw)} is not an SSL server ID; expected "vss-" followed by lowercase letters and digits.`
+    )
+  }
+  return raw
+}
+
+/** `Name`, checked by the rule on the CreateSslVpnClientCert reference page. */
+export function parseName(raw: string): string | undefined {
+  if (raw === '') return undefined
+  const expected =
+    'expected 2 to 128 characters: letters, digits, ".", "_" and "-", starting with a letter'
+  if (/^https?:\/\//i.test(raw)) {
+    throw new InputError('name', `${quote(raw)} starts with http:// or https://; ${expected}.`)
+  }
+  if (!NAME_PATTERN.test(raw)) {
+    const why =
+      raw.length < 2
+        ? 'is too short'
+        : raw.length > 128
+          ? `is ${raw.length} characters long`
+          : !/^[A-Za-z]/.test(raw)
+            ? 'does not start with a letter'
+            : 'contains a character that is not allowed'
+    throw new InputError('name', `${quote(raw)} ${why}; ${expected}.`)
+  }
+  return raw
+}
+
+export function parseClientToken(raw: string): string | undefined {
+  if (raw === '') return undefined
+  if (raw.length > CLIENT_TOKEN_MAX_LENGTH || !PRINTABLE_ASCII.test(raw)) {
+    throw new InputError(
+      'client-token',
+      `${quote(raw)} is not valid; expected at most ${CLIENT_TOKEN_MAX_LENGTH} printable ASCII characters.`
+    )
+  }
+  return raw
+}
+
+export function parseSignatureVersion(raw: string): SignatureVersion {
+  const value = raw.toLowerCase()
+  if (value === '' || value === 'v3') return 'v3'
+  if (value === 'v1') return 'v1'
+  throw new InputError(
+    'signature-version',
+    `${quote(raw)} is not supported; expected "v3" (ACS3-HMAC-SHA256, the default) or "v1" (HMAC-SHA1).`
+  )
+}
+
+export function parseTimeoutSeconds(raw: string): number {
+  if (raw === '') return DEFAULT_TIMEOUT_SECONDS
+  const seconds = /^\d{1,6}$/.test(raw) ? Number(raw) : NaN
+  if (!(seconds >= 1 && seconds <= MAX_TIMEOUT_SECONDS)) {
+    throw new InputError(
+      'timeout-seconds',
+      `${quote(raw)} is not valid; expected a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS} (default ${DEFAULT_TIMEOUT_SECONDS}).`
+    )
+  }
+  return seconds
+}
+
+const HOST_PORT_PATTERN =
+  /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?)(?::(\d{1,5}))?$/
+
+/**
+ * `endpoint`: `host`, `host:port` or `https://host[:port]` (one trailing `/` tolerated). Plain
+ * http, other schemes, user info, paths, queries and fragments are refused: the request is signed
+ * for host and path `/`, and it carries credentials, so it goes over verified TLS only.
+ */
+export function parseEndpoint(raw: string, regionId: string): Endpoint {
+  const given = raw === '' ? `vpc.${regionId}.aliyuncs.com` : raw
+  const expected = 'expected "host", "host:port" or "https://host[:port]"'
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(given)
+  if (scheme && scheme[1]?.toLowerCase() === 'http') {
+    throw new InputError(
+      'endpoint',
+      `${quote(raw)} uses plain http://, which would send signed requests unencrypted; use https:// (${expected}).`
+    )
+  }
+  if (scheme && scheme[1]?.toLowerCase() !== 'https') {
+    throw new InputError('endpoint', `${quote(raw)} has an unsupported scheme; ${expected}.`)
+  }
+  const hostPort = (scheme ? given.slice(scheme[0].length) : given).replace(/\/$/, '')
+  const problem = /[@]/.test(hostPort)
+    ? 'carries user info'
+    : /[?#]/.test(hostPort)
+      ? 'carries a query or fragment'
+      : /\//.test(hostPort)
+        ? 'carries a path'
+        : undefined
+  if (problem) throw new InputError('endpoint', `${quote(raw)} ${problem}; ${expected}.`)
+  const match = HOST_PORT_PATTERN.exec(hostPort)
+  const host = match?.[1]?.toLowerCase()
+  const port = match?.[2] === undefined ? 443 : Number(match[2])
+  if (!match || !host || host.includes('..') || port < 1 || port > 65535) {
+    throw new InputError('endpoint', `${quote(raw)} is not a valid host and port; ${expected}.`)
+  }
+  const hostHeader = port === 443 ? host : `${host}:${port}`
+  return { origin: `https://${hostHeader}`, hostHeader }
+}
+
+function checkKeyMaterial(value: string, name: string, source: 'input' | 'environment'): void {
+  if (!KEY_MATERIAL.test(value) || value.length > 16_384) {
+    // The value is a secret (or part of one): say what is wrong, never what it is.
+    throw new InputError(
+      name,
+      'is malformed: expected printable ASCII without spaces or line breaks, at most 16384 characters.',
+      source
+    )
+  }
+}
+
+/**
+ * Credentials come as one set: when `access-key-id` or `access-key-secret` is given as an input,
+ * all three values are read from inputs; otherwise all three from the `ALIBABA_CLOUD_*` variables
+ * (the names the official credentials action exports). Mixing the two would sign with a secret
+ * that belongs to another key.
+ */
+export function readCredentials(
+  getInput: InputReader,
+  env: Environment,
+  maskSecret: (value: string) => void
+): { credentials: Credentials; source: 'inputs' | 'environment' } {
+  const fromInputs = {
+    accessKeyId: getInput('access-key-id'),
+    accessKeySecret: getInput('access-key-secret'),
+    securityToken: getInput('security-token')
+  }
+  const fromEnv = {
+    accessKeyId: (env[ENV_ACCESS_KEY_ID] ?? '').trim(),
+    accessKeySecret: (env[ENV_ACCESS_KEY_SECRET] ?? '').trim(),
+    securityToken: (env[ENV_SECURITY_TOKEN] ?? '').trim()
+  }
+  for (const value of [...Object.values(fromInputs), ...Object.values(fromEnv)]) {
+    if (value !== '') maskSecret(value)
+  }
+
+  const useInputs = fromInputs.accessKeyId !== '' || fromInputs.accessKeySecret !== ''
+  const chosen = useInputs ? fromInputs : fromEnv
+  if (!useInputs && chosen.accessKeyId === '' && chosen.accessKeySecret === '') {
+    throw new InputError(
+      'access-key-id/access-key-secret',
+      `none found. Pass the inputs 'access-key-id' and 'access-key-secret' (from secrets), or set the environment variables ${ENV_ACCESS_KEY_ID} and ${ENV_ACCESS_KEY_SECRET} (for example with a credentials action).`,
+      'credentials'
+    )
+  }
+  const names = useInputs
+    ? { id: 'access-key-id', secret: 'access-key-secret', token: 'security-token' }
+    : { id: ENV_ACCESS_KEY_ID, secret: ENV_ACCESS_KEY_SECRET, token: ENV_SECURITY_TOKEN }
+  if (chosen.accessKeyId === '' || chosen.accessKeySecret === '') {
+    const missing = chosen.accessKeyId === '' ? names.id : names.secret
+    const present = chosen.accessKeyId === '' ? names.secret : names.id
+    throw new InputError(
+      missing,
+      `is empty but ${present} is set; both are needed${useInputs ? ' (inputs and environment variables are not mixed)' : ''}.`,
+      useInputs ? 'input' : 'environment'
+    )
+  }
+  const source = useInputs ? 'input' : 'environment'
+  checkKeyMaterial(chosen.accessKeyId, names.id, source)
+  checkKeyMaterial(chosen.accessKeySecret, names.secret, source)
+  const credentials: Credentials = {
+    accessKeyId: chosen.accessKeyId,
+    accessKeySecret: chosen.accessKeySecret
+  }
+  if (chosen.securityToken !== '') {
+    checkKeyMaterial(chosen.securityToken, names.token, source)
+    credentials.securityToken = chosen.securityToken
+  }
+  return { credentials, source: useInputs ? 'inputs' : 'environment' }
+}
+
+/**
+ * Reads every input. Order matters only in one way: credentials first, so every secret is
+ * masked before anything else can fail and print.
+ */
+export function readSettings(
+  getInput: InputReader,
+  env: Environment,
+  maskSecret: (value: string) => void,
+  randomToken: () => string = randomUUID
+): Settings {
+  const { credentials, source } = readCredentials(getInput, env, maskSecret)
+  const regionId = parseRegionId(getInput('region-id'))
+  const sslVpnServerId = parseSslVpnServerId(getInput('ssl-vpn-server-id'))
+  const name = parseName(getInput('name'))
+  const endpoint = parseEndpoint(getInput('endpoint'), regionId)
+  const signatureVersion = parseSignatureVersion(getInput('signature-version'))
+  const timeoutMs = parseTimeoutSeconds(getInput('timeout-seconds')) * 1000
+
+  const givenToken = parseClientToken(getInput('client-token'))
+  const run = readWorkflowRunContext(env)
+  const [clientToken, clientTokenSource]: [string, Settings['clientTokenSource']] =
+    givenToken !== undefined
+      ? [givenToken, 'from the input']
+      : run !== undefined
+        ? [
+            deriveClientToken(run, { regionId, sslVpnServerId, name }),
+            'derived from the workflow run'
+          ]
+        : [randomToken(), 'random: not in a workflow run']
+
+  return {
+    regionId,
+    sslVpnServerId,
+    name,
+    clientToken,
+    clientTokenSource,
+    credentials,
+    credentialsSource: source,
+    endpoint,
+    signatureVersion,
+    timeoutMs
+  }
+}
