@@ -18,8 +18,8 @@ import {
   type RpcRequest
 } from '../src/signer.js'
 
-// The official library is CommonJS compiled from TypeScript: its class is the default export.
-const Util = (openapiUtil as unknown as { default?: typeof openapiUtil }).default ?? openapiUtil
+// The official library is CommonJS compiled from TypeScript: its class is `exports.default`.
+const Util = openapiUtil.default
 
 const sha256Hex = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex')
 

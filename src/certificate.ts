@@ -56,7 +56,7 @@ export function formatRetryLine(event: RetryEvent): string {
     error instanceof ApiError
       ? `${error.code}${error.requestId ? ` (RequestId: ${error.requestId})` : ''}`
       : error instanceof UnexpectedResponseError
-        ? `HTTP ${error.httpStatus}${error.requestId ? ` (RequestId: ${error.requestId})` : ''}`
+        ? `HTTP ${error.httpStatus}, not an API answer${error.requestId ? ` (RequestId: ${error.requestId})` : ''}`
         : error.message.replace(/\.$/, '')
   return `Attempt ${event.attempt}: ${what}; retrying in ${(event.delayMs / 1000).toFixed(1)} s, ${Math.max(0, Math.round(event.remainingMs / 1000))} s left before timeout-seconds.`
 }

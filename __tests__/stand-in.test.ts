@@ -1,0 +1,642 @@
+/**
+ * Tests of the local VPC API stand-in (test-server/stand-in.mjs) on its own: requests are signed
+ * here with the official @alicloud/openapi-util, never with the action's code.
+ */
+import { readFileSync } from 'node:fs'
+import { createHash, createHmac, randomUUID } from 'node:crypto'
+import { Agent, request } from 'undici'
+import openapiUtilModule from '@alicloud/openapi-util'
+import {
+  CA_CERT_PATH,
+  DEFAULT_CREDENTIALS,
+  startStandIn,
+  type Credential,
+  type StandIn,
+  type StandInOptions
+} from '../test-server/stand-in.mjs'
+
+const Util = openapiUtilModule.default
+type TeaRequest = Parameters<typeof Util.getAuthorization>[0]
+
+const DEFAULT_KEY = DEFAULT_CREDENTIALS[0] as Credential
+const STS_KEY: Credential = {
+  accessKeyId: 'STS.StandInTempKey0001',
+  accessKeySecret: 'TempSecret/with+odd=chars',
+  securityToken: 'CAIS+token/with=padding&more'
+}
+const SERVER = { RegionId: 'cn-hangzhou', SslVpnServerId: 'vss-standin0001' }
+const EMPTY_SHA256 = createHash('sha256').update('').digest('hex')
+
+const agent = new Agent({ connect: { ca: readFileSync(CA_CERT_PATH) } })
+const running: StandIn[] = []
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map(s => s.close()))
+})
+
+afterAll(async () => {
+  await agent.close()
+})
+
+async function standIn(options: StandInOptions = {}): Promise<StandIn> {
+  const s = await startStandIn(options)
+  running.push(s)
+  return s
+}
+
+// ------------------------------------------------------------------------------------------
+// A tiny signed client (V3 and V1), built on the official library.
+// ------------------------------------------------------------------------------------------
+
+interface CallOptions {
+  action?: string
+  params?: Record<string, string>
+  key?: Credential
+  /** Sign with this secret instead of the key's own (a bad signature). */
+  signingSecret?: string
+  signature?: 'v1' | 'v3'
+  nonce?: string
+  date?: Date
+  /** Leave the STS token out of the request even if the key has one. */
+  omitToken?: boolean
+  /** Override the token sent. */
+  token?: string
+  headersTimeout?: number
+}
+
+interface Answer {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  text: string
+  json: Record<string, unknown> | undefined
+}
+
+function rfc3986(value: string): string {
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`
+  )
+}
+
+function queryString(params: Record<string, string>): string {
+  return Object.keys(params)
+    .sort()
+    .map(k => `${rfc3986(k)}=${rfc3986(params[k] ?? '')}`)
+    .join('&')
+}
+
+function isoSeconds(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z')
+}
+
+function tokenFor(o: CallOptions, key: Credential): string | undefined {
+  if (o.omitToken) return undefined
+  return o.token ?? key.securityToken
+}
+
+function signV3(s: StandIn, o: CallOptions): { path: string; headers: Record<string, string> } {
+  const key = o.key ?? DEFAULT_KEY
+  const query = o.params ?? { ...SERVER }
+  const headers: Record<string, string> = {
+    host: s.endpoint,
+    'x-acs-action': o.action ?? 'CreateSslVpnClientCert',
+    'x-acs-version': '2016-04-28',
+    'x-acs-date': isoSeconds(o.date ?? new Date()),
+    'x-acs-signature-nonce': o.nonce ?? randomUUID(),
+    'x-acs-content-sha256': EMPTY_SHA256
+  }
+  const token = tokenFor(o, key)
+  if (token !== undefined) headers['x-acs-security-token'] = token
+  const authorization = Util.getAuthorization(
+    { method: 'POST', pathname: '/', query, headers } as unknown as TeaRequest,
+    'ACS3-HMAC-SHA256',
+    EMPTY_SHA256,
+    key.accessKeyId,
+    o.signingSecret ?? key.accessKeySecret
+  )
+  // undici derives the Host header from the URL: do not send it twice.
+  const sent: Record<string, string> = { ...headers, authorization }
+  delete sent.host
+  return { path: `/?${queryString(query)}`, headers: sent }
+}
+
+function v1Params(o: CallOptions): Record<string, string> {
+  const key = o.key ?? DEFAULT_KEY
+  const params: Record<string, string> = {
+    ...(o.params ?? SERVER),
+    Action: o.action ?? 'CreateSslVpnClientCert',
+    Version: '2016-04-28',
+    Format: 'JSON',
+    AccessKeyId: key.accessKeyId,
+    SignatureMethod: 'HMAC-SHA1',
+    SignatureVersion: '1.0',
+    SignatureNonce: o.nonce ?? randomUUID(),
+    Timestamp: isoSeconds(o.date ?? new Date())
+  }
+  const token = tokenFor(o, key)
+  if (token !== undefined) params.SecurityToken = token
+  return params
+}
+
+function signV1(o: CallOptions): { path: string; headers: Record<string, string> } {
+  const key = o.key ?? DEFAULT_KEY
+  const params = v1Params(o)
+  params.Signature = Util.getRPCSignature(params, 'POST', o.signingSecret ?? key.accessKeySecret)
+  return { path: `/?${queryString(params)}`, headers: {} }
+}
+
+async function send(
+  s: StandIn,
+  path: string,
+  headers: Record<string, string>,
+  headersTimeout?: number
+): Promise<Answer> {
+  const res = await request(`${s.url}${path}`, {
+    method: 'POST',
+    headers,
+    dispatcher: agent,
+    ...(headersTimeout !== undefined ? { headersTimeout } : {})
+  })
+  const text = await res.body.text()
+  let json: Record<string, unknown> | undefined
+  try {
+    json = JSON.parse(text) as Record<string, unknown>
+  } catch {
+    json = undefined
+  }
+  return { status: res.statusCode, headers: res.headers, text, json }
+}
+
+async function call(s: StandIn, o: CallOptions = {}): Promise<Answer> {
+  const { path, headers } = o.signature === 'v1' ? signV1(o) : signV3(s, o)
+  return send(s, path, headers, o.headersTimeout)
+}
+
+function create(s: StandIn, extra: Record<string, string> = {}, o: CallOptions = {}) {
+  return call(s, { ...o, params: { ...SERVER, ...extra } })
+}
+
+function expectError(answer: Answer, status: number, code: string): void {
+  expect({ status: answer.status, code: answer.json?.Code }).toEqual({ status, code })
+  expect(answer.json).toEqual(
+    expect.objectContaining({
+      RequestId: expect.stringMatching(/^[0-9A-F-]{36}$/),
+      HostId: expect.stringMatching(/^vpc\..+\.aliyuncs\.com$/),
+      Message: expect.any(String),
+      Recommend: expect.stringMatching(/^https:\/\//)
+    })
+  )
+}
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
+
+// ------------------------------------------------------------------------------------------
+
+describe('signatures and authentication', () => {
+  test('V3 request creates a certificate', async () => {
+    const s = await standIn()
+    const answer = await create(s, { Name: 'Alice-laptop.1' })
+    expect(answer.status).toBe(200)
+    expect(answer.headers['content-type']).toBe('application/json;charset=utf-8')
+    expect(answer.json).toEqual({
+      RequestId: expect.stringMatching(
+        /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/
+      ),
+      SslVpnClientCertId: expect.stringMatching(/^vsc-[a-z0-9]{17}$/),
+      Name: 'Alice-laptop.1'
+    })
+    expect(s.certificates).toEqual([
+      expect.objectContaining({
+        id: answer.json?.SslVpnClientCertId,
+        name: 'Alice-laptop.1',
+        regionId: 'cn-hangzhou',
+        sslVpnServerId: 'vss-standin0001',
+        clientToken: null
+      })
+    ])
+    expect(s.calls).toEqual([
+      expect.objectContaining({
+        action: 'CreateSslVpnClientCert',
+        signatureVersion: 'v3',
+        accessKeyId: DEFAULT_KEY.accessKeyId,
+        params: { ...SERVER, Name: 'Alice-laptop.1' },
+        outcome: 'created',
+        httpStatus: 200
+      })
+    ])
+  })
+
+  test('V1 request creates a certificate with a generated default name', async () => {
+    const s = await standIn()
+    const answer = await call(s, { signature: 'v1', params: { ...SERVER, ClientToken: 'tok-v1' } })
+    expect(answer.status).toBe(200)
+    expect(answer.json?.Name).toMatch(/^SslVpnClientCert-[a-z0-9]+$/)
+    expect(s.calls[0]).toEqual(
+      expect.objectContaining({
+        signatureVersion: 'v1',
+        clientToken: 'tok-v1',
+        params: { ...SERVER, ClientToken: 'tok-v1' },
+        outcome: 'created'
+      })
+    )
+  })
+
+  test('every answer carries a Date header', async () => {
+    const s = await standIn()
+    const answer = await create(s)
+    expect(Math.abs(Date.parse(String(answer.headers.date)) - Date.now())).toBeLessThan(5000)
+  })
+
+  test('STS key: the security token is required and checked (V3 and V1)', async () => {
+    const s = await standIn({ credentials: [DEFAULT_KEY, STS_KEY] })
+    expectError(
+      await create(s, {}, { key: STS_KEY, omitToken: true }),
+      400,
+      'InvalidSecurityToken.MismatchWithAccessKey'
+    )
+    expectError(
+      await create(s, {}, { key: STS_KEY, token: 'other-token' }),
+      400,
+      'InvalidSecurityToken.MismatchWithAccessKey'
+    )
+    expectError(
+      await create(s, {}, { key: STS_KEY, signature: 'v1', omitToken: true }),
+      400,
+      'InvalidSecurityToken.MismatchWithAccessKey'
+    )
+    // A long-term key must not carry a token.
+    expectError(
+      await create(s, {}, { token: 'stray' }),
+      400,
+      'InvalidSecurityToken.MismatchWithAccessKey'
+    )
+    expect((await create(s, {}, { key: STS_KEY })).status).toBe(200)
+    expect((await create(s, {}, { key: STS_KEY, signature: 'v1' })).status).toBe(200)
+    expect(s.certificates).toHaveLength(2)
+  })
+
+  test('V3 bad signature echoes the canonical request, security token included', async () => {
+    const s = await standIn({ credentials: [STS_KEY] })
+    const fixed = { key: STS_KEY, nonce: randomUUID(), date: new Date() }
+    const answer = await create(s, {}, { ...fixed, signingSecret: 'wrong-secret' })
+    expectError(answer, 400, 'SignatureDoesNotMatch')
+    const message = String(answer.json?.Message)
+    const prefix =
+      'Specified signature is not matched with our calculation. server string to sign is:'
+    expect(message.startsWith(prefix)).toBe(true)
+    const canonical = message.slice(prefix.length)
+    expect(canonical).toContain(`\nx-acs-security-token:${STS_KEY.securityToken}\n`)
+    expect(canonical).toMatch(/^POST\n\/\nRegionId=cn-hangzhou&SslVpnServerId=vss-standin0001\n/)
+    // It really is what the official library signs: HMACing it with the right secret gives the
+    // signature of the same request signed correctly.
+    const stringToSign = `ACS3-HMAC-SHA256\n${createHash('sha256').update(canonical).digest('hex')}`
+    const fromEcho = createHmac('sha256', STS_KEY.accessKeySecret)
+      .update(stringToSign)
+      .digest('hex')
+    const good = signV3(s, { ...fixed, params: { ...SERVER } })
+    expect(good.headers.authorization).toMatch(new RegExp(`Signature=${fromEcho}$`))
+    expect(s.certificates).toHaveLength(0)
+  })
+
+  test('V1 bad signature echoes the StringToSign with AccessKeyId and SecurityToken', async () => {
+    const s = await standIn({ credentials: [STS_KEY] })
+    const nonce = randomUUID()
+    const date = new Date()
+    const answer = await call(s, {
+      signature: 'v1',
+      key: STS_KEY,
+      signingSecret: 'wrong-secret',
+      nonce,
+      date
+    })
+    expectError(answer, 400, 'SignatureDoesNotMatch')
+    const message = String(answer.json?.Message)
+    const stringToSign = message.split('server string to sign is:')[1] ?? ''
+    expect(stringToSign.startsWith('POST&%2F&')).toBe(true)
+    expect(stringToSign).toContain(`AccessKeyId%3D${rfc3986(STS_KEY.accessKeyId)}`)
+    expect(stringToSign).toContain(
+      `SecurityToken%3D${rfc3986(rfc3986(STS_KEY.securityToken ?? ''))}`
+    )
+    // The echoed string is exactly what the official library signs.
+    const params = v1Params({ key: STS_KEY, nonce, date })
+    const fromEcho = createHmac('sha1', `${STS_KEY.accessKeySecret}&`)
+      .update(stringToSign)
+      .digest('base64')
+    expect(fromEcho).toBe(Util.getRPCSignature(params, 'POST', STS_KEY.accessKeySecret))
+  })
+
+  test('timestamps more than 15 minutes off the skewed server clock are expired', async () => {
+    const skew = 20 * 60 * 1000
+    const s = await standIn({ clockSkewMs: skew })
+    const answer = await create(s)
+    expectError(answer, 400, 'InvalidTimeStamp.Expired')
+    expect(answer.json?.Message).toBe('Specified time stamp or date value is expired.')
+    const serverDate = Date.parse(String(answer.headers.date))
+    expect(Math.abs(serverDate - (Date.now() + skew))).toBeLessThan(5000)
+    // Signed with the server's idea of the time, the call goes through.
+    expect((await create(s, {}, { date: new Date(Date.now() + skew) })).status).toBe(200)
+    expectError(
+      await call(s, { signature: 'v1', date: new Date(Date.now() - 16 * 60 * 1000) }),
+      400,
+      'InvalidTimeStamp.Expired'
+    )
+  })
+
+  test('a nonce cannot be used twice', async () => {
+    const s = await standIn()
+    const nonce = randomUUID()
+    expect((await create(s, {}, { nonce })).status).toBe(200)
+    const again = await create(s, {}, { nonce })
+    expectError(again, 400, 'SignatureNonceUsed')
+    expect(again.json?.Message).toBe('Specified signature nonce was used already.')
+    expectError(await call(s, { signature: 'v1', nonce }), 400, 'SignatureNonceUsed')
+    expect(s.certificates).toHaveLength(1)
+  })
+
+  test('unknown AccessKeyId, missing authentication, unknown action', async () => {
+    const s = await standIn()
+    expectError(
+      await create(s, {}, { key: { accessKeyId: 'LTAI5tNobody', accessKeySecret: 'x' } }),
+      404,
+      'InvalidAccessKeyId.NotFound'
+    )
+    expectError(
+      await send(s, `/?${queryString({ Action: 'CreateSslVpnClientCert', ...SERVER })}`, {}),
+      400,
+      'MissingAccessKeyId'
+    )
+    expectError(await call(s, { action: 'DeleteEverything' }), 400, 'InvalidAction.NotFound')
+    expect(s.calls.map(c => c.outcome)).toEqual([
+      'InvalidAccessKeyId.NotFound',
+      'MissingAccessKeyId',
+      'InvalidAction.NotFound'
+    ])
+  })
+
+  test('V3 headers that must be signed are checked', async () => {
+    const s = await standIn()
+    const { path, headers } = signV3(s, {})
+    const auth = String(headers.authorization).replace(';x-acs-signature-nonce', '')
+    expectError(
+      await send(s, path, { ...headers, authorization: auth }),
+      400,
+      'IncompleteSignature'
+    )
+    const other = signV3(s, {})
+    expectError(
+      await send(s, other.path, { ...other.headers, 'x-acs-version': '2014-05-26' }),
+      400,
+      'InvalidVersion'
+    )
+  })
+})
+
+describe('CreateSslVpnClientCert', () => {
+  test('ClientToken: same parameters replay, other parameters mismatch', async () => {
+    const s = await standIn({ busyAfterCreateMs: 10_000 })
+    const first = await create(s, { ClientToken: 'tok-1', Name: 'dev1' })
+    expect(first.status).toBe(200)
+    // The gateway is busy now, but a replay still answers.
+    const replay = await create(s, { ClientToken: 'tok-1', Name: 'dev1' })
+    expect(replay.status).toBe(200)
+    expect(replay.json?.SslVpnClientCertId).toBe(first.json?.SslVpnClientCertId)
+    expect(replay.json?.Name).toBe('dev1')
+    expect(replay.json?.RequestId).not.toBe(first.json?.RequestId)
+    expectError(
+      await create(s, { ClientToken: 'tok-1', Name: 'dev2' }),
+      400,
+      'IdempotentParameterMismatch'
+    )
+    expectError(
+      await create(s, { ClientToken: 'tok-2', Name: 'dev1' }),
+      400,
+      'VpnGateway.Configuring'
+    )
+    expect(s.certificates).toHaveLength(1)
+    expect(s.calls.map(c => c.outcome)).toEqual([
+      'created',
+      'replayed',
+      'IdempotentParameterMismatch',
+      'VpnGateway.Configuring'
+    ])
+  })
+
+  test('without a ClientToken every call creates a new certificate', async () => {
+    const s = await standIn()
+    const a = await create(s, { Name: 'same' })
+    const b = await create(s, { Name: 'same' })
+    expect(a.json?.SslVpnClientCertId).not.toBe(b.json?.SslVpnClientCertId)
+    expect(s.certificates).toHaveLength(2)
+  })
+
+  test('parameter validation: InvalidName, MissingParameter, unknown server or region', async () => {
+    const s = await standIn()
+    for (const bad of ['x', '1abc', 'has space', 'http://x', 'a'.repeat(129), 'ünïcode']) {
+      const answer = await create(s, { Name: bad })
+      expectError(answer, 400, 'InvalidName')
+      expect(answer.json?.Message).toBe('The name is not valid')
+    }
+    expect((await create(s, { Name: 'ab' })).status).toBe(200)
+    expect((await create(s, { Name: `a${'b'.repeat(127)}` })).status).toBe(200)
+    expectError(await call(s, { params: { RegionId: 'cn-hangzhou' } }), 400, 'MissingParameter')
+    expectError(
+      await call(s, { params: { SslVpnServerId: 'vss-standin0001' } }),
+      400,
+      'MissingParameter'
+    )
+    expectError(
+      await call(s, { params: { RegionId: 'cn-hangzhou', SslVpnServerId: 'vss-nope' } }),
+      404,
+      'InvalidSslVpnServerId.NotFound'
+    )
+    expectError(
+      await call(s, { params: { RegionId: 'cn-beijing', SslVpnServerId: 'vss-standin0001' } }),
+      404,
+      'InvalidSslVpnServerId.NotFound'
+    )
+  })
+
+  test('busyCalls: the first N calls answer VpnGateway.Configuring', async () => {
+    const s = await standIn({ busyCalls: 2 })
+    const first = await create(s)
+    expectError(first, 400, 'VpnGateway.Configuring')
+    expect(first.json?.Message).toBe('The specified service is configuring.')
+    expectError(await create(s), 400, 'VpnGateway.Configuring')
+    expect((await create(s)).status).toBe(200)
+    s.setBusyCalls(1)
+    expectError(await create(s), 400, 'VpnGateway.Configuring')
+    expect((await create(s)).status).toBe(200)
+  })
+
+  test('busyForMs: Configuring until T ms after the first authenticated call', async () => {
+    const s = await standIn({ busyForMs: 300 })
+    expectError(await create(s, {}, { signingSecret: 'bad' }), 400, 'SignatureDoesNotMatch')
+    await sleep(350) // the failed call above must not have started the clock
+    expectError(await create(s), 400, 'VpnGateway.Configuring')
+    await sleep(350)
+    expect((await create(s)).status).toBe(200)
+  })
+
+  test('busyAfterCreateMs: the SSL server is busy after each creation', async () => {
+    const servers = [
+      { regionId: 'cn-hangzhou', sslVpnServerId: 'vss-standin0001' },
+      { regionId: 'cn-hangzhou', sslVpnServerId: 'vss-standin0002' }
+    ]
+    const s = await standIn({ busyAfterCreateMs: 300, sslVpnServers: servers })
+    expect((await create(s)).status).toBe(200)
+    expectError(await create(s), 400, 'VpnGateway.Configuring')
+    expect((await create(s, { SslVpnServerId: 'vss-standin0002' })).status).toBe(200)
+    await sleep(350)
+    expect((await create(s)).status).toBe(200)
+  })
+})
+
+describe('faults', () => {
+  test('error: reference codes use the page wording; custom ones pass through', async () => {
+    const s = await standIn({
+      faults: [
+        { kind: 'error', code: 'Forbbiden.SubUser' },
+        { kind: 'error', code: 'Resource.QuotaFull' },
+        { kind: 'error', code: 'OperationConflict', headers: { 'x-extra': 'yes' } },
+        { kind: 'error', code: 'Some.Custom', httpStatus: 418, message: 'teapot' }
+      ]
+    })
+    const subUser = await create(s)
+    expectError(subUser, 403, 'Forbbiden.SubUser')
+    expect(subUser.json?.Message).toBe(
+      'User not authorized to operate on the specified resource as your account is created by another user.'
+    )
+    const quota = await create(s)
+    expectError(quota, 400, 'Resource.QuotaFull')
+    expect(quota.json?.Message).toBe('The quota of resource is full')
+    const conflict = await create(s)
+    expectError(conflict, 409, 'OperationConflict')
+    expect(conflict.headers['x-extra']).toBe('yes')
+    const custom = await create(s)
+    expectError(custom, 418, 'Some.Custom')
+    expect(custom.json?.Message).toBe('teapot')
+    expect((await create(s)).status).toBe(200)
+    expect(s.calls.map(c => c.outcome)).toEqual([
+      'fault:error',
+      'fault:error',
+      'fault:error',
+      'fault:error',
+      'created'
+    ])
+  })
+
+  test('faults come before authentication and only hit their action', async () => {
+    const s = await standIn({
+      faults: [{ kind: 'throttle', action: 'DescribeSslVpnClientCerts' }]
+    })
+    s.injectFault({ kind: 'throttle', retryAfterMs: 1500 })
+    const throttled = await create(s, {}, { signingSecret: 'bad' })
+    expectError(throttled, 400, 'Throttling.User')
+    expect(throttled.json?.Message).toBe('Request was denied due to user flow control.')
+    expect(throttled.headers['x-acs-retry-after']).toBe('1500')
+    expect((await create(s)).status).toBe(200)
+    expect(s.faults).toEqual([{ kind: 'throttle', action: 'DescribeSslVpnClientCerts' }])
+    const other = await call(s, { action: 'DescribeSslVpnClientCerts' })
+    expectError(other, 400, 'Throttling.User')
+    expect(other.headers['x-acs-retry-after']).toBeUndefined()
+    expect(s.faults).toHaveLength(0)
+  })
+
+  test('status: JSON 503/500 and nginx HTML 502/504', async () => {
+    const s = await standIn({
+      faults: [
+        { kind: 'status', status: 503, body: 'json' },
+        { kind: 'status', status: 500, body: 'json' },
+        { kind: 'status', status: 502, body: 'html' },
+        { kind: 'status', status: 504 }
+      ]
+    })
+    expectError(await create(s), 503, 'ServiceUnavailable')
+    expectError(await create(s), 500, 'InternalError')
+    const badGateway = await create(s)
+    expect(badGateway.status).toBe(502)
+    expect(badGateway.headers['content-type']).toBe('text/html')
+    expect(badGateway.text).toContain('<h1>502 Bad Gateway</h1>')
+    expect(badGateway.text).toContain('nginx')
+    const timeout = await create(s)
+    expect(timeout.status).toBe(504)
+    expect(timeout.text).toContain('504 Gateway Time-out')
+  })
+
+  test('reset: the socket is destroyed without an answer', async () => {
+    const s = await standIn({ faults: [{ kind: 'reset' }] })
+    await expect(create(s)).rejects.toThrow()
+    expect(s.certificates).toHaveLength(0)
+    expect(s.calls[0]).toEqual(
+      expect.objectContaining({ outcome: 'fault:reset', httpStatus: null })
+    )
+    expect((await create(s)).status).toBe(200)
+  })
+
+  test('lose-response: the certificate is created but the answer is lost', async () => {
+    const s = await standIn({ faults: [{ kind: 'lose-response' }] })
+    await expect(create(s, { ClientToken: 'tok-lost', Name: 'lost' })).rejects.toThrow()
+    expect(s.certificates).toHaveLength(1)
+    expect(s.calls[0]).toEqual(
+      expect.objectContaining({
+        outcome: 'fault:lose-response',
+        innerOutcome: 'created',
+        httpStatus: null
+      })
+    )
+    // A retry with the same token gets the certificate that was created.
+    const retry = await create(s, { ClientToken: 'tok-lost', Name: 'lost' })
+    expect(retry.json?.SslVpnClientCertId).toBe(s.certificates[0]?.id)
+    expect(s.calls[1]?.outcome).toBe('replayed')
+  })
+
+  test('hang: no answer until the client gives up; with ms, a late normal answer', async () => {
+    const s = await standIn({ faults: [{ kind: 'hang' }, { kind: 'hang', ms: 200 }] })
+    await expect(create(s, {}, { headersTimeout: 300 })).rejects.toThrow()
+    const started = Date.now()
+    const late = await create(s)
+    expect(late.status).toBe(200)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(180)
+    expect(s.calls[1]).toEqual(
+      expect.objectContaining({ outcome: 'fault:hang', innerOutcome: 'created' })
+    )
+  })
+
+  test('close() ends a request that hangs forever', async () => {
+    const s = await startStandIn({ faults: [{ kind: 'hang' }] })
+    const pending = create(s)
+    while (s.calls.length === 0) await sleep(10)
+    await s.close()
+    await expect(pending).rejects.toThrow()
+  })
+
+  test('trickle: a correct answer, a few bytes at a time', async () => {
+    const s = await standIn({ faults: [{ kind: 'trickle', chunkDelayMs: 5 }] })
+    const answer = await create(s, { Name: 'slowly' })
+    expect(answer.status).toBe(200)
+    expect(answer.json).toEqual(
+      expect.objectContaining({ SslVpnClientCertId: s.certificates[0]?.id, Name: 'slowly' })
+    )
+    expect(s.calls[0]?.innerOutcome).toBe('created')
+  })
+
+  test('not-json and missing-id: 200 answers a client must not trust', async () => {
+    const s = await standIn({ faults: [{ kind: 'not-json' }, { kind: 'missing-id' }] })
+    const html = await create(s)
+    expect(html.status).toBe(200)
+    expect(html.headers['content-type']).toBe('text/html')
+    expect(html.json).toBeUndefined()
+    const noId = await create(s)
+    expect(noId.status).toBe(200)
+    expect(noId.json).toEqual({ RequestId: expect.any(String) })
+    expect(s.certificates).toHaveLength(0)
+  })
+})
+
+describe('TLS', () => {
+  test('untrusted mode fails verification against ca.pem', async () => {
+    const s = await standIn({ tls: 'untrusted' })
+    await expect(create(s)).rejects.toThrow(/self[- ]signed|unable to verify/i)
+    expect(s.calls).toHaveLength(0)
+  })
+})

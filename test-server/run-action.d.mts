@@ -1,0 +1,37 @@
+/** Types for run-action.mjs: run dist/index.js the way the GitHub runner does. */
+import type { ChildProcess } from 'node:child_process'
+
+export const ACTION_PATH: string
+export const TEST_CA_PATH: string
+
+export interface RunOptions {
+  /** Action inputs by their action.yml names. */
+  inputs?: Record<string, string> | undefined
+  /** Extra environment; `undefined` removes a variable. */
+  env?: Record<string, string | undefined> | undefined
+  /** Set NODE_EXTRA_CA_CERTS to the test CA (default true). */
+  trustTestCa?: boolean | undefined
+  onSpawn?: ((child: ChildProcess) => void) | undefined
+  onStdout?: ((chunk: string) => void) | undefined
+  /** SIGKILL the action after this long (default 120 s). */
+  killAfterMs?: number | undefined
+}
+
+export interface RunResult {
+  exitCode: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+  /** The raw GITHUB_OUTPUT file. */
+  outputFile: string
+  outputs: Record<string, string>
+  /** The GITHUB_STEP_SUMMARY file. */
+  summary: string
+  durationMs: number
+  /** `::error::` annotations, unescaped. */
+  errors: string[]
+}
+
+export function inputVariable(name: string): string
+export function parseOutputFile(text: string): Record<string, string>
+export function runAction(options?: RunOptions): Promise<RunResult>

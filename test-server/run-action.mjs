@@ -1,0 +1,104 @@
+// Runs the bundled action (dist/index.js) the way the GitHub runner does: a fresh Node process,
+// inputs as INPUT_<NAME> variables, outputs and the job summary written to the files named by
+// GITHUB_OUTPUT and GITHUB_STEP_SUMMARY. Shared by the end-to-end tests and `npm run demo`.
+import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+export const ACTION_PATH = join(root, 'dist', 'index.js')
+export const TEST_CA_PATH = join(root, 'test-server', 'tls', 'ca.pem')
+
+/** The runner's variable for an input: `INPUT_` + name uppercased, spaces to `_` (hyphens kept). */
+export function inputVariable(name) {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+}
+
+/**
+ * Parses a GITHUB_OUTPUT file: `name<<DELIMITER\nvalue\nDELIMITER\n` blocks (and `name=value`
+ * lines, which older writers use).
+ */
+export function parseOutputFile(text) {
+  const outputs = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line)
+    if (heredoc) {
+      const [, name, delimiter] = heredoc
+      const value = []
+      for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i])
+      outputs[name] = value.join('\n')
+    } else if (line.includes('=')) {
+      const at = line.indexOf('=')
+      outputs[line.slice(0, at)] = line.slice(at + 1)
+    }
+  }
+  return outputs
+}
+
+/**
+ * @param {object} options
+ * @param {Record<string, string>} [options.inputs] action inputs by their action.yml names
+ * @param {Record<string, string | undefined>} [options.env] extra environment (undefined removes)
+ * @param {boolean} [options.trustTestCa] set NODE_EXTRA_CA_CERTS to the test CA (default true)
+ * @param {(child: import('node:child_process').ChildProcess) => void} [options.onSpawn]
+ * @param {(chunk: string) => void} [options.onStdout] live stdout, e.g. for the demo
+ * @param {number} [options.killAfterMs] safety net: SIGKILL the action after this long (default 120 s)
+ */
+export async function runAction(options = {}) {
+  const dir = await mkdtemp(join(tmpdir(), 'ssl-vpn-action-'))
+  const outputPath = join(dir, 'output')
+  const summaryPath = join(dir, 'summary')
+  await writeFile(outputPath, '')
+  await writeFile(summaryPath, '')
+  // Like the runner: a clean environment with PATH and the runner's own variables, not ours.
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    GITHUB_OUTPUT: outputPath,
+    GITHUB_STEP_SUMMARY: summaryPath,
+    ...(options.trustTestCa === false ? {} : { NODE_EXTRA_CA_CERTS: TEST_CA_PATH })
+  }
+  for (const [name, value] of Object.entries(options.inputs ?? {})) env[inputVariable(name)] = value
+  for (const [name, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[name]
+    else env[name] = value
+  }
+
+  const started = performance.now()
+  const child = spawn(process.execPath, [ACTION_PATH], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  options.onSpawn?.(child)
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', chunk => {
+    stdout += chunk
+    options.onStdout?.(chunk)
+  })
+  child.stderr.setEncoding('utf8').on('data', chunk => (stderr += chunk))
+  const killer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 120_000)
+  const [exitCode, signal] = await new Promise(resolve =>
+    child.on('close', (code, sig) => resolve([code, sig]))
+  )
+  clearTimeout(killer)
+  const durationMs = performance.now() - started
+  const outputFile = await readFile(outputPath, 'utf8')
+  const summary = await readFile(summaryPath, 'utf8')
+  await rm(dir, { recursive: true, force: true })
+  return {
+    exitCode,
+    signal,
+    stdout,
+    stderr,
+    outputFile,
+    outputs: parseOutputFile(outputFile),
+    summary,
+    durationMs,
+    /** The `::error::` annotation text(s), unescaped as the runner shows them. */
+    errors: [...stdout.matchAll(/^::error::(.*)$/gm)].map(m =>
+      m[1].replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%')
+    )
+  }
+}
