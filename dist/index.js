@@ -70577,7 +70577,9 @@ function interpretResponse(status, headers, text, options) {
     const requestId = stringField(json, 'RequestId') ?? headerValue(headers, 'x-acs-request-id');
     const code = stringField(json, 'Code');
     if (json && code) {
-        const retryAfter = Number(headerValue(headers, 'x-acs-retry-after'));
+        const retryAfterHeader = headerValue(headers, 'x-acs-retry-after')?.trim();
+        // An empty or malformed header means "no advice", not "retry at once".
+        const retryAfter = retryAfterHeader ? Number(retryAfterHeader) : NaN;
         const date = headerValue(headers, 'date');
         const serverDate = date ? new Date(date) : undefined;
         const validDate = serverDate && !Number.isNaN(serverDate.getTime()) ? serverDate : undefined;
@@ -70586,7 +70588,7 @@ function interpretResponse(status, headers, text, options) {
             message: options.redact(stringField(json, 'Message') ?? '(no message)'),
             requestId,
             httpStatus: status,
-            recommend: stringField(json, 'Recommend'),
+            recommend: mapDefined(stringField(json, 'Recommend'), options.redact),
             retryAfterMs: Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
             serverDate: validDate,
             clockSkewMs: validDate ? validDate.getTime() - options.now() : undefined
@@ -70605,13 +70607,17 @@ function parseJsonObject(text) {
         return undefined;
     }
 }
+function mapDefined(value, f) {
+    return value === undefined ? undefined : f(value);
+}
 function stringField(json, name) {
     const value = json?.[name];
     return typeof value === 'string' && value !== '' ? value : undefined;
 }
 /** A short, single-line, tag-free, redacted piece of a body, quoted. */
 function excerpt(text, redact) {
-    const plain = text
+    // Redact before cutting, so that a cut can never leave the start of a secret behind.
+    const plain = redact(text)
         .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
         .replace(/<[^>]*>/g, ' ')
         .replace(/\s+/g, ' ')
@@ -70619,7 +70625,7 @@ function excerpt(text, redact) {
     if (plain === '')
         return 'an empty body';
     const cut = plain.length > BODY_EXCERPT_LENGTH ? `${plain.slice(0, BODY_EXCERPT_LENGTH)}…` : plain;
-    return JSON.stringify(redact(cut));
+    return JSON.stringify(cut);
 }
 function errorCode(error) {
     // undici wraps socket errors; the OS or TLS code may sit on the error or on its cause.
@@ -70973,6 +70979,8 @@ const HINTS = {
     IdempotentParameterMismatch: 'This client-token was already used with other parameters (region, SSL server or name): use a new client-token, or the parameters of the first call.',
     'VpnGateway.Configuring': 'The VPN gateway was still applying a change: raise timeout-seconds, or re-run later.'
 };
+/** Below this, the `Date` header (1 s resolution) cannot explain an expired timestamp. */
+const CLOCK_SKEW_WORTH_REPORTING_MS = 60_000;
 function withRequestId(text, requestId) {
     return requestId ? `${text} (RequestId: ${requestId})` : text;
 }
@@ -70985,9 +70993,12 @@ function formatDuration(ms) {
 }
 function describeApiError(error) {
     const lines = [withRequestId(`${error.code}: ${error.message}`, error.requestId)];
-    if (error.code === 'InvalidTimeStamp.Expired' && error.clockSkewMs !== undefined) {
-        const direction = error.clockSkewMs > 0 ? 'behind' : 'ahead of';
-        lines.push(`The runner's clock is about ${formatDuration(error.clockSkewMs)} ${direction} the API's (server Date: ${error.serverDate?.toISOString()}); the API accepts 15 minutes. Sync the runner's clock (NTP).`);
+    const skew = error.clockSkewMs;
+    if (error.code === 'InvalidTimeStamp.Expired' && skew !== undefined && error.serverDate) {
+        const serverDate = error.serverDate.toISOString();
+        lines.push(Math.abs(skew) < CLOCK_SKEW_WORTH_REPORTING_MS
+            ? `The runner's clock agrees with the API's within ${formatDuration(skew)} (server Date: ${serverDate}), so the request may have been held up on its way (a proxy?); re-run, and check the runner's network path.`
+            : `The runner's clock is about ${formatDuration(skew)} ${skew > 0 ? 'behind' : 'ahead of'} the API's (server Date: ${serverDate}); the API accepts 15 minutes. Sync the runner's clock (NTP).`);
     }
     else {
         const hint = HINTS[error.code];
@@ -71013,7 +71024,7 @@ function describeFailure(error, context) {
             timeoutSeconds: undefined
         });
         return [
-            `Gave up after ${error.attempts} attempts: timeout-seconds (${context.timeoutSeconds ?? '?'} s) reached. Last answer: ${last}`,
+            `Gave up after ${error.attempts} ${error.attempts === 1 ? 'attempt' : 'attempts'}: timeout-seconds (${context.timeoutSeconds ?? '?'} s) reached. Last answer: ${last}`,
             reuse
         ]
             .filter(Boolean)
@@ -71050,8 +71061,10 @@ function secretForms(secret) {
         once,
         percentEncode(once),
         encodeURIComponent(secret),
-        // form-encoding (space as '+') and JSON escaping
+        // form-encoding (space as '+'), as encodeURIComponent and as URLSearchParams do it
         encodeURIComponent(secret).replace(/%20/g, '+'),
+        new URLSearchParams({ s: secret }).toString().slice(2),
+        // JSON escaping
         JSON.stringify(secret).slice(1, -1)
     ];
 }
@@ -71194,7 +71207,8 @@ function quote(value) {
 function parseRegionId(raw) {
     if (raw === '')
         throw new InputError('region-id', 'is required, e.g. "cn-hangzhou".');
-    if (!REGION_ID_PATTERN.test(raw)) {
+    // One DNS label at most: the default endpoint is vpc.<region-id>.aliyuncs.com.
+    if (raw.length > 63 || !REGION_ID_PATTERN.test(raw)) {
         throw new InputError('region-id', `${quote(raw)} is not a region ID; expected lowercase words joined by hyphens, e.g. "cn-hangzhou" or "ap-southeast-1".`);
     }
     return raw;
@@ -71315,6 +71329,9 @@ function readCredentials(getInput, env, maskSecret) {
             maskSecret(value);
     }
     const useInputs = fromInputs.accessKeyId !== '' || fromInputs.accessKeySecret !== '';
+    if (!useInputs && fromInputs.securityToken !== '') {
+        throw new InputError('security-token', `is set, but 'access-key-id' and 'access-key-secret' are not; a security token only works with the STS key pair it was issued with, so pass all three as inputs (or all three as ${ENV_ACCESS_KEY_ID}, ${ENV_ACCESS_KEY_SECRET} and ${ENV_SECURITY_TOKEN}).`);
+    }
     const chosen = useInputs ? fromInputs : fromEnv;
     if (!useInputs && chosen.accessKeyId === '' && chosen.accessKeySecret === '') {
         throw new InputError('access-key-id/access-key-secret', `none found. Pass the inputs 'access-key-id' and 'access-key-secret' (from secrets), or set the environment variables ${ENV_ACCESS_KEY_ID} and ${ENV_ACCESS_KEY_SECRET} (for example with a credentials action).`, 'credentials');
@@ -71471,7 +71488,7 @@ async function run() {
             log: line => info(line)
         });
         setOutputs(core_namespaceObject, result);
-        info(`Certificate ${result.certId}${result.name ? ` (${result.name})` : ''} after ${result.attempts} attempt(s), ${(result.elapsedMs / 1000).toFixed(1)} s (RequestId: ${result.requestId}).`);
+        info(`Certificate ${result.certId}${result.name ? ` (${result.name})` : ''} after ${result.attempts} ${result.attempts === 1 ? 'attempt' : 'attempts'}, ${(result.elapsedMs / 1000).toFixed(1)} s (RequestId: ${result.requestId}).`);
         if (process.env['GITHUB_STEP_SUMMARY'])
             await writeSummary(summary, settings, result);
     }

@@ -97,7 +97,9 @@ export function interpretResponse(
   const requestId = stringField(json, 'RequestId') ?? headerValue(headers, 'x-acs-request-id')
   const code = stringField(json, 'Code')
   if (json && code) {
-    const retryAfter = Number(headerValue(headers, 'x-acs-retry-after'))
+    const retryAfterHeader = headerValue(headers, 'x-acs-retry-after')?.trim()
+    // An empty or malformed header means "no advice", not "retry at once".
+    const retryAfter = retryAfterHeader ? Number(retryAfterHeader) : NaN
     const date = headerValue(headers, 'date')
     const serverDate = date ? new Date(date) : undefined
     const validDate = serverDate && !Number.isNaN(serverDate.getTime()) ? serverDate : undefined
@@ -106,7 +108,7 @@ export function interpretResponse(
       message: options.redact(stringField(json, 'Message') ?? '(no message)'),
       requestId,
       httpStatus: status,
-      recommend: stringField(json, 'Recommend'),
+      recommend: mapDefined(stringField(json, 'Recommend'), options.redact),
       retryAfterMs: Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
       serverDate: validDate,
       clockSkewMs: validDate ? validDate.getTime() - options.now() : undefined
@@ -130,6 +132,10 @@ function parseJsonObject(text: string): JsonObject | undefined {
   }
 }
 
+function mapDefined<T, U>(value: T | undefined, f: (value: T) => U): U | undefined {
+  return value === undefined ? undefined : f(value)
+}
+
 export function stringField(json: JsonObject | undefined, name: string): string | undefined {
   const value = json?.[name]
   return typeof value === 'string' && value !== '' ? value : undefined
@@ -137,14 +143,15 @@ export function stringField(json: JsonObject | undefined, name: string): string 
 
 /** A short, single-line, tag-free, redacted piece of a body, quoted. */
 function excerpt(text: string, redact: Redactor): string {
-  const plain = text
+  // Redact before cutting, so that a cut can never leave the start of a secret behind.
+  const plain = redact(text)
     .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
     .replace(/<[^>]*>/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()
   if (plain === '') return 'an empty body'
   const cut = plain.length > BODY_EXCERPT_LENGTH ? `${plain.slice(0, BODY_EXCERPT_LENGTH)}…` : plain
-  return JSON.stringify(redact(cut))
+  return JSON.stringify(cut)
 }
 
 function errorCode(error: unknown): string | undefined {

@@ -45,6 +45,9 @@ export const HINTS: Readonly<Record<string, string>> = {
     'The VPN gateway was still applying a change: raise timeout-seconds, or re-run later.'
 }
 
+/** Below this, the `Date` header (1 s resolution) cannot explain an expired timestamp. */
+const CLOCK_SKEW_WORTH_REPORTING_MS = 60_000
+
 function withRequestId(text: string, requestId: string | undefined): string {
   return requestId ? `${text} (RequestId: ${requestId})` : text
 }
@@ -58,10 +61,13 @@ function formatDuration(ms: number): string {
 
 function describeApiError(error: ApiError): string {
   const lines = [withRequestId(`${error.code}: ${error.message}`, error.requestId)]
-  if (error.code === 'InvalidTimeStamp.Expired' && error.clockSkewMs !== undefined) {
-    const direction = error.clockSkewMs > 0 ? 'behind' : 'ahead of'
+  const skew = error.clockSkewMs
+  if (error.code === 'InvalidTimeStamp.Expired' && skew !== undefined && error.serverDate) {
+    const serverDate = error.serverDate.toISOString()
     lines.push(
-      `The runner's clock is about ${formatDuration(error.clockSkewMs)} ${direction} the API's (server Date: ${error.serverDate?.toISOString()}); the API accepts 15 minutes. Sync the runner's clock (NTP).`
+      Math.abs(skew) < CLOCK_SKEW_WORTH_REPORTING_MS
+        ? `The runner's clock agrees with the API's within ${formatDuration(skew)} (server Date: ${serverDate}), so the request may have been held up on its way (a proxy?); re-run, and check the runner's network path.`
+        : `The runner's clock is about ${formatDuration(skew)} ${skew > 0 ? 'behind' : 'ahead of'} the API's (server Date: ${serverDate}); the API accepts 15 minutes. Sync the runner's clock (NTP).`
     )
   } else {
     const hint = HINTS[error.code]
@@ -84,7 +90,7 @@ export function describeFailure(error: unknown, context: FailureContext): string
       timeoutSeconds: undefined
     })
     return [
-      `Gave up after ${error.attempts} attempts: timeout-seconds (${context.timeoutSeconds ?? '?'} s) reached. Last answer: ${last}`,
+      `Gave up after ${error.attempts} ${error.attempts === 1 ? 'attempt' : 'attempts'}: timeout-seconds (${context.timeoutSeconds ?? '?'} s) reached. Last answer: ${last}`,
       reuse
     ]
       .filter(Boolean)

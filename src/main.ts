@@ -73,7 +73,7 @@ export async function run(): Promise<void> {
     })
     setOutputs(core, result)
     core.info(
-      `Certificate ${result.certId}${result.name ? ` (${result.name})` : ''} after ${result.attempts} attempt(s), ${(result.elapsedMs / 1000).toFixed(1)} s (RequestId: ${result.requestId}).`
+      `Certificate ${result.certId}${result.name ? ` (${result.name})` : ''} after ${result.attempts} ${result.attempts === 1 ? 'attempt' : 'attempts'}, ${(result.elapsedMs / 1000).toFixed(1)} s (RequestId: ${result.requestId}).`
     )
     if (process.env['GITHUB_STEP_SUMMARY']) await writeSummary(core.summary, settings, result)
   } catch (error) {

@@ -17,8 +17,10 @@ export function secretForms(secret: string): string[] {
     once,
     percentEncode(once),
     encodeURIComponent(secret),
-    // form-encoding (space as '+') and JSON escaping
+    // form-encoding (space as '+'), as encodeURIComponent and as URLSearchParams do it
     encodeURIComponent(secret).replace(/%20/g, '+'),
+    new URLSearchParams({ s: secret }).toString().slice(2),
+    // JSON escaping
     JSON.stringify(secret).slice(1, -1)
   ]
 }

@@ -68,7 +68,8 @@ export function quote(value: string): string {
 
 export function parseRegionId(raw: string): string {
   if (raw === '') throw new InputError('region-id', 'is required, e.g. "cn-hangzhou".')
-  if (!REGION_ID_PATTERN.test(raw)) {
+  // One DNS label at most: the default endpoint is vpc.<region-id>.aliyuncs.com.
+  if (raw.length > 63 || !REGION_ID_PATTERN.test(raw)) {
     throw new InputError(
       'region-id',
       `${quote(raw)} is not a region ID; expected lowercase words joined by hyphens, e.g. "cn-hangzhou" or "ap-southeast-1".`
@@ -220,6 +221,12 @@ export function readCredentials(
   }
 
   const useInputs = fromInputs.accessKeyId !== '' || fromInputs.accessKeySecret !== ''
+  if (!useInputs && fromInputs.securityToken !== '') {
+    throw new InputError(
+      'security-token',
+      `is set, but 'access-key-id' and 'access-key-secret' are not; a security token only works with the STS key pair it was issued with, so pass all three as inputs (or all three as ${ENV_ACCESS_KEY_ID}, ${ENV_ACCESS_KEY_SECRET} and ${ENV_SECURITY_TOKEN}).`
+    )
+  }
   const chosen = useInputs ? fromInputs : fromEnv
   if (!useInputs && chosen.accessKeyId === '' && chosen.accessKeySecret === '') {
     throw new InputError(

@@ -1,0 +1,332 @@
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
+import { MockAgent, type Interceptable } from 'undici'
+import {
+  createClientCertificate,
+  createRequestParams,
+  formatRetryLine,
+  type ServiceDependencies
+} from '../src/certificate.js'
+import {
+  ApiError,
+  DeadlineError,
+  TransportError,
+  UnexpectedResponseError,
+  type ApiErrorFields
+} from '../src/errors.js'
+import { createRedactor } from '../src/redact.js'
+import { DEFAULT_RETRY_POLICY } from '../src/retry.js'
+import type { Settings } from '../src/settings.js'
+
+const ORIGIN = 'https://vpc.cn-hangzhou.aliyuncs.com'
+const TOKEN = 'gha-0123456789abcdef0123456789abcdef01234567'
+const START = Date.parse('2025-03-01T12:00:00.000Z')
+const JSON_HEADERS = { 'content-type': 'application/json' }
+
+const SETTINGS: Settings = {
+  regionId: 'cn-hangzhou',
+  sslVpnServerId: 'vss-bp1test0001',
+  name: 'ci-cert',
+  clientToken: TOKEN,
+  clientTokenSource: 'from the input',
+  credentials: { accessKeyId: 'LTAI5tCertTestKeyId', accessKeySecret: 'CertTestSecret0123' },
+  credentialsSource: 'inputs',
+  endpoint: { origin: ORIGIN, hostHeader: 'vpc.cn-hangzhou.aliyuncs.com' },
+  signatureVersion: 'v3',
+  timeoutMs: 300_000
+}
+
+const BUSY = {
+  statusCode: 400,
+  data: {
+    RequestId: 'REQ-BUSY',
+    HostId: 'vpc.cn-hangzhou.aliyuncs.com',
+    Code: 'VpnGateway.Configuring',
+    Message: 'The specified service is configuring.'
+  },
+  responseOptions: { headers: JSON_HEADERS }
+}
+const CREATED = {
+  statusCode: 200,
+  data: {
+    RequestId: '606998F0-B94D-48FE-8316-ACA81BB230DA',
+    SslVpnClientCertId: 'vsc-bp1n8wcf134yl0osr0001',
+    Name: 'ci-cert'
+  },
+  responseOptions: { headers: JSON_HEADERS }
+}
+
+/** What the interceptor saw of one request. */
+interface Captured {
+  query: URLSearchParams
+  headers: Record<string, string>
+}
+
+function headersOf(raw: unknown): Record<string, string> {
+  const result: Record<string, string> = {}
+  if (Array.isArray(raw)) {
+    for (let i = 0; i + 1 < raw.length; i += 2)
+      result[String(raw[i]).toLowerCase()] = String(raw[i + 1])
+  } else if (raw && typeof raw === 'object') {
+    for (const [name, value] of Object.entries(raw)) result[name.toLowerCase()] = String(value)
+  }
+  return result
+}
+
+function signatureOf(request: Captured): string | undefined {
+  return (
+    /Signature=([0-9a-f]+)$/.exec(request.headers['authorization'] ?? '')?.[1] ??
+    request.query.get('Signature') ??
+    undefined
+  )
+}
+
+let agent: MockAgent
+let pool: Interceptable
+let captured: Captured[]
+let time: number
+let sleeps: number[]
+let logLines: string[]
+
+beforeEach(() => {
+  agent = new MockAgent()
+  agent.disableNetConnect()
+  pool = agent.get(ORIGIN)
+  captured = []
+  time = START
+  sleeps = []
+  logLines = []
+})
+
+afterEach(async () => {
+  await agent.close()
+})
+
+/** Answers the n-th request (1-based) with `answer(n)`, recording each request. */
+function serve(answer: (n: number) => { statusCode: number; data?: object | string }) {
+  pool
+    .intercept({ path: path => path.startsWith('/?'), method: 'POST' })
+    .reply(opts => {
+      captured.push({
+        query: new URLSearchParams(opts.path.slice(2)),
+        headers: headersOf(opts.headers)
+      })
+      // Each round trip takes 120 ms on the virtual clock.
+      time += 120
+      return answer(captured.length)
+    })
+    .persist()
+}
+
+function dependencies(overrides: Partial<ServiceDependencies> = {}): ServiceDependencies {
+  let nonces = 0
+  return {
+    dispatcher: agent,
+    policy: DEFAULT_RETRY_POLICY,
+    now: () => time,
+    sleep: async ms => {
+      sleeps.push(ms)
+      time += ms
+    },
+    random: () => 0.5,
+    newNonce: () => `nonce-${++nonces}`,
+    redact: createRedactor([
+      SETTINGS.credentials.accessKeyId,
+      SETTINGS.credentials.accessKeySecret
+    ]),
+    log: line => logLines.push(line),
+    ...overrides
+  }
+}
+
+describe('createClientCertificate', () => {
+  test('busy twice, then created: 3 attempts, one ClientToken, a fresh signature each time', async () => {
+    serve(n => (n <= 2 ? BUSY : CREATED))
+    const result = await createClientCertificate(SETTINGS, dependencies())
+
+    expect(result).toEqual({
+      certId: 'vsc-bp1n8wcf134yl0osr0001',
+      name: 'ci-cert',
+      requestId: '606998F0-B94D-48FE-8316-ACA81BB230DA',
+      clientToken: TOKEN,
+      attempts: 3,
+      waitedMs: sleeps.reduce((sum, ms) => sum + ms, 0),
+      elapsedMs: time - START
+    })
+    expect(sleeps).toHaveLength(2)
+    expect(result.elapsedMs).toBe(3 * 120 + result.waitedMs)
+
+    expect(captured).toHaveLength(3)
+    for (const request of captured) {
+      expect(request.query.get('ClientToken')).toBe(TOKEN)
+      expect(request.query.get('RegionId')).toBe('cn-hangzhou')
+      expect(request.query.get('SslVpnServerId')).toBe('vss-bp1test0001')
+      expect(request.query.get('Name')).toBe('ci-cert')
+      expect(request.headers['x-acs-action']).toBe('CreateSslVpnClientCert')
+      expect(request.headers['x-acs-version']).toBe('2016-04-28')
+    }
+    const nonces = captured.map(r => r.headers['x-acs-signature-nonce'])
+    expect(nonces).toEqual(['nonce-1', 'nonce-2', 'nonce-3'])
+    const signatures = captured.map(signatureOf)
+    for (const signature of signatures) expect(signature).toMatch(/^[0-9a-f]{64}$/)
+    expect(new Set(signatures).size).toBe(3)
+    // Each attempt is dated by the (virtual) clock when it is signed.
+    expect(captured[0]?.headers['x-acs-date']).toBe('2025-03-01T12:00:00Z')
+  })
+
+  test('one log line per retry, naming the code, RequestId and attempt', async () => {
+    serve(n => (n <= 2 ? BUSY : CREATED))
+    await createClientCertificate(SETTINGS, dependencies())
+    expect(logLines).toHaveLength(2)
+    logLines.forEach((line, i) => {
+      expect(line).toContain(`Attempt ${i + 1}: VpnGateway.Configuring (RequestId: REQ-BUSY)`)
+    })
+  })
+
+  test('signature V1: the same ClientToken, a fresh nonce and signature in the query', async () => {
+    serve(n => (n <= 1 ? BUSY : CREATED))
+    const result = await createClientCertificate(
+      { ...SETTINGS, signatureVersion: 'v1' },
+      dependencies()
+    )
+    expect(result.attempts).toBe(2)
+    expect(captured.map(r => r.query.get('ClientToken'))).toEqual([TOKEN, TOKEN])
+    expect(captured.map(r => r.query.get('SignatureNonce'))).toEqual(['nonce-1', 'nonce-2'])
+    const [first, second] = captured.map(r => r.query.get('Signature'))
+    expect(first).toBeTruthy()
+    expect(second).toBeTruthy()
+    expect(first).not.toBe(second)
+  })
+
+  test('without Name in the answer, the requested name is reported', async () => {
+    serve(() => ({ ...CREATED, data: { RequestId: 'R', SslVpnClientCertId: 'vsc-1' } }))
+    const result = await createClientCertificate(SETTINGS, dependencies())
+    expect(result.name).toBe('ci-cert')
+    expect(captured).toHaveLength(1)
+  })
+
+  test('200 without SslVpnClientCertId: UnexpectedResponseError, not retried', async () => {
+    serve(() => ({ ...CREATED, data: { RequestId: 'REQ-NOID' } }))
+    const error = await createClientCertificate(SETTINGS, dependencies()).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(UnexpectedResponseError)
+    expect(error).toMatchObject({ httpStatus: 200, requestId: 'REQ-NOID' })
+    expect((error as Error).message).toContain('SslVpnClientCertId')
+    expect(captured).toHaveLength(1)
+  })
+
+  test('a non-retryable code: exactly 1 request', async () => {
+    serve(() => ({
+      statusCode: 403,
+      data: { RequestId: 'REQ-403', Code: 'Forbidden', Message: 'User not authorized.' }
+    }))
+    const error = await createClientCertificate(SETTINGS, dependencies()).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ApiError)
+    expect(error).toMatchObject({ code: 'Forbidden', requestId: 'REQ-403', httpStatus: 403 })
+    expect(captured).toHaveLength(1)
+    expect(sleeps).toHaveLength(0)
+  })
+
+  test('busy past timeout-seconds: DeadlineError, one request per attempt', async () => {
+    serve(() => BUSY)
+    const settings = { ...SETTINGS, timeoutMs: 20_000 }
+    const error = await createClientCertificate(settings, dependencies()).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(DeadlineError)
+    const deadline = error as DeadlineError
+    expect(deadline.attempts).toBe(captured.length)
+    expect(deadline.lastError).toBeInstanceOf(ApiError)
+    expect(time - START).toBeLessThanOrEqual(20_000 + 120)
+    expect(new Set(captured.map(r => r.query.get('ClientToken')))).toEqual(new Set([TOKEN]))
+  })
+})
+
+describe('formatRetryLine', () => {
+  const busy = (fields: Partial<ApiErrorFields> = {}) =>
+    new ApiError({
+      code: 'VpnGateway.Configuring',
+      message: 'The specified service is configuring.',
+      requestId: 'REQ-7',
+      httpStatus: 400,
+      recommend: undefined,
+      retryAfterMs: undefined,
+      serverDate: undefined,
+      clockSkewMs: undefined,
+      ...fields
+    })
+
+  test('an API error: code, RequestId, attempt, the wait in seconds, the seconds left', () => {
+    const line = formatRetryLine({ attempt: 3, error: busy(), delayMs: 1_500, remainingMs: 42_400 })
+    expect(line).toContain('Attempt 3')
+    expect(line).toContain('VpnGateway.Configuring')
+    expect(line).toContain('RequestId: REQ-7')
+    expect(line).toMatch(/retrying in 1\.5 s/)
+    expect(line).toMatch(/\b42 s left/)
+    expect(line).not.toContain('\n')
+  })
+
+  test('without a RequestId, no empty parentheses', () => {
+    const line = formatRetryLine({
+      attempt: 1,
+      error: busy({ requestId: undefined }),
+      delayMs: 750,
+      remainingMs: 299_000
+    })
+    expect(line).not.toContain('RequestId')
+    expect(line).toMatch(/retrying in 0\.8 s|retrying in 0\.75 s/)
+    expect(line).toMatch(/\b299 s left/)
+  })
+
+  test('a proxy answer shows its HTTP status', () => {
+    const line = formatRetryLine({
+      attempt: 2,
+      error: new UnexpectedResponseError(502, 'HTTP 502 without an API error code: "Bad Gateway"'),
+      delayMs: 2_000,
+      remainingMs: 10_000
+    })
+    expect(line).toContain('Attempt 2')
+    expect(line).toContain('HTTP 502')
+    expect(line).toMatch(/retrying in 2\.0 s/)
+    expect(line).toMatch(/\b10 s left/)
+  })
+
+  test('a transport fault shows its message', () => {
+    const line = formatRetryLine({
+      attempt: 4,
+      error: new TransportError(
+        'Connection to https://h failed (ECONNRESET: reset).',
+        'ECONNRESET',
+        true
+      ),
+      delayMs: 5_000,
+      remainingMs: 60_000
+    })
+    expect(line).toContain('ECONNRESET')
+    expect(line).toContain('Attempt 4')
+    expect(line).toMatch(/retrying in 5\.0 s/)
+  })
+
+  test('never a negative time left', () => {
+    const line = formatRetryLine({ attempt: 9, error: busy(), delayMs: 0, remainingMs: -300 })
+    expect(line).not.toMatch(/-\d+(\.\d+)? s/)
+    expect(line).toMatch(/\b0 s left/)
+  })
+})
+
+describe('createRequestParams', () => {
+  test('with a name: RegionId, SslVpnServerId, ClientToken and Name', () => {
+    expect(createRequestParams(SETTINGS)).toEqual({
+      RegionId: 'cn-hangzhou',
+      SslVpnServerId: 'vss-bp1test0001',
+      ClientToken: TOKEN,
+      Name: 'ci-cert'
+    })
+  })
+
+  test('without a name: no Name at all (not an empty one)', () => {
+    const params = createRequestParams({ ...SETTINGS, name: undefined })
+    expect(params).toEqual({
+      RegionId: 'cn-hangzhou',
+      SslVpnServerId: 'vss-bp1test0001',
+      ClientToken: TOKEN
+    })
+    expect('Name' in params).toBe(false)
+  })
+})

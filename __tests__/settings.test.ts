@@ -1,0 +1,450 @@
+import { describe, expect, jest, test } from '@jest/globals'
+import { deriveClientToken } from '../src/client-token.js'
+import { InputError } from '../src/errors.js'
+import {
+  ENV_ACCESS_KEY_ID,
+  ENV_ACCESS_KEY_SECRET,
+  ENV_SECURITY_TOKEN,
+  readSettings,
+  type Environment,
+  type InputReader,
+  type Settings
+} from '../src/settings.js'
+
+const KEY_ID = 'LTAI5tInputKeyId0001'
+const KEY_SECRET = 'InputSecret+/=0123456789abcdefXYZ'
+const ENV_KEY_ID = 'LTAI5tEnvKeyId0002'
+const ENV_KEY_SECRET = 'EnvSecret0123456789abcdefghijklm'
+const ENV_TOKEN = 'CAIS.EnvStsToken/abc+def=='
+
+/** The minimum valid set of inputs. */
+const VALID: Readonly<Record<string, string>> = {
+  'access-key-id': KEY_ID,
+  'access-key-secret': KEY_SECRET,
+  'region-id': 'cn-hangzhou',
+  'ssl-vpn-server-id': 'vss-bp1abc123'
+}
+
+/** Reads inputs the way `core.getInput` does: missing is '', values are trimmed. */
+function reader(inputs: Readonly<Record<string, string>>): InputReader {
+  return name => (inputs[name] ?? '').trim()
+}
+
+interface ReadOptions {
+  env?: Environment
+  maskSecret?: (value: string) => void
+  randomToken?: () => string
+}
+
+function read(inputs: Readonly<Record<string, string>>, options: ReadOptions = {}): Settings {
+  return readSettings(
+    reader(inputs),
+    options.env ?? {},
+    options.maskSecret ?? (() => undefined),
+    options.randomToken ?? (() => 'random-token-for-tests')
+  )
+}
+
+/** Runs `fn`, expecting it to throw an InputError, and returns that error. */
+function inputErrorFrom(fn: () => unknown): InputError {
+  let thrown: unknown
+  try {
+    fn()
+  } catch (error) {
+    thrown = error
+  }
+  expect(thrown).toBeInstanceOf(InputError)
+  return thrown as InputError
+}
+
+const EVERY_SECRET = [KEY_ID, KEY_SECRET, ENV_KEY_ID, ENV_KEY_SECRET, ENV_TOKEN]
+
+describe('readSettings refuses bad inputs', () => {
+  /** [what, the input, its value, what the message must say is expected] */
+  const badInputs: [string, string, string, RegExp][] = [
+    ['empty region', 'region-id', '', /is required, e\.g\. "cn-hangzhou"/],
+    ['whitespace-only region', 'region-id', '  \t ', /is required, e\.g\. "cn-hangzhou"/],
+    ['region with a path', 'region-id', 'cn-hangzhou/vpc', /expected lowercase words/],
+    ['uppercase region', 'region-id', 'CN-HANGZHOU', /expected lowercase words/],
+    ['region with a space', 'region-id', 'cn hangzhou', /expected lowercase words/],
+    ['region with a newline', 'region-id', 'cn-hangzhou\n::warning::x', /expected lowercase/],
+    ['non-ASCII region', 'region-id', 'cn-hángzhou', /expected lowercase words/],
+    // A region ID is a DNS label of the default endpoint vpc.<region>.aliyuncs.com: 63 at most.
+    ['too-long region', 'region-id', `cn-${'a'.repeat(100)}`, /expected/],
+    ['empty SSL server', 'ssl-vpn-server-id', '', /is required/],
+    ['whitespace-only SSL server', 'ssl-vpn-server-id', ' \n ', /is required/],
+    ['too-long SSL server', 'ssl-vpn-server-id', `vss-${'a'.repeat(65)}`, /expected "vss-"/],
+    ['uppercase SSL server', 'ssl-vpn-server-id', 'VSS-BP1ABC', /expected "vss-"/],
+    ['non-ASCII SSL server', 'ssl-vpn-server-id', 'vss-bp1é', /expected "vss-"/],
+    ['SSL server with control char', 'ssl-vpn-server-id', 'vss-a\u0000b', /expected "vss-"/],
+    [
+      'name starting with http://',
+      'name',
+      'http://cert',
+      /starts with http:\/\/ or https:\/\/; expected 2 to 128/
+    ],
+    ['name starting with HTTPS://', 'name', 'HTTPS://cert', /starts with http:\/\//],
+    ['name starting with a digit', 'name', '1cert', /does not start with a letter/],
+    ['name starting with _', 'name', '_cert', /does not start with a letter/],
+    ['1-character name', 'name', 'a', /too short; expected 2 to 128/],
+    ['129-character name', 'name', `a${'b'.repeat(128)}`, /129 characters long/],
+    ['non-ASCII name', 'name', 'café-cert', /not allowed; expected 2 to 128/],
+    ['name with a control character', 'name', 'ab\u0007cd', /not allowed/],
+    ['name with a newline', 'name', 'ab\ncd', /not allowed/],
+    ['name with a space', 'name', 'ab cd', /not allowed/],
+    ['plain http endpoint', 'endpoint', 'http://vpc.example.test', /plain http:\/\/.*https:/],
+    ['ftp endpoint', 'endpoint', 'ftp://vpc.example.test', /unsupported scheme; expected/],
+    ['endpoint with a path', 'endpoint', 'https://vpc.example.test/api', /carries a path/],
+    ['endpoint with a query', 'endpoint', 'vpc.example.test?a=1', /query or fragment/],
+    ['endpoint with a fragment', 'endpoint', 'https://vpc.example.test#x', /query or fragment/],
+    ['endpoint with user info', 'endpoint', 'https://u:p@vpc.example.test', /user info/],
+    ['endpoint port 0', 'endpoint', 'vpc.example.test:0', /not a valid host and port/],
+    ['endpoint port 65536', 'endpoint', 'vpc.example.test:65536', /not a valid host and port/],
+    ['endpoint port letters', 'endpoint', 'vpc.example.test:https', /not a valid host and/],
+    ['endpoint with a space', 'endpoint', 'vpc example.test', /not a valid host and port/],
+    ['endpoint with a newline', 'endpoint', 'vpc.example.test\nx', /not a valid host/],
+    ['endpoint with empty labels', 'endpoint', 'vpc..example.test', /not a valid host/],
+    ['non-ASCII endpoint', 'endpoint', 'vpc.例子.test', /not a valid host and port/],
+    ['too-long endpoint', 'endpoint', `${'a'.repeat(300)}.test`, /not a valid host and port/],
+    ['negative timeout', 'timeout-seconds', '-5', /whole number of seconds from 1 to 21600/],
+    ['zero timeout', 'timeout-seconds', '0', /whole number of seconds from 1 to 21600/],
+    ['fractional timeout', 'timeout-seconds', '1.5', /whole number of seconds from 1 to/],
+    ['exponent timeout', 'timeout-seconds', '1e3', /whole number of seconds from 1 to/],
+    ['absurd timeout', 'timeout-seconds', '999999999', /whole number of seconds from 1 to/],
+    ['timeout above six hours', 'timeout-seconds', '21601', /whole number of seconds/],
+    ['timeout in words', 'timeout-seconds', 'abc', /whole number of seconds from 1 to/],
+    ['signature v2', 'signature-version', 'v2', /expected "v3".*or "v1"/],
+    ['65-char client-token', 'client-token', 'x'.repeat(65), /at most 64 printable ASCII/],
+    ['non-ASCII client-token', 'client-token', 'tökén', /at most 64 printable ASCII/],
+    ['client-token with a tab', 'client-token', 'to\tken', /at most 64 printable ASCII/],
+    ['client-token with a newline', 'client-token', 'to\nken', /at most 64 printable/]
+  ]
+
+  test('the table has at least 30 cases', () => {
+    expect(badInputs.length).toBeGreaterThanOrEqual(30)
+  })
+
+  test.each(badInputs)('%s', (_what, input, value, expected) => {
+    const error = inputErrorFrom(() => read({ ...VALID, [input]: value }))
+    expect(error.input).toBe(input)
+    expect(error.message.startsWith(`Input '${input}': `)).toBe(true)
+    expect(error.message).toMatch(expected)
+    // Values are JSON-quoted: no raw line break can start a new log line or workflow command.
+    expect(error.message).not.toMatch(/[\r\n]/)
+    const shown = value.trim()
+    if (shown !== '' && shown.length <= 80) expect(error.message).toContain(JSON.stringify(shown))
+    // Long values are cut: the message stays readable.
+    expect(error.message.length).toBeLessThan(400)
+    for (const secret of EVERY_SECRET) expect(error.message).not.toContain(secret)
+  })
+})
+
+describe('readSettings accepts good inputs', () => {
+  test('defaults: regional endpoint, V3, 300 s, no name', () => {
+    const settings = read(VALID)
+    expect(settings.regionId).toBe('cn-hangzhou')
+    expect(settings.sslVpnServerId).toBe('vss-bp1abc123')
+    expect(settings.name).toBeUndefined()
+    expect(settings.endpoint).toEqual({
+      origin: 'https://vpc.cn-hangzhou.aliyuncs.com',
+      hostHeader: 'vpc.cn-hangzhou.aliyuncs.com'
+    })
+    expect(settings.signatureVersion).toBe('v3')
+    expect(settings.timeoutMs).toBe(300_000)
+  })
+
+  test.each([
+    ['vpc.example.test:8443', 'https://vpc.example.test:8443', 'vpc.example.test:8443'],
+    ['https://vpc.example.test/', 'https://vpc.example.test', 'vpc.example.test'],
+    ['HTTPS://VPC.Example.Test:8443/', 'https://vpc.example.test:8443', 'vpc.example.test:8443'],
+    ['https://vpc.example.test:443', 'https://vpc.example.test', 'vpc.example.test'],
+    ['vpc-vpc.cn-shanghai.aliyuncs.com', 'https://vpc-vpc.cn-shanghai.aliyuncs.com', undefined],
+    ['127.0.0.1:65535', 'https://127.0.0.1:65535', '127.0.0.1:65535'],
+    ['[::1]:8443', 'https://[::1]:8443', '[::1]:8443']
+  ])('endpoint %j', (endpoint, origin, hostHeader) => {
+    const settings = read({ ...VALID, endpoint })
+    expect(settings.endpoint.origin).toBe(origin)
+    expect(settings.endpoint.hostHeader).toBe(hostHeader ?? origin.slice('https://'.length))
+  })
+
+  test.each([
+    ['V1', 'v1'],
+    ['v1', 'v1'],
+    ['V3', 'v3'],
+    ['', 'v3']
+  ])('signature-version %j is %s', (given, expected) => {
+    expect(read({ ...VALID, 'signature-version': given }).signatureVersion).toBe(expected)
+  })
+
+  test.each([
+    ['1', 1_000],
+    ['45', 45_000],
+    [' 600 ', 600_000],
+    ['21600', 21_600_000]
+  ])('timeout-seconds %j is %d ms', (given, ms) => {
+    expect(read({ ...VALID, 'timeout-seconds': given }).timeoutMs).toBe(ms)
+  })
+
+  test.each(['ab', 'SslVpnClientCert1', 'ci.cert_01-a', `a${'b'.repeat(127)}`])('name %j', name => {
+    expect(read({ ...VALID, name }).name).toBe(name)
+  })
+
+  test.each(['ap-southeast-1', 'cn-hangzhou', 'us-west-1', 'cn-hangzhou-finance'])(
+    'region %j',
+    regionId => {
+      expect(read({ ...VALID, 'region-id': regionId }).regionId).toBe(regionId)
+    }
+  )
+})
+
+describe('credentials', () => {
+  const ENV: Environment = {
+    [ENV_ACCESS_KEY_ID]: ENV_KEY_ID,
+    [ENV_ACCESS_KEY_SECRET]: ENV_KEY_SECRET,
+    [ENV_SECURITY_TOKEN]: ENV_TOKEN
+  }
+  const { ['access-key-id']: _id, ['access-key-secret']: _secret, ...WITHOUT_KEYS } = VALID
+
+  test('inputs win over the environment, and nothing is mixed in from it', () => {
+    const settings = read(VALID, { env: ENV })
+    expect(settings.credentials).toEqual({ accessKeyId: KEY_ID, accessKeySecret: KEY_SECRET })
+    expect(settings.credentials.securityToken).toBeUndefined()
+    expect(settings.credentialsSource).toBe('inputs')
+  })
+
+  test('an STS token given as an input goes with the input keys', () => {
+    const settings = read({ ...VALID, 'security-token': 'CAIS.InputToken==' }, { env: ENV })
+    expect(settings.credentials).toEqual({
+      accessKeyId: KEY_ID,
+      accessKeySecret: KEY_SECRET,
+      securityToken: 'CAIS.InputToken=='
+    })
+  })
+
+  test('without key inputs, all three values come from ALIBABA_CLOUD_*', () => {
+    const settings = read(WITHOUT_KEYS, { env: ENV })
+    expect(settings.credentials).toEqual({
+      accessKeyId: ENV_KEY_ID,
+      accessKeySecret: ENV_KEY_SECRET,
+      securityToken: ENV_TOKEN
+    })
+    expect(settings.credentialsSource).toBe('environment')
+  })
+
+  test('environment values are trimmed; an empty token means long-term keys', () => {
+    const settings = read(WITHOUT_KEYS, {
+      env: {
+        [ENV_ACCESS_KEY_ID]: ` ${ENV_KEY_ID}\n`,
+        [ENV_ACCESS_KEY_SECRET]: ENV_KEY_SECRET,
+        [ENV_SECURITY_TOKEN]: ''
+      }
+    })
+    expect(settings.credentials).toEqual({
+      accessKeyId: ENV_KEY_ID,
+      accessKeySecret: ENV_KEY_SECRET
+    })
+  })
+
+  test('none at all: the message names both inputs and both variables', () => {
+    const error = inputErrorFrom(() => read(WITHOUT_KEYS, { env: {} }))
+    expect(error.message).toMatch(/^Credentials: /)
+    for (const name of [
+      'access-key-id',
+      'access-key-secret',
+      ENV_ACCESS_KEY_ID,
+      ENV_ACCESS_KEY_SECRET
+    ]) {
+      expect(error.message).toContain(name)
+    }
+  })
+
+  test('a token alone in the environment is not credentials', () => {
+    const error = inputErrorFrom(() =>
+      read(WITHOUT_KEYS, { env: { [ENV_SECURITY_TOKEN]: ENV_TOKEN } })
+    )
+    expect(error.message).toMatch(/^Credentials: none found/)
+    expect(error.message).not.toContain(ENV_TOKEN)
+  })
+
+  test.each([
+    ['access-key-id', { 'access-key-secret': KEY_SECRET }, 'access-key-secret'],
+    ['access-key-secret', { 'access-key-id': KEY_ID }, 'access-key-id']
+  ])('input %s missing while the other is given (env not mixed in)', (missing, given, present) => {
+    const error = inputErrorFrom(() => read({ ...WITHOUT_KEYS, ...given }, { env: ENV }))
+    expect(error.input).toBe(missing)
+    expect(error.message).toMatch(new RegExp(`^Input '${missing}': is empty but ${present} is set`))
+    for (const secret of EVERY_SECRET) expect(error.message).not.toContain(secret)
+  })
+
+  test.each([
+    [ENV_ACCESS_KEY_ID, { [ENV_ACCESS_KEY_SECRET]: ENV_KEY_SECRET }, ENV_ACCESS_KEY_SECRET],
+    [ENV_ACCESS_KEY_SECRET, { [ENV_ACCESS_KEY_ID]: ENV_KEY_ID }, ENV_ACCESS_KEY_ID]
+  ])('variable %s missing while the other is set', (missing, env, present) => {
+    const error = inputErrorFrom(() => read(WITHOUT_KEYS, { env }))
+    expect(error.input).toBe(missing)
+    expect(error.message).toMatch(
+      new RegExp(`^Environment variable ${missing}: is empty but ${present} is set`)
+    )
+    for (const secret of EVERY_SECRET) expect(error.message).not.toContain(secret)
+  })
+})
+
+test('a security-token input without the key inputs is refused, not silently dropped', () => {
+  const error = inputErrorFrom(() =>
+    read(
+      { ...VALID, 'access-key-id': '', 'access-key-secret': '', 'security-token': 'CAIS.tok' },
+      {
+        env: {
+          ALIBABA_CLOUD_ACCESS_KEY_ID: ENV_KEY_ID,
+          ALIBABA_CLOUD_ACCESS_KEY_SECRET: ENV_KEY_SECRET
+        }
+      }
+    )
+  )
+  expect(error.message).toMatch(/^Input 'security-token': is set, but 'access-key-id'/)
+  expect(error.message).not.toContain('CAIS.tok')
+})
+
+describe('masking', () => {
+  test('every secret, from inputs and environment, is masked before a validation error', () => {
+    const masked: string[] = []
+    const error = inputErrorFrom(() =>
+      read(
+        { ...VALID, 'security-token': 'CAIS.InputToken==', 'region-id': 'Not A Region' },
+        {
+          env: {
+            [ENV_ACCESS_KEY_ID]: ENV_KEY_ID,
+            [ENV_ACCESS_KEY_SECRET]: ENV_KEY_SECRET,
+            [ENV_SECURITY_TOKEN]: ENV_TOKEN
+          },
+          maskSecret: value => masked.push(value)
+        }
+      )
+    )
+    expect(error.input).toBe('region-id')
+    expect(masked).toEqual(
+      expect.arrayContaining([
+        KEY_ID,
+        KEY_SECRET,
+        'CAIS.InputToken==',
+        ENV_KEY_ID,
+        ENV_KEY_SECRET,
+        ENV_TOKEN
+      ])
+    )
+    // Empty values are not "secrets": masking '' would be meaningless.
+    expect(masked).not.toContain('')
+  })
+
+  test('secrets are masked even when the credentials themselves are refused', () => {
+    const maskSecret = jest.fn<(value: string) => void>()
+    inputErrorFrom(() =>
+      read(
+        { ...VALID, 'access-key-secret': '' },
+        { env: { [ENV_SECURITY_TOKEN]: ENV_TOKEN }, maskSecret }
+      )
+    )
+    expect(maskSecret).toHaveBeenCalledWith(KEY_ID)
+    expect(maskSecret).toHaveBeenCalledWith(ENV_TOKEN)
+  })
+
+  test.each([
+    ['access-key-secret', 'SecretHalfOne SecretHalfTwo'],
+    ['access-key-id', 'LTAI5tKeyHalfOne\tKeyHalfTwo'],
+    ['security-token', 'TokenHalfOne\nTokenHalfTwo'],
+    ['access-key-secret', 'SecretWithÜmlautInside']
+  ])('a malformed %s is masked and never shown', (input, value) => {
+    const masked: string[] = []
+    const error = inputErrorFrom(() =>
+      read({ ...VALID, [input]: value }, { maskSecret: v => masked.push(v) })
+    )
+    expect(masked).toContain(value)
+    expect(error.input).toBe(input)
+    expect(error.message).toMatch(new RegExp(`^Input '${input}': is malformed: expected`))
+    for (const piece of value.split(/\s/)) expect(error.message).not.toContain(piece)
+    expect(error.message).not.toContain(JSON.stringify(value))
+  })
+
+  test('a malformed environment secret is named by its variable and never shown', () => {
+    const masked: string[] = []
+    const { ['access-key-id']: _id, ['access-key-secret']: _secret, ...withoutKeys } = VALID
+    const error = inputErrorFrom(() =>
+      read(withoutKeys, {
+        env: { [ENV_ACCESS_KEY_ID]: ENV_KEY_ID, [ENV_ACCESS_KEY_SECRET]: 'EnvSecret Part2' },
+        maskSecret: v => masked.push(v)
+      })
+    )
+    expect(masked).toEqual(expect.arrayContaining([ENV_KEY_ID, 'EnvSecret Part2']))
+    expect(error.message).toMatch(
+      new RegExp(`^Environment variable ${ENV_ACCESS_KEY_SECRET}: is malformed`)
+    )
+    expect(error.message).not.toContain('EnvSecret')
+    expect(error.message).not.toContain('Part2')
+  })
+})
+
+describe('ClientToken', () => {
+  const WORKFLOW: Environment = {
+    GITHUB_REPOSITORY: 'octo-org/infra',
+    GITHUB_RUN_ID: '9876543210',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_JOB: 'vpn',
+    GITHUB_ACTION: 'issue-cert'
+  }
+
+  test('a given client-token is used as is', () => {
+    const randomToken = jest.fn(() => 'unused')
+    const settings = read(
+      { ...VALID, 'client-token': 'my-token-01' },
+      { env: WORKFLOW, randomToken }
+    )
+    expect(settings.clientToken).toBe('my-token-01')
+    expect(settings.clientTokenSource).toBe('from the input')
+    expect(randomToken).not.toHaveBeenCalled()
+  })
+
+  test('a 64-character printable client-token is accepted', () => {
+    const token = `${'~'.repeat(32)}${' !'.repeat(16)}`
+    expect(token).toHaveLength(64)
+    expect(read({ ...VALID, 'client-token': token }).clientToken).toBe(token)
+  })
+
+  test('inside a workflow run: derived from the run and the request, deterministic', () => {
+    const randomToken = jest.fn(() => 'unused')
+    const first = read({ ...VALID, name: 'ci-cert' }, { env: WORKFLOW, randomToken })
+    const again = read({ ...VALID, name: 'ci-cert' }, { env: WORKFLOW, randomToken })
+    expect(first.clientTokenSource).toBe('derived from the workflow run')
+    expect(first.clientToken).toMatch(/^[\x21-\x7e]{1,64}$/)
+    expect(again.clientToken).toBe(first.clientToken)
+    expect(first.clientToken).toBe(
+      deriveClientToken(
+        { repository: 'octo-org/infra', runId: '9876543210', job: 'vpn', step: 'issue-cert' },
+        { regionId: 'cn-hangzhou', sslVpnServerId: 'vss-bp1abc123', name: 'ci-cert' }
+      )
+    )
+    expect(randomToken).not.toHaveBeenCalled()
+  })
+
+  test('a re-run attempt gets the same token; another name gets another', () => {
+    const first = read({ ...VALID, name: 'ci-cert' }, { env: WORKFLOW }).clientToken
+    const rerun = read(
+      { ...VALID, name: 'ci-cert' },
+      { env: { ...WORKFLOW, GITHUB_RUN_ATTEMPT: '2' } }
+    )
+    const otherName = read({ ...VALID, name: 'ci-cert-2' }, { env: WORKFLOW })
+    expect(rerun.clientToken).toBe(first)
+    expect(otherName.clientToken).not.toBe(first)
+  })
+
+  test.each([
+    ['no GITHUB_* at all', {}],
+    ['a repository but no run id', { GITHUB_REPOSITORY: 'octo-org/infra' }],
+    ['a run id but no repository', { GITHUB_RUN_ID: '42' }]
+  ])('outside a workflow run (%s): the injected random function', (_what, env) => {
+    const randomToken = jest.fn(() => 'random-0001')
+    const settings = read(VALID, { env, randomToken })
+    expect(settings.clientToken).toBe('random-0001')
+    expect(settings.clientTokenSource).toBe('random: not in a workflow run')
+    expect(randomToken).toHaveBeenCalledTimes(1)
+  })
+})
