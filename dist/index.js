@@ -70646,6 +70646,20 @@ function toTransportError(error, timedOut, options) {
     }
     const code = errorCode(error) ?? 'UNKNOWN';
     const detail = options.redact(error instanceof Error ? error.message : String(error));
+    // undici: "Proxy response (403) !== 200 when HTTP Tunneling". The proxy's URL is not shown: it
+    // may carry credentials.
+    const proxyStatus = /Proxy response \((\d{3})\)/.exec(detail)?.[1];
+    if (proxyStatus !== undefined) {
+        const status = Number(proxyStatus);
+        const advice = status === 407
+            ? ' It wants credentials: give them in the proxy URL (http://user:password@proxy:port), from a secret.'
+            : status < 500
+                ? ' Check HTTPS_PROXY/HTTP_PROXY, or list the API host in NO_PROXY if it should be reached directly.'
+                : '';
+        return new TransportError(`The proxy from HTTPS_PROXY/HTTP_PROXY answered HTTP ${status} instead of opening a tunnel to ${options.origin}; the request never reached the API.${advice}`, `PROXY_${status}`, 
+        // A refusal is the proxy's policy; a 5xx may be a passing fault of the proxy or upstream.
+        status >= 500);
+    }
     if (UNTRUSTED_CERTIFICATE_CODES.has(code)) {
         return new TransportError(`The TLS certificate of ${options.origin} was not trusted (${code}: ${detail}). The action always verifies TLS; if a corporate proxy or private CA signs it, add that CA with NODE_EXTRA_CA_CERTS in the workflow's env.`, code, false);
     }
@@ -70939,7 +70953,7 @@ async function createClientCertificate(settings, deps) {
         const certId = stringField(answer, 'SslVpnClientCertId');
         const requestId = stringField(answer, 'RequestId') ?? '';
         if (certId === undefined) {
-            throw new UnexpectedResponseError(200, `The API answered without an SslVpnClientCertId${requestId ? ` (RequestId: ${requestId})` : ''}; no certificate ID can be reported. Re-run with the same client-token to fetch it without creating another.`, requestId || undefined);
+            throw new UnexpectedResponseError(200, `The API answered without an SslVpnClientCertId${requestId ? ` (RequestId: ${requestId})` : ''}, so no certificate ID can be reported.`, requestId || undefined);
         }
         return { certId, requestId, name: stringField(answer, 'Name') ?? settings.name ?? '' };
     }, deps.policy, started + settings.timeoutMs, {
@@ -70984,12 +70998,13 @@ const CLOCK_SKEW_WORTH_REPORTING_MS = 60_000;
 function withRequestId(text, requestId) {
     return requestId ? `${text} (RequestId: ${requestId})` : text;
 }
+/** A clock difference as a person says it; `Date` has 1 s resolution, so no false precision. */
 function formatDuration(ms) {
     const seconds = Math.round(Math.abs(ms) / 1000);
     if (seconds < 120)
         return `${seconds} s`;
-    const minutes = Math.floor(seconds / 60);
-    return minutes < 120 ? `${minutes} min ${seconds % 60} s` : `${Math.round(minutes / 60)} h`;
+    const minutes = Math.round(seconds / 60);
+    return minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)} h`;
 }
 function describeApiError(error) {
     const lines = [withRequestId(`${error.code}: ${error.message}`, error.requestId)];
@@ -71435,6 +71450,12 @@ function sleep(ms, signal) {
 
 /** Connecting (TCP + TLS) gets this long; the attempt as a whole gets the policy's timeout. */
 const CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * TLS is always verified: `rejectUnauthorized` is set explicitly so that a stray
+ * NODE_TLS_REJECT_UNAUTHORIZED=0 in a workflow's env cannot turn verification off. No `ca` is
+ * given, so Node's roots plus NODE_EXTRA_CA_CERTS (a corporate CA) stay in force.
+ */
+const TLS_OPTIONS = { timeout: CONNECT_TIMEOUT_MS, rejectUnauthorized: true };
 function describeStart(settings) {
     const credentialKind = settings.credentials.securityToken ? 'STS keys' : 'AccessKey';
     return [
@@ -71464,7 +71485,11 @@ function abortOnCancellation(controller) {
 async function run() {
     const cancellation = new AbortController();
     const stopListening = abortOnCancellation(cancellation);
-    const dispatcher = new node_modules_undici/* EnvHttpProxyAgent */.J2({ connect: { timeout: CONNECT_TIMEOUT_MS } });
+    const dispatcher = new node_modules_undici/* EnvHttpProxyAgent */.J2({
+        connect: TLS_OPTIONS,
+        // Through a proxy, the TLS session to the API runs inside the tunnel: same rules.
+        requestTls: TLS_OPTIONS
+    });
     let settings;
     try {
         settings = readSettings(name => getInput(name), process.env, setSecret);

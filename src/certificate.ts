@@ -93,7 +93,7 @@ export async function createClientCertificate(
       if (certId === undefined) {
         throw new UnexpectedResponseError(
           200,
-          `The API answered without an SslVpnClientCertId${requestId ? ` (RequestId: ${requestId})` : ''}; no certificate ID can be reported. Re-run with the same client-token to fetch it without creating another.`,
+          `The API answered without an SslVpnClientCertId${requestId ? ` (RequestId: ${requestId})` : ''}, so no certificate ID can be reported.`,
           requestId || undefined
         )
       }

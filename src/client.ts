@@ -180,6 +180,24 @@ export function toTransportError(
   }
   const code = errorCode(error) ?? 'UNKNOWN'
   const detail = options.redact(error instanceof Error ? error.message : String(error))
+  // undici: "Proxy response (403) !== 200 when HTTP Tunneling". The proxy's URL is not shown: it
+  // may carry credentials.
+  const proxyStatus = /Proxy response \((\d{3})\)/.exec(detail)?.[1]
+  if (proxyStatus !== undefined) {
+    const status = Number(proxyStatus)
+    const advice =
+      status === 407
+        ? ' It wants credentials: give them in the proxy URL (http://user:password@proxy:port), from a secret.'
+        : status < 500
+          ? ' Check HTTPS_PROXY/HTTP_PROXY, or list the API host in NO_PROXY if it should be reached directly.'
+          : ''
+    return new TransportError(
+      `The proxy from HTTPS_PROXY/HTTP_PROXY answered HTTP ${status} instead of opening a tunnel to ${options.origin}; the request never reached the API.${advice}`,
+      `PROXY_${status}`,
+      // A refusal is the proxy's policy; a 5xx may be a passing fault of the proxy or upstream.
+      status >= 500
+    )
+  }
   if (UNTRUSTED_CERTIFICATE_CODES.has(code)) {
     return new TransportError(
       `The TLS certificate of ${options.origin} was not trusted (${code}: ${detail}). The action always verifies TLS; if a corporate proxy or private CA signs it, add that CA with NODE_EXTRA_CA_CERTS in the workflow's env.`,

@@ -52,11 +52,12 @@ function withRequestId(text: string, requestId: string | undefined): string {
   return requestId ? `${text} (RequestId: ${requestId})` : text
 }
 
+/** A clock difference as a person says it; `Date` has 1 s resolution, so no false precision. */
 function formatDuration(ms: number): string {
   const seconds = Math.round(Math.abs(ms) / 1000)
   if (seconds < 120) return `${seconds} s`
-  const minutes = Math.floor(seconds / 60)
-  return minutes < 120 ? `${minutes} min ${seconds % 60} s` : `${Math.round(minutes / 60)} h`
+  const minutes = Math.round(seconds / 60)
+  return minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)} h`
 }
 
 function describeApiError(error: ApiError): string {

@@ -17,6 +17,13 @@ import { sleep } from './sleep.js'
 /** Connecting (TCP + TLS) gets this long; the attempt as a whole gets the policy's timeout. */
 const CONNECT_TIMEOUT_MS = 10_000
 
+/**
+ * TLS is always verified: `rejectUnauthorized` is set explicitly so that a stray
+ * NODE_TLS_REJECT_UNAUTHORIZED=0 in a workflow's env cannot turn verification off. No `ca` is
+ * given, so Node's roots plus NODE_EXTRA_CA_CERTS (a corporate CA) stay in force.
+ */
+const TLS_OPTIONS = { timeout: CONNECT_TIMEOUT_MS, rejectUnauthorized: true } as const
+
 function describeStart(settings: Settings): string {
   const credentialKind = settings.credentials.securityToken ? 'STS keys' : 'AccessKey'
   return [
@@ -48,7 +55,11 @@ function abortOnCancellation(controller: AbortController): () => void {
 export async function run(): Promise<void> {
   const cancellation = new AbortController()
   const stopListening = abortOnCancellation(cancellation)
-  const dispatcher = new EnvHttpProxyAgent({ connect: { timeout: CONNECT_TIMEOUT_MS } })
+  const dispatcher = new EnvHttpProxyAgent({
+    connect: TLS_OPTIONS,
+    // Through a proxy, the TLS session to the API runs inside the tunnel: same rules.
+    requestTls: TLS_OPTIONS
+  })
   let settings: Settings | undefined
   try {
     settings = readSettings(name => core.getInput(name), process.env, core.setSecret)
