@@ -47,7 +47,7 @@ const PERMANENT_TRANSPORT_CODES = new Set(['ENOTFOUND', 'ERR_INVALID_URL', 'UND_
 /** Longest piece of a non-API body (an HTML error page) quoted in an error. */
 const BODY_EXCERPT_LENGTH = 160
 
-/** Sends `signed` as `POST /?<query>` with an empty body and returns the parsed JSON answer. */
+/** Sends `signed` as `POST /?<query>` and returns the parsed JSON answer. */
 export async function sendSignedRequest(
   signed: SignedRequest,
   options: SendOptions
@@ -61,7 +61,7 @@ export async function sendSignedRequest(
     const response = await request(`${options.origin}/?${signed.queryString}`, {
       method: signed.method,
       headers: signed.headers,
-      body: '',
+      body: signed.body ?? '',
       dispatcher: options.dispatcher,
       signal
     })

@@ -32,11 +32,12 @@ export interface RpcRequest {
   params: Readonly<Record<string, string>>
 }
 
-/** What goes on the wire: `POST /?<queryString>` with these headers and an empty body. */
+/** What goes on the wire: `POST /?<queryString>` with these headers and body (default empty). */
 export interface SignedRequest {
   method: 'POST'
   queryString: string
   headers: Record<string, string>
+  body?: string
 }
 
 /** The per-attempt inputs that must change on every attempt. */
@@ -207,4 +208,32 @@ export function signRequest(
   return version === 'v3'
     ? signV3(request, credentials, context)
     : signV1(request, credentials, context)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Anonymous calls
+
+/**
+ * An unsigned RPC request, as the official credentials library sends STS `AssumeRoleWithOIDC`:
+ * the common parameters in the query, the operation's parameters form-encoded in the body (so a
+ * token never appears in a URL that a proxy might log).
+ */
+export function buildAnonymousRequest(
+  request: RpcRequest,
+  bodyParams: Readonly<Record<string, string>>,
+  context: SigningContext
+): SignedRequest {
+  return {
+    method: 'POST',
+    queryString: canonicalQueryString({
+      ...request.params,
+      Action: request.action,
+      Version: request.version,
+      Format: 'JSON',
+      Timestamp: formatTimestamp(context.date),
+      SignatureNonce: context.nonce
+    }),
+    headers: { host: request.host, 'content-type': 'application/x-www-form-urlencoded' },
+    body: canonicalQueryString(bodyParams)
+  }
 }
