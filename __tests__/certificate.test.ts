@@ -22,14 +22,17 @@ const TOKEN = 'gha-0123456789abcdef0123456789abcdef01234567'
 const START = Date.parse('2025-03-01T12:00:00.000Z')
 const JSON_HEADERS = { 'content-type': 'application/json' }
 
+const KEYS = { accessKeyId: 'LTAI5tCertTestKeyId', accessKeySecret: 'CertTestSecret0123' }
 const SETTINGS: Settings = {
   regionId: 'cn-hangzhou',
   sslVpnServerId: 'vss-bp1test0001',
   name: 'ci-cert',
   clientToken: TOKEN,
   clientTokenSource: 'from the input',
-  credentials: { accessKeyId: 'LTAI5tCertTestKeyId', accessKeySecret: 'CertTestSecret0123' },
-  credentialsSource: 'inputs',
+  credentials: {
+    source: 'inputs',
+    keys: { accessKeyId: 'LTAI5tCertTestKeyId', accessKeySecret: 'CertTestSecret0123' }
+  },
   endpoint: { origin: ORIGIN, hostHeader: 'vpc.cn-hangzhou.aliyuncs.com' },
   signatureVersion: 'v3',
   timeoutMs: 300_000
@@ -129,10 +132,7 @@ function dependencies(overrides: Partial<ServiceDependencies> = {}): ServiceDepe
     },
     random: () => 0.5,
     newNonce: () => `nonce-${++nonces}`,
-    redact: createRedactor([
-      SETTINGS.credentials.accessKeyId,
-      SETTINGS.credentials.accessKeySecret
-    ]),
+    redact: createRedactor([KEYS.accessKeyId, KEYS.accessKeySecret]),
     log: line => logLines.push(line),
     ...overrides
   }
@@ -141,7 +141,7 @@ function dependencies(overrides: Partial<ServiceDependencies> = {}): ServiceDepe
 describe('createClientCertificate', () => {
   test('busy twice, then created: 3 attempts, one ClientToken, a fresh signature each time', async () => {
     serve(n => (n <= 2 ? BUSY : CREATED))
-    const result = await createClientCertificate(SETTINGS, dependencies())
+    const result = await createClientCertificate(SETTINGS, KEYS, dependencies())
 
     expect(result).toEqual({
       certId: 'vsc-bp1n8wcf134yl0osr0001',
@@ -175,7 +175,7 @@ describe('createClientCertificate', () => {
 
   test('one log line per retry, naming the code, RequestId and attempt', async () => {
     serve(n => (n <= 2 ? BUSY : CREATED))
-    await createClientCertificate(SETTINGS, dependencies())
+    await createClientCertificate(SETTINGS, KEYS, dependencies())
     expect(logLines).toHaveLength(2)
     logLines.forEach((line, i) => {
       expect(line).toContain(`Attempt ${i + 1}: VpnGateway.Configuring (RequestId: REQ-BUSY)`)
@@ -186,6 +186,7 @@ describe('createClientCertificate', () => {
     serve(n => (n <= 1 ? BUSY : CREATED))
     const result = await createClientCertificate(
       { ...SETTINGS, signatureVersion: 'v1' },
+      KEYS,
       dependencies()
     )
     expect(result.attempts).toBe(2)
@@ -199,14 +200,16 @@ describe('createClientCertificate', () => {
 
   test('without Name in the answer, the requested name is reported', async () => {
     serve(() => ({ ...CREATED, data: { RequestId: 'R', SslVpnClientCertId: 'vsc-1' } }))
-    const result = await createClientCertificate(SETTINGS, dependencies())
+    const result = await createClientCertificate(SETTINGS, KEYS, dependencies())
     expect(result.name).toBe('ci-cert')
     expect(captured).toHaveLength(1)
   })
 
   test('200 without SslVpnClientCertId: UnexpectedResponseError, not retried', async () => {
     serve(() => ({ ...CREATED, data: { RequestId: 'REQ-NOID' } }))
-    const error = await createClientCertificate(SETTINGS, dependencies()).catch((e: unknown) => e)
+    const error = await createClientCertificate(SETTINGS, KEYS, dependencies()).catch(
+      (e: unknown) => e
+    )
     expect(error).toBeInstanceOf(UnexpectedResponseError)
     expect(error).toMatchObject({ httpStatus: 200, requestId: 'REQ-NOID' })
     expect((error as Error).message).toContain('SslVpnClientCertId')
@@ -218,7 +221,9 @@ describe('createClientCertificate', () => {
       statusCode: 403,
       data: { RequestId: 'REQ-403', Code: 'Forbidden', Message: 'User not authorized.' }
     }))
-    const error = await createClientCertificate(SETTINGS, dependencies()).catch((e: unknown) => e)
+    const error = await createClientCertificate(SETTINGS, KEYS, dependencies()).catch(
+      (e: unknown) => e
+    )
     expect(error).toBeInstanceOf(ApiError)
     expect(error).toMatchObject({ code: 'Forbidden', requestId: 'REQ-403', httpStatus: 403 })
     expect(captured).toHaveLength(1)
@@ -228,7 +233,9 @@ describe('createClientCertificate', () => {
   test('busy past timeout-seconds: DeadlineError, one request per attempt', async () => {
     serve(() => BUSY)
     const settings = { ...SETTINGS, timeoutMs: 20_000 }
-    const error = await createClientCertificate(settings, dependencies()).catch((e: unknown) => e)
+    const error = await createClientCertificate(settings, KEYS, dependencies()).catch(
+      (e: unknown) => e
+    )
     expect(error).toBeInstanceOf(DeadlineError)
     const deadline = error as DeadlineError
     expect(deadline.attempts).toBe(captured.length)

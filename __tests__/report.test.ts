@@ -15,8 +15,10 @@ const SETTINGS: Settings = {
   name: 'ci-cert',
   clientToken: 'gha-0123456789abcdef0123456789abcdef01234567',
   clientTokenSource: 'derived from the workflow run',
-  credentials: { accessKeyId: 'LTAI5tReportKeyId', accessKeySecret: 'ReportSecret' },
-  credentialsSource: 'environment',
+  credentials: {
+    source: 'environment',
+    keys: { accessKeyId: 'LTAI5tReportKeyId', accessKeySecret: 'ReportSecret' }
+  },
   endpoint: {
     origin: 'https://vpc.cn-hangzhou.aliyuncs.com',
     hostHeader: 'vpc.cn-hangzhou.aliyuncs.com'

@@ -207,28 +207,26 @@ describe('credentials', () => {
 
   test('inputs win over the environment, and nothing is mixed in from it', () => {
     const settings = read(VALID, { env: ENV })
-    expect(settings.credentials).toEqual({ accessKeyId: KEY_ID, accessKeySecret: KEY_SECRET })
-    expect(settings.credentials.securityToken).toBeUndefined()
-    expect(settings.credentialsSource).toBe('inputs')
+    expect(settings.credentials).toEqual({
+      source: 'inputs',
+      keys: { accessKeyId: KEY_ID, accessKeySecret: KEY_SECRET }
+    })
   })
 
   test('an STS token given as an input goes with the input keys', () => {
     const settings = read({ ...VALID, 'security-token': 'CAIS.InputToken==' }, { env: ENV })
     expect(settings.credentials).toEqual({
-      accessKeyId: KEY_ID,
-      accessKeySecret: KEY_SECRET,
-      securityToken: 'CAIS.InputToken=='
+      source: 'inputs',
+      keys: { accessKeyId: KEY_ID, accessKeySecret: KEY_SECRET, securityToken: 'CAIS.InputToken==' }
     })
   })
 
   test('without key inputs, all three values come from ALIBABA_CLOUD_*', () => {
     const settings = read(WITHOUT_KEYS, { env: ENV })
     expect(settings.credentials).toEqual({
-      accessKeyId: ENV_KEY_ID,
-      accessKeySecret: ENV_KEY_SECRET,
-      securityToken: ENV_TOKEN
+      source: 'environment',
+      keys: { accessKeyId: ENV_KEY_ID, accessKeySecret: ENV_KEY_SECRET, securityToken: ENV_TOKEN }
     })
-    expect(settings.credentialsSource).toBe('environment')
   })
 
   test('environment values are trimmed; an empty token means long-term keys', () => {
@@ -240,8 +238,8 @@ describe('credentials', () => {
       }
     })
     expect(settings.credentials).toEqual({
-      accessKeyId: ENV_KEY_ID,
-      accessKeySecret: ENV_KEY_SECRET
+      source: 'environment',
+      keys: { accessKeyId: ENV_KEY_ID, accessKeySecret: ENV_KEY_SECRET }
     })
   })
 

@@ -3,12 +3,15 @@
  * here with the official @alicloud/openapi-util, never with the action's code.
  */
 import { readFileSync } from 'node:fs'
-import { createHash, createHmac, randomUUID } from 'node:crypto'
+import { createHash, createHmac, createPrivateKey, randomUUID, X509Certificate } from 'node:crypto'
 import { Agent, request } from 'undici'
 import openapiUtilModule from '@alicloud/openapi-util'
 import {
   CA_CERT_PATH,
+  CLIENT_CA_CERT_PATH,
   DEFAULT_CREDENTIALS,
+  DEFAULT_RESOURCE_GROUP_ID,
+  newStsCredential,
   startStandIn,
   type Credential,
   type StandIn,
@@ -638,5 +641,353 @@ describe('TLS', () => {
     const s = await standIn({ tls: 'untrusted' })
     await expect(create(s)).rejects.toThrow(/self[- ]signed|unable to verify/i)
     expect(s.calls).toHaveLength(0)
+  })
+})
+
+// ------------------------------------------------------------------------------------------
+// DescribeSslVpnClientCert(s)
+// ------------------------------------------------------------------------------------------
+
+const DAY_MS = 24 * 60 * 60 * 1000
+const TWO_SERVERS = [
+  { regionId: 'cn-hangzhou', sslVpnServerId: 'vss-standin0001' },
+  { regionId: 'cn-hangzhou', sslVpnServerId: 'vss-standin0002' },
+  { regionId: 'cn-beijing', sslVpnServerId: 'vss-standin0003' }
+]
+
+function describeCert(s: StandIn, id: string, o: CallOptions = {}, regionId = 'cn-hangzhou') {
+  return call(s, {
+    ...o,
+    action: 'DescribeSslVpnClientCert',
+    params: { RegionId: regionId, SslVpnClientCertId: id }
+  })
+}
+
+function listCerts(s: StandIn, params: Record<string, string> = {}, o: CallOptions = {}) {
+  return call(s, {
+    ...o,
+    action: 'DescribeSslVpnClientCerts',
+    params: { RegionId: 'cn-hangzhou', ...params }
+  })
+}
+
+interface CertKey {
+  SslVpnClientCertId: string
+  Name: string
+  SslVpnServerId: string
+  RegionId: string
+  Status: string
+  CreateTime: number
+  EndTime: number
+  ResourceGroupId: string
+}
+
+interface CertList {
+  TotalCount: number
+  PageNumber: number
+  PageSize: number
+  SslVpnClientCertKeys: { SslVpnClientCertKey: CertKey[] }
+}
+
+async function listOk(s: StandIn, params: Record<string, string> = {}): Promise<CertList> {
+  const answer = await listCerts(s, params)
+  expect(answer.status).toBe(200)
+  return answer.json as unknown as CertList
+}
+
+function keysOf(list: CertList): CertKey[] {
+  return list.SslVpnClientCertKeys.SslVpnClientCertKey
+}
+
+async function createdId(s: StandIn, extra: Record<string, string> = {}): Promise<string> {
+  const answer = await create(s, extra)
+  expect(answer.status).toBe(200)
+  return String(answer.json?.SslVpnClientCertId)
+}
+
+describe('DescribeSslVpnClientCert and DescribeSslVpnClientCerts', () => {
+  test('Describe answers a key and a certificate that match, signed by CaCert', async () => {
+    const s = await standIn()
+    const id = await createdId(s, { Name: 'Alice-laptop.1' })
+    // Concurrent first Describes share one issuance; later ones answer the cached material.
+    const [a, b] = await Promise.all([describeCert(s, id), describeCert(s, id)])
+    const c = await describeCert(s, id, { signature: 'v1' })
+    expect([a.status, b.status, c.status]).toEqual([200, 200, 200])
+    const json = a.json ?? {}
+    expect(json).toEqual({
+      RequestId: expect.stringMatching(/^[0-9A-F-]{36}$/),
+      SslVpnClientCertId: id,
+      Name: 'Alice-laptop.1',
+      SslVpnServerId: 'vss-standin0001',
+      RegionId: 'cn-hangzhou',
+      ResourceGroupId: DEFAULT_RESOURCE_GROUP_ID,
+      Status: 'normal',
+      CreateTime: s.certificates[0]?.createdAt,
+      EndTime: (s.certificates[0]?.createdAt ?? 0) + 1095 * DAY_MS,
+      CaCert: readFileSync(CLIENT_CA_CERT_PATH, 'utf8'),
+      ClientCert: expect.stringMatching(/^-----BEGIN CERTIFICATE-----\n/),
+      ClientKey: expect.stringMatching(/^-----BEGIN PRIVATE KEY-----\n/),
+      ClientConfig: expect.any(String)
+    })
+    for (const other of [b.json, c.json]) {
+      expect(other?.ClientCert).toBe(json.ClientCert)
+      expect(other?.ClientKey).toBe(json.ClientKey)
+    }
+
+    const key = createPrivateKey(String(json.ClientKey)) // unencrypted: no passphrase needed
+    const cert = new X509Certificate(String(json.ClientCert))
+    const ca = new X509Certificate(String(json.CaCert))
+    expect(cert.checkPrivateKey(key)).toBe(true)
+    expect(cert.verify(ca.publicKey)).toBe(true)
+    expect(cert.checkIssued(ca)).toBe(true)
+    expect(cert.subject).toBe('CN=Alice-laptop.1')
+    expect(cert.ca).toBe(false)
+    expect(cert.keyUsage).toEqual(['1.3.6.1.5.5.7.3.2']) // clientAuth
+    expect(ca.subject).toContain('TEST-ONLY')
+    expect(s.calls.map(call => [call.action, call.outcome])).toEqual([
+      ['CreateSslVpnClientCert', 'created'],
+      ['DescribeSslVpnClientCert', 'described'],
+      ['DescribeSslVpnClientCert', 'described'],
+      ['DescribeSslVpnClientCert', 'described']
+    ])
+  })
+
+  test('each certificate gets its own key; ClientConfig names its files', async () => {
+    const s = await standIn()
+    const first = await createdId(s)
+    const second = await createdId(s)
+    const [a, b] = await Promise.all([describeCert(s, first), describeCert(s, second)])
+    expect(a.json?.ClientKey).not.toBe(b.json?.ClientKey)
+    expect(new X509Certificate(String(a.json?.ClientCert)).subject).toBe(
+      `CN=${s.certificates[0]?.name}`
+    )
+    expect(String(b.json?.ClientConfig).split('\n')).toEqual([
+      'client',
+      'dev tun',
+      'proto udp',
+      'remote 198.51.100.7 1194',
+      'resolv-retry infinite',
+      'nobind',
+      'persist-key',
+      'persist-tun',
+      'ca ca.crt',
+      `cert ${second}.crt`,
+      `key ${second}.key`,
+      'keepalive 10 60',
+      'verb 3'
+    ])
+  })
+
+  test('pendingStatusMs: a new certificate reports the pending status, then normal', async () => {
+    const s = await standIn({
+      pendingStatusMs: 300,
+      existingCertificates: [{ name: 'old-one' }],
+      // Describe is never busy, even while Create is.
+      busyAfterCreateMs: 10_000
+    })
+    const id = await createdId(s, { Name: 'fresh' })
+    expectError(await create(s), 400, 'VpnGateway.Configuring')
+    const pending = await describeCert(s, id)
+    expect(pending.status).toBe(200)
+    expect(pending.json?.Status).toBe('creating')
+    expect(keysOf(await listOk(s)).map(k => [k.Name, k.Status])).toEqual([
+      ['old-one', 'normal'],
+      ['fresh', 'creating']
+    ])
+    await sleep(350)
+    expect((await describeCert(s, id)).json?.Status).toBe('normal')
+    expect(keysOf(await listOk(s, { Name: 'fresh' }))[0]?.Status).toBe('normal')
+
+    const custom = await standIn({ pendingStatusMs: 10_000, pendingStatus: 'provisioning' })
+    const other = await createdId(custom)
+    expect(keysOf(await listOk(custom))[0]?.Status).toBe('provisioning')
+    expect(custom.certificates[0]?.pendingUntil).toBe(
+      (custom.certificates[0]?.createdAt ?? 0) + 10_000
+    )
+    expect(other).toMatch(/^vsc-/)
+  })
+
+  test('unknown id, another region or missing parameters are refused', async () => {
+    const s = await standIn({ sslVpnServers: TWO_SERVERS })
+    const id = await createdId(s)
+    const unknown = await describeCert(s, 'vsc-doesnotexist00000')
+    expectError(unknown, 404, 'InvalidSslVpnClientCertId.NotFound')
+    expect(unknown.json?.Message).toBe('The specified SslVpnClientCertId does not exist.')
+    // Certificates are regional.
+    expectError(
+      await describeCert(s, id, {}, 'cn-beijing'),
+      404,
+      'InvalidSslVpnClientCertId.NotFound'
+    )
+    expectError(
+      await call(s, { action: 'DescribeSslVpnClientCert', params: { RegionId: 'cn-hangzhou' } }),
+      400,
+      'MissingParameter'
+    )
+    expectError(
+      await call(s, { action: 'DescribeSslVpnClientCerts', params: {} }),
+      400,
+      'MissingParameter'
+    )
+    // Authentication applies as for Create.
+    expectError(await describeCert(s, id, { signingSecret: 'wrong' }), 400, 'SignatureDoesNotMatch')
+  })
+
+  test('paging: 23 certificates in pages of 10, oldest first, no duplicates', async () => {
+    const existing = Array.from({ length: 20 }, (_, i) => ({ name: `old-${i}` }))
+    const s = await standIn({ existingCertificates: existing })
+    for (const name of ['new-0', 'new-1', 'new-2']) await createdId(s, { Name: name })
+
+    const pages = [
+      await listOk(s),
+      await listOk(s, { PageNumber: '2', PageSize: '10' }),
+      await listOk(s, { PageNumber: '3' })
+    ]
+    expect(pages.map(p => [p.TotalCount, p.PageNumber, p.PageSize, keysOf(p).length])).toEqual([
+      [23, 1, 10, 10],
+      [23, 2, 10, 10],
+      [23, 3, 10, 3]
+    ])
+    const names = pages.flatMap(p => keysOf(p).map(k => k.Name))
+    expect(names).toEqual([...existing.map(e => e.name), 'new-0', 'new-1', 'new-2'])
+    const ids = pages.flatMap(p => keysOf(p).map(k => k.SslVpnClientCertId))
+    expect(new Set(ids).size).toBe(23)
+    expect(ids).toEqual(s.certificates.map(c => c.id))
+    const times = pages.flatMap(p => keysOf(p).map(k => k.CreateTime))
+    expect(times).toEqual([...times].sort((x, y) => x - y))
+
+    expect(keysOf(pages[2] as CertList)[2]).toEqual({
+      SslVpnClientCertId: s.certificates[22]?.id,
+      Name: 'new-2',
+      SslVpnServerId: 'vss-standin0001',
+      RegionId: 'cn-hangzhou',
+      Status: 'normal',
+      CreateTime: s.certificates[22]?.createdAt,
+      EndTime: s.certificates[22]?.endTime,
+      ResourceGroupId: DEFAULT_RESOURCE_GROUP_ID
+    })
+    const beyond = await listOk(s, { PageNumber: '4' })
+    expect([beyond.TotalCount, keysOf(beyond)]).toEqual([23, []])
+  })
+
+  test('filters: exact Name, server, certificate id, region', async () => {
+    const s = await standIn({
+      sslVpnServers: TWO_SERVERS,
+      existingCertificates: [
+        { name: 'dev' },
+        { name: 'dev', sslVpnServerId: 'vss-standin0002' },
+        { name: 'dev2' },
+        { name: 'dev', regionId: 'cn-beijing' }
+      ]
+    })
+    const byName = await listOk(s, { Name: 'dev' })
+    expect(keysOf(byName).map(k => k.SslVpnServerId)).toEqual([
+      'vss-standin0001',
+      'vss-standin0002'
+    ])
+    expect(byName.TotalCount).toBe(2)
+    const onServer = await listOk(s, { SslVpnServerId: 'vss-standin0001' })
+    expect(keysOf(onServer).map(k => k.Name)).toEqual(['dev', 'dev2'])
+    const both = await listOk(s, { SslVpnServerId: 'vss-standin0002', Name: 'dev' })
+    expect(keysOf(both).map(k => k.SslVpnClientCertId)).toEqual([s.certificates[1]?.id])
+    const byId = await listOk(s, { SslVpnClientCertId: s.certificates[2]?.id ?? '' })
+    expect(keysOf(byId).map(k => k.Name)).toEqual(['dev2'])
+    expect((await listOk(s, { Name: 'de' })).TotalCount).toBe(0)
+    expect((await listOk(s, { SslVpnServerId: 'vss-nope' })).TotalCount).toBe(0)
+    const beijing = await listOk(s, { RegionId: 'cn-beijing' })
+    expect(keysOf(beijing).map(k => [k.Name, k.SslVpnServerId, k.RegionId])).toEqual([
+      ['dev', 'vss-standin0003', 'cn-beijing']
+    ])
+  })
+
+  test('PageSize 1 to 50 and PageNumber from 1; anything else is InvalidParameter', async () => {
+    const s = await standIn()
+    const tooBig = await listCerts(s, { PageSize: '51' })
+    expectError(tooBig, 400, 'InvalidParameter')
+    expect(tooBig.json?.Message).toBe('The specified parameter "PageSize" is not valid.')
+    for (const bad of [
+      { PageSize: '0' },
+      { PageSize: 'ten' },
+      { PageNumber: '0' },
+      { PageNumber: '-1' }
+    ]) {
+      expectError(await listCerts(s, bad), 400, 'InvalidParameter')
+    }
+    const widest = await listOk(s, { PageSize: '50' })
+    expect([widest.PageSize, widest.TotalCount, keysOf(widest)]).toEqual([50, 0, []])
+    expect(s.calls.map(c => c.outcome).slice(-2)).toEqual(['InvalidParameter', 'listed'])
+  })
+
+  test('existingCertificates: 60 across pages, duplicates allowed, describable', async () => {
+    const existing = Array.from({ length: 60 }, (_, i) => ({ name: i < 2 ? 'same' : `cert-${i}` }))
+    const s = await standIn({ existingCertificates: existing })
+    expect(s.certificates).toHaveLength(60)
+    const first = await listOk(s, { PageSize: '50' })
+    const second = await listOk(s, { PageSize: '50', PageNumber: '2' })
+    expect([first.TotalCount, keysOf(first).length, keysOf(second).length]).toEqual([60, 50, 10])
+    expect((await listOk(s, { Name: 'same' })).TotalCount).toBe(2)
+    const oldest = s.certificates[0]
+    expect(oldest?.createdAt).toBeLessThan(Date.now() - 59 * 60_000)
+    const described = await describeCert(s, oldest?.id ?? '')
+    expect(described.json).toEqual(
+      expect.objectContaining({ Name: 'same', Status: 'normal', CreateTime: oldest?.createdAt })
+    )
+    expect(s.calls).toHaveLength(4) // nothing was called to set them up
+
+    await expect(startStandIn({ existingCertificates: [{ name: 'has space' }] })).rejects.toThrow(
+      /existingCertificates\[0\]: invalid name/
+    )
+    await expect(
+      startStandIn({ existingCertificates: [{ name: 'ok', sslVpnServerId: 'vss-nope' }] })
+    ).rejects.toThrow(/no SSL server/)
+  })
+
+  test('addCredential: a key issued at run time is accepted from then on', async () => {
+    const s = await standIn()
+    const sts = newStsCredential()
+    expect(sts.accessKeyId).toMatch(/^STS\.NT[A-Za-z0-9]{26}$/)
+    expect(sts.securityToken).toMatch(/^CAIS/)
+    expectError(await listCerts(s, {}, { key: sts }), 404, 'InvalidAccessKeyId.NotFound')
+
+    s.addCredential(sts)
+    expect(s.credentials.map(c => c.accessKeyId)).toEqual([
+      DEFAULT_KEY.accessKeyId,
+      sts.accessKeyId
+    ])
+    expect((await listCerts(s, {}, { key: sts })).status).toBe(200)
+    expect((await create(s, {}, { key: sts, signature: 'v1' })).status).toBe(200)
+    expectError(
+      await listCerts(s, {}, { key: sts, omitToken: true }),
+      400,
+      'InvalidSecurityToken.MismatchWithAccessKey'
+    )
+    // The same AccessKeyId again replaces the old entry: its old token stops working.
+    const refreshed = s.addCredential({ ...sts, securityToken: 'CAIS-refreshed' })
+    expect(s.credentials).toHaveLength(2)
+    expectError(
+      await listCerts(s, {}, { key: sts }),
+      400,
+      'InvalidSecurityToken.MismatchWithAccessKey'
+    )
+    expect((await listCerts(s, {}, { key: refreshed })).status).toBe(200)
+  })
+
+  test('faults can target the Describe actions', async () => {
+    const s = await standIn({
+      faults: [
+        { kind: 'error', code: 'Throttling.Api', action: 'DescribeSslVpnClientCerts' },
+        { kind: 'lose-response', action: 'DescribeSslVpnClientCert' }
+      ]
+    })
+    const id = await createdId(s)
+    expectError(await listCerts(s), 400, 'Throttling.Api')
+    await expect(describeCert(s, id)).rejects.toThrow()
+    expect((await describeCert(s, id)).json?.Status).toBe('normal')
+    expect(s.calls.map(c => [c.action, c.outcome, c.innerOutcome])).toEqual([
+      ['CreateSslVpnClientCert', 'created', null],
+      ['DescribeSslVpnClientCerts', 'fault:error', null],
+      ['DescribeSslVpnClientCert', 'fault:lose-response', 'described'],
+      ['DescribeSslVpnClientCert', 'described', null]
+    ])
   })
 })

@@ -67393,7 +67393,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9238);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(569);
 /** The action's entry point (`action.yml` → `dist/index.js`). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -67403,7 +67403,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9238:
+/***/ 569:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70538,7 +70538,7 @@ const UNTRUSTED_CERTIFICATE_CODES = new Set([
 const PERMANENT_TRANSPORT_CODES = new Set(['ENOTFOUND', 'ERR_INVALID_URL', 'UND_ERR_INVALID_ARG']);
 /** Longest piece of a non-API body (an HTML error page) quoted in an error. */
 const BODY_EXCERPT_LENGTH = 160;
-/** Sends `signed` as `POST /?<query>` with an empty body and returns the parsed JSON answer. */
+/** Sends `signed` as `POST /?<query>` and returns the parsed JSON answer. */
 async function sendSignedRequest(signed, options) {
     const timeout = AbortSignal.timeout(options.timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
@@ -70549,7 +70549,7 @@ async function sendSignedRequest(signed, options) {
         const response = await (0,node_modules_undici/* request */.Em)(`${options.origin}/?${signed.queryString}`, {
             method: signed.method,
             headers: signed.headers,
-            body: '',
+            body: signed.body ?? '',
             dispatcher: options.dispatcher,
             signal
         });
@@ -70898,8 +70898,89 @@ function signRequest(version, request, credentials, context) {
         ? signV3(request, credentials, context)
         : signV1(request, credentials, context);
 }
+// ---------------------------------------------------------------------------------------------
+// Anonymous calls
+/**
+ * An unsigned RPC request, as the official credentials library sends STS `AssumeRoleWithOIDC`:
+ * the common parameters in the query, the operation's parameters form-encoded in the body (so a
+ * token never appears in a URL that a proxy might log).
+ */
+function buildAnonymousRequest(request, bodyParams, context) {
+    return {
+        method: 'POST',
+        queryString: canonicalQueryString({
+            ...request.params,
+            Action: request.action,
+            Version: request.version,
+            Format: 'JSON',
+            Timestamp: formatTimestamp(context.date),
+            SignatureNonce: context.nonce
+        }),
+        headers: { host: request.host, 'content-type': 'application/x-www-form-urlencoded' },
+        body: canonicalQueryString(bodyParams)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/rpc.ts
+
+
+
+
+/** One line per retry: what happened, which request, which attempt, how long, how long is left. */
+function formatRetryLine(event, action) {
+    const { error } = event;
+    const what = error instanceof ApiError
+        ? `${error.code}${error.requestId ? ` (RequestId: ${error.requestId})` : ''}`
+        : error instanceof UnexpectedResponseError
+            ? `HTTP ${error.httpStatus}, not an API answer${error.requestId ? ` (RequestId: ${error.requestId})` : ''}`
+            : error.message.replace(/\.$/, '');
+    const which = action ? `${action} attempt` : 'Attempt';
+    return `${which} ${event.attempt}: ${what}; retrying in ${(event.delayMs / 1000).toFixed(1)} s, ${Math.max(0, Math.round(event.remainingMs / 1000))} s left before timeout-seconds.`;
+}
+/**
+ * Calls `call.action` until it answers, fails for good, or `deadline` (ms on `deps.now`'s clock)
+ * passes. `accept` may reject a 2xx answer (throw) — e.g. one without the expected field.
+ */
+async function callRpc(call, deps, deadline, options = {}) {
+    const request = {
+        host: call.endpoint.hostHeader,
+        action: call.action,
+        version: call.version,
+        params: call.params
+    };
+    const { auth } = call;
+    const outcome = await retryUntilDeadline(async () => {
+        // A fresh date and nonce for every attempt: a replayed signature would be refused.
+        const context = { date: new Date(deps.now()), nonce: deps.newNonce() };
+        const wire = auth.kind === 'signed'
+            ? signRequest(auth.signatureVersion, request, auth.credentials, context)
+            : buildAnonymousRequest(request, auth.body, context);
+        const answer = await sendSignedRequest(wire, {
+            origin: call.endpoint.origin,
+            dispatcher: deps.dispatcher,
+            timeoutMs: deps.policy.attemptTimeoutMs,
+            redact: deps.redact,
+            now: deps.now,
+            ...(deps.signal ? { signal: deps.signal } : {})
+        });
+        options.accept?.(answer);
+        return answer;
+    }, deps.policy, deadline, {
+        now: deps.now,
+        sleep: deps.sleep,
+        random: deps.random,
+        ...(deps.signal ? { signal: deps.signal } : {}),
+        onRetry: event => deps.log(formatRetryLine(event, options.logPrefix))
+    });
+    return { answer: outcome.value, attempts: outcome.attempts, waitedMs: outcome.waitedMs };
+}
 
 ;// CONCATENATED MODULE: ./src/certificate.ts
+/**
+ * The service: create one SSL-VPN client certificate with `CreateSslVpnClientCert` (VPC 2016-04-28),
+ * retrying while the gateway is busy, with one ClientToken for every attempt and a fresh signature
+ * (date, nonce) for each.
+ */
 
 
 
@@ -70917,57 +70998,34 @@ function createRequestParams(settings) {
         params['Name'] = settings.name;
     return params;
 }
-/** One line per retry: what happened, which request, which attempt, how long, how long is left. */
-function formatRetryLine(event) {
-    const { error } = event;
-    const what = error instanceof ApiError
-        ? `${error.code}${error.requestId ? ` (RequestId: ${error.requestId})` : ''}`
-        : error instanceof UnexpectedResponseError
-            ? `HTTP ${error.httpStatus}, not an API answer${error.requestId ? ` (RequestId: ${error.requestId})` : ''}`
-            : error.message.replace(/\.$/, '');
-    return `Attempt ${event.attempt}: ${what}; retrying in ${(event.delayMs / 1000).toFixed(1)} s, ${Math.max(0, Math.round(event.remainingMs / 1000))} s left before timeout-seconds.`;
-}
 /** Creates the certificate; throws the last error when it cannot (see retry.ts for which). */
-async function createClientCertificate(settings, deps) {
+async function createClientCertificate(settings, credentials, deps) {
     const started = deps.now();
-    const request = {
-        host: settings.endpoint.hostHeader,
+    const { answer, attempts, waitedMs } = await callRpc({
+        endpoint: settings.endpoint,
         action: CREATE_ACTION,
         version: VPC_API_VERSION,
-        params: createRequestParams(settings)
-    };
-    const outcome = await retryUntilDeadline(async () => {
-        // Signed afresh for every attempt: a new nonce and date each time, the same ClientToken.
-        const signed = signRequest(settings.signatureVersion, request, settings.credentials, {
-            date: new Date(deps.now()),
-            nonce: deps.newNonce()
-        });
-        const answer = await sendSignedRequest(signed, {
-            origin: settings.endpoint.origin,
-            dispatcher: deps.dispatcher,
-            timeoutMs: deps.policy.attemptTimeoutMs,
-            redact: deps.redact,
-            now: deps.now,
-            ...(deps.signal ? { signal: deps.signal } : {})
-        });
-        const certId = stringField(answer, 'SslVpnClientCertId');
-        const requestId = stringField(answer, 'RequestId') ?? '';
-        if (certId === undefined) {
-            throw new UnexpectedResponseError(200, `The API answered without an SslVpnClientCertId${requestId ? ` (RequestId: ${requestId})` : ''}, so no certificate ID can be reported.`, requestId || undefined);
+        params: createRequestParams(settings),
+        auth: {
+            kind: 'signed',
+            credentials,
+            signatureVersion: settings.signatureVersion
         }
-        return { certId, requestId, name: stringField(answer, 'Name') ?? settings.name ?? '' };
-    }, deps.policy, started + settings.timeoutMs, {
-        now: deps.now,
-        sleep: deps.sleep,
-        random: deps.random,
-        ...(deps.signal ? { signal: deps.signal } : {}),
-        onRetry: event => deps.log(formatRetryLine(event))
+    }, deps, deps.deadline ?? started + settings.timeoutMs, {
+        accept: answer => {
+            if (stringField(answer, 'SslVpnClientCertId') === undefined) {
+                const requestId = stringField(answer, 'RequestId');
+                throw new UnexpectedResponseError(200, `The API answered without an SslVpnClientCertId${requestId ? ` (RequestId: ${requestId})` : ''}, so no certificate ID can be reported.`, requestId);
+            }
+        }
     });
     return {
-        ...outcome.value,
+        certId: stringField(answer, 'SslVpnClientCertId') ?? '',
+        requestId: stringField(answer, 'RequestId') ?? '',
+        name: stringField(answer, 'Name') ?? settings.name ?? '',
         clientToken: settings.clientToken,
-        attempts: outcome.attempts,
-        waitedMs: outcome.waitedMs,
+        attempts,
+        waitedMs,
         elapsedMs: deps.now() - started
     };
 }
@@ -70991,6 +71049,13 @@ const HINTS = {
     'InvalidAccessKeyId.Inactive': 'This AccessKey is disabled: enable it or use another one in the RAM console.',
     SignatureNonceUsed: 'A request was replayed with a used nonce; this is a bug in the action if it persists: please report it.',
     IdempotentParameterMismatch: 'This client-token was already used with other parameters (region, SSL server or name): use a new client-token, or the parameters of the first call.',
+    // STS AssumeRoleWithOIDC (keyless credentials)
+    'AuthenticationFail.NoPermission': 'STS refused the exchange: check that the OIDC provider exists and that the role\'s trust policy allows it and this repository (README, "Keyless credentials").',
+    'AuthenticationFail.OIDCToken.AudienceNotMatch': "The token's audience is not a client ID of the OIDC provider: set `audience` to one (default sts.aliyuncs.com).",
+    'AuthenticationFail.OIDCToken.Expired': 'The OIDC token expired before STS checked it: re-run, and check the runner\'s clock.',
+    'AuthenticationFail.OIDCToken.Invalid': 'STS could not read the OIDC token: this is a bug in the action if it persists: please report it.',
+    'AuthenticationFail.OIDCToken.InvalidSignature': "STS could not verify the token's signature: check the OIDC provider's issuer URL (https://token.actions.githubusercontent.com) and fingerprint.",
+    'EntityNotExist.Role': 'The role in role-to-assume does not exist: check the ARN.',
     'VpnGateway.Configuring': 'The VPN gateway was still applying a change: raise timeout-seconds, or re-run later.'
 };
 /** Below this, the `Date` header (1 s resolution) cannot explain an expired timestamp. */
@@ -71058,6 +71123,100 @@ function describeFailure(error, context) {
     return error instanceof Error ? error.message : String(error);
 }
 
+;// CONCATENATED MODULE: ./src/oidc.ts
+/**
+ * Keyless credentials: the job's GitHub OIDC token, exchanged with STS `AssumeRoleWithOIDC`
+ * (2015-04-01, anonymous) for short-lived keys of a RAM role. The token and the keys are masked
+ * the moment they exist; the token is never written anywhere.
+ */
+
+
+
+const STS_API_VERSION = '2015-04-01';
+const ASSUME_ROLE_WITH_OIDC = 'AssumeRoleWithOIDC';
+/**
+ * The job's OIDC token for `audience`. GitHub offers one only to jobs with
+ * `permissions: id-token: write`; without it the request variables are absent.
+ */
+async function fetchOidcToken(audience, deps) {
+    if (!deps.env['ACTIONS_ID_TOKEN_REQUEST_URL'] || !deps.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']) {
+        throw new InputError('role-to-assume', "needs the job's OIDC token, but GitHub did not offer one: add `permissions: id-token: write` (and `contents: read`) to the workflow or the job. (ACTIONS_ID_TOKEN_REQUEST_URL is not set.)", 'credentials');
+    }
+    let token;
+    try {
+        token = await deps.getIDToken(audience);
+    }
+    catch (error) {
+        const detail = deps.redact(error instanceof Error ? error.message : String(error));
+        throw new TransportError(`Could not get the OIDC token from GitHub (audience ${JSON.stringify(audience)}): ${detail}`, 'OIDC_TOKEN', false);
+    }
+    deps.mask(token);
+    return token;
+}
+function credentialsFrom(answer) {
+    const value = answer['Credentials'];
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? value
+        : undefined;
+}
+/** Exchanges `token` for STS keys; masks them before returning. Retries like every call. */
+async function assumeRoleWithOidc(oidc, token, deps, deadline) {
+    const { answer, attempts } = await callRpc({
+        endpoint: oidc.stsEndpoint,
+        action: ASSUME_ROLE_WITH_OIDC,
+        version: STS_API_VERSION,
+        params: {},
+        auth: {
+            kind: 'anonymous',
+            body: {
+                RoleArn: oidc.roleArn,
+                OIDCProviderArn: oidc.oidcProviderArn,
+                OIDCToken: token,
+                RoleSessionName: oidc.roleSessionName,
+                DurationSeconds: String(oidc.durationSeconds)
+            }
+        }
+    }, deps, deadline, {
+        logPrefix: ASSUME_ROLE_WITH_OIDC,
+        accept: answer => {
+            // Mask whatever came back before anything could print it, complete or not.
+            const fields = credentialsFrom(answer);
+            for (const name of ['AccessKeyId', 'AccessKeySecret', 'SecurityToken']) {
+                const value = stringField(fields, name);
+                if (value !== undefined)
+                    deps.mask(value);
+            }
+            if (!stringField(fields, 'AccessKeyId') ||
+                !stringField(fields, 'AccessKeySecret') ||
+                !stringField(fields, 'SecurityToken')) {
+                const requestId = stringField(answer, 'RequestId');
+                throw new UnexpectedResponseError(200, `STS ${ASSUME_ROLE_WITH_OIDC} answered without complete Credentials${requestId ? ` (RequestId: ${requestId})` : ''}.`, requestId);
+            }
+        }
+    });
+    const fields = credentialsFrom(answer);
+    return {
+        credentials: {
+            accessKeyId: stringField(fields, 'AccessKeyId') ?? '',
+            accessKeySecret: stringField(fields, 'AccessKeySecret') ?? '',
+            securityToken: stringField(fields, 'SecurityToken') ?? ''
+        },
+        expiration: stringField(fields, 'Expiration'),
+        requestId: stringField(answer, 'RequestId'),
+        attempts
+    };
+}
+/** The keys to sign with: as given, or from the OIDC exchange. */
+async function obtainCredentials(settings, deps, deadline) {
+    const source = settings.credentials;
+    if (source.source !== 'oidc')
+        return source.keys;
+    const token = await fetchOidcToken(source.oidc.audience, deps);
+    const sts = await assumeRoleWithOidc(source.oidc, token, deps, deadline);
+    deps.log(`Assumed ${source.oidc.roleArn} as session ${source.oidc.roleSessionName} with the job's OIDC token${sts.expiration ? `; keys valid until ${sts.expiration}` : ''} (RequestId: ${sts.requestId ?? 'none'}).`);
+    return sts.credentials;
+}
+
 ;// CONCATENATED MODULE: ./src/redact.ts
 /**
  * Redaction of secrets from text that came from elsewhere (API error messages, proxy pages) before
@@ -71099,6 +71258,25 @@ function createRedactor(secrets) {
         for (const form of forms)
             result = result.split(form).join(REDACTED);
         return result;
+    };
+}
+/**
+ * The secrets known so far, growing as the run learns new ones (STS keys arrive mid-run). `mask`
+ * records a secret for redaction and hands it to the runner's masking in one step, so the two
+ * can never disagree.
+ */
+function createSecretRegistry(maskInRunnerLog) {
+    const secrets = new Set();
+    let redactor = createRedactor([]);
+    return {
+        mask: secret => {
+            if (secret === '' || secrets.has(secret))
+                return;
+            maskInRunnerLog(secret);
+            secrets.add(secret);
+            redactor = createRedactor([...secrets]);
+        },
+        redact: text => redactor(text)
     };
 }
 
@@ -71287,15 +71465,15 @@ const HOST_PORT_PATTERN = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,25
  * http, other schemes, user info, paths, queries and fragments are refused: the request is signed
  * for host and path `/`, and it carries credentials, so it goes over verified TLS only.
  */
-function parseEndpoint(raw, regionId) {
-    const given = raw === '' ? `vpc.${regionId}.aliyuncs.com` : raw;
+function parseEndpoint(raw, defaultHost, input = 'endpoint') {
+    const given = raw === '' ? defaultHost : raw;
     const expected = 'expected "host", "host:port" or "https://host[:port]"';
     const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(given);
     if (scheme && scheme[1]?.toLowerCase() === 'http') {
-        throw new InputError('endpoint', `${quote(raw)} uses plain http://, which would send signed requests unencrypted; use https:// (${expected}).`);
+        throw new InputError(input, `${quote(raw)} uses plain http://, which would send signed requests unencrypted; use https:// (${expected}).`);
     }
     if (scheme && scheme[1]?.toLowerCase() !== 'https') {
-        throw new InputError('endpoint', `${quote(raw)} has an unsupported scheme; ${expected}.`);
+        throw new InputError(input, `${quote(raw)} has an unsupported scheme; ${expected}.`);
     }
     const hostPort = (scheme ? given.slice(scheme[0].length) : given).replace(/\/$/, '');
     const problem = /[@]/.test(hostPort)
@@ -71306,12 +71484,12 @@ function parseEndpoint(raw, regionId) {
                 ? 'carries a path'
                 : undefined;
     if (problem)
-        throw new InputError('endpoint', `${quote(raw)} ${problem}; ${expected}.`);
+        throw new InputError(input, `${quote(raw)} ${problem}; ${expected}.`);
     const match = HOST_PORT_PATTERN.exec(hostPort);
     const host = match?.[1]?.toLowerCase();
     const port = match?.[2] === undefined ? 443 : Number(match[2]);
     if (!match || !host || host.includes('..') || port < 1 || port > 65535) {
-        throw new InputError('endpoint', `${quote(raw)} is not a valid host and port; ${expected}.`);
+        throw new InputError(input, `${quote(raw)} is not a valid host and port; ${expected}.`);
     }
     const hostHeader = port === 443 ? host : `${host}:${port}`;
     return { origin: `https://${hostHeader}`, hostHeader };
@@ -71370,18 +71548,108 @@ function readCredentials(getInput, env, maskSecret) {
         checkKeyMaterial(chosen.securityToken, names.token, source);
         credentials.securityToken = chosen.securityToken;
     }
-    return { credentials, source: useInputs ? 'inputs' : 'environment' };
+    return { source: useInputs ? 'inputs' : 'environment', keys: credentials };
+}
+const DEFAULT_AUDIENCE = 'sts.aliyuncs.com';
+const DEFAULT_STS_HOST = 'sts.aliyuncs.com';
+const DEFAULT_ROLE_DURATION_SECONDS = 900;
+/** The longest session a RAM role can allow (its MaxSessionDuration tops out at 12 h). */
+const MAX_ROLE_DURATION_SECONDS = 43_200;
+const ROLE_ARN_PATTERN = /^acs:ram::\d+:role\/[A-Za-z0-9._@+=,\/-]{1,128}$/;
+const OIDC_PROVIDER_ARN_PATTERN = /^acs:ram::\d+:oidc-provider\/[A-Za-z0-9._-]{1,128}$/;
+const ROLE_SESSION_NAME_PATTERN = /^[A-Za-z0-9.@_-]{2,64}$/;
+/**
+ * `RoleSessionName` by default: from the repository and run id, so the session shows up in
+ * ActionTrail as the workflow run that used it; cut to the allowed characters and 2–64 length.
+ */
+function defaultRoleSessionName(env) {
+    const repository = env['GITHUB_REPOSITORY'] ?? '';
+    const runId = env['GITHUB_RUN_ID'] ?? '';
+    const raw = repository && runId ? `gha-${repository}-${runId}` : 'ssl-vpn-client-cert-action';
+    const cleaned = raw.replace(/[^A-Za-z0-9.@_-]/g, '-');
+    // Keep the run id (the distinctive end) when the repository name is long.
+    return cleaned.length <= 64
+        ? cleaned
+        : `${cleaned.slice(0, 63 - runId.length)}-${runId}`.slice(-64);
+}
+function parseArn(raw, input, pattern, example) {
+    if (!pattern.test(raw)) {
+        throw new InputError(input, `${quote(raw)} is not a valid ARN; expected ${example}.`);
+    }
+    return raw;
+}
+function parseWholeNumber(raw, input, min, max, fallback) {
+    if (raw === '')
+        return fallback;
+    const value = /^\d{1,6}$/.test(raw) ? Number(raw) : NaN;
+    if (!(value >= min && value <= max)) {
+        throw new InputError(input, `${quote(raw)} is not valid; expected a whole number of seconds from ${min} to ${max} (default ${fallback}).`);
+    }
+    return value;
+}
+/**
+ * The OIDC inputs, or undefined when neither ARN is given. Half a configuration is an error: it
+ * would otherwise fall back to long-lived keys without a word.
+ */
+function readOidcSettings(getInput, env) {
+    const roleArn = getInput('role-to-assume');
+    const oidcProviderArn = getInput('oidc-provider-arn');
+    if (roleArn === '' && oidcProviderArn === '')
+        return undefined;
+    if (roleArn === '' || oidcProviderArn === '') {
+        const [missing, given] = roleArn === ''
+            ? ['role-to-assume', 'oidc-provider-arn']
+            : ['oidc-provider-arn', 'role-to-assume'];
+        throw new InputError(missing, `is required with '${given}': the OIDC exchange needs both the RAM role ARN and the OIDC provider ARN.`);
+    }
+    const roleSessionName = getInput('role-session-name') || defaultRoleSessionName(env);
+    if (!ROLE_SESSION_NAME_PATTERN.test(roleSessionName)) {
+        throw new InputError('role-session-name', `${quote(roleSessionName)} is not valid; expected 2 to 64 characters: letters, digits, ".", "@", "_" and "-".`);
+    }
+    const audience = getInput('audience') || DEFAULT_AUDIENCE;
+    if (!/^[\x21-\x7e]{1,256}$/.test(audience)) {
+        throw new InputError('audience', `${quote(audience)} is not valid; expected printable ASCII without spaces (default ${DEFAULT_AUDIENCE}).`);
+    }
+    return {
+        roleArn: parseArn(roleArn, 'role-to-assume', ROLE_ARN_PATTERN, '"acs:ram::<account-id>:role/<role-name>"'),
+        oidcProviderArn: parseArn(oidcProviderArn, 'oidc-provider-arn', OIDC_PROVIDER_ARN_PATTERN, '"acs:ram::<account-id>:oidc-provider/<provider-name>"'),
+        roleSessionName,
+        durationSeconds: parseWholeNumber(getInput('role-duration-seconds'), 'role-duration-seconds', DEFAULT_ROLE_DURATION_SECONDS, MAX_ROLE_DURATION_SECONDS, DEFAULT_ROLE_DURATION_SECONDS),
+        audience,
+        stsEndpoint: parseEndpoint(getInput('sts-endpoint'), DEFAULT_STS_HOST, 'sts-endpoint')
+    };
+}
+/**
+ * Credentials in order of precedence: OIDC inputs, then key inputs, then the environment. Every
+ * secret found is masked first, even when a source of higher precedence wins.
+ */
+function readCredentialSettings(getInput, env, maskSecret) {
+    const oidc = readOidcSettings(getInput, env);
+    if (oidc === undefined)
+        return readCredentials(getInput, env, maskSecret);
+    for (const value of [
+        getInput('access-key-id'),
+        getInput('access-key-secret'),
+        getInput('security-token'),
+        env[ENV_ACCESS_KEY_ID],
+        env[ENV_ACCESS_KEY_SECRET],
+        env[ENV_SECURITY_TOKEN]
+    ]) {
+        if (value?.trim())
+            maskSecret(value.trim());
+    }
+    return { source: 'oidc', oidc };
 }
 /**
  * Reads every input. Order matters only in one way: credentials first, so every secret is
  * masked before anything else can fail and print.
  */
 function readSettings(getInput, env, maskSecret, randomToken = external_node_crypto_.randomUUID) {
-    const { credentials, source } = readCredentials(getInput, env, maskSecret);
+    const credentials = readCredentialSettings(getInput, env, maskSecret);
     const regionId = parseRegionId(getInput('region-id'));
     const sslVpnServerId = parseSslVpnServerId(getInput('ssl-vpn-server-id'));
     const name = parseName(getInput('name'));
-    const endpoint = parseEndpoint(getInput('endpoint'), regionId);
+    const endpoint = parseEndpoint(getInput('endpoint'), `vpc.${regionId}.aliyuncs.com`);
     const signatureVersion = parseSignatureVersion(getInput('signature-version'));
     const timeoutMs = parseTimeoutSeconds(getInput('timeout-seconds')) * 1000;
     const givenToken = parseClientToken(getInput('client-token'));
@@ -71401,7 +71669,6 @@ function readSettings(getInput, env, maskSecret, randomToken = external_node_cry
         clientToken,
         clientTokenSource,
         credentials,
-        credentialsSource: source,
         endpoint,
         signatureVersion,
         timeoutMs
@@ -71448,6 +71715,7 @@ function sleep(ms, signal) {
 
 
 
+
 /** Connecting (TCP + TLS) gets this long; the attempt as a whole gets the policy's timeout. */
 const CONNECT_TIMEOUT_MS = 10_000;
 /**
@@ -71456,11 +71724,17 @@ const CONNECT_TIMEOUT_MS = 10_000;
  * given, so Node's roots plus NODE_EXTRA_CA_CERTS (a corporate CA) stay in force.
  */
 const TLS_OPTIONS = { timeout: CONNECT_TIMEOUT_MS, rejectUnauthorized: true };
+function describeCredentials(credentials) {
+    if (credentials.source === 'oidc') {
+        return `STS keys for ${credentials.oidc.roleArn} from the job's OIDC token`;
+    }
+    const kind = credentials.keys.securityToken ? 'STS keys' : 'AccessKey';
+    return `${kind} from ${credentials.source}`;
+}
 function describeStart(settings) {
-    const credentialKind = settings.credentials.securityToken ? 'STS keys' : 'AccessKey';
     return [
         `Creating an SSL-VPN client certificate${settings.name ? ` named ${settings.name}` : ''} on ${settings.sslVpnServerId} (${settings.regionId})`,
-        `  endpoint: ${settings.endpoint.origin}, signature ${settings.signatureVersion}, ${credentialKind} from ${settings.credentialsSource}`,
+        `  endpoint: ${settings.endpoint.origin}, signature ${settings.signatureVersion}, ${describeCredentials(settings.credentials)}`,
         `  client-token: ${settings.clientToken}, ${settings.clientTokenSource}`,
         `  timeout-seconds: ${settings.timeoutMs / 1000}`
     ].join('\n');
@@ -71491,13 +71765,15 @@ async function run() {
         requestTls: TLS_OPTIONS
     });
     let settings;
+    // Every secret goes through here: masked in the runner's log and redacted from all we print.
+    const secrets = createSecretRegistry(secret => setSecret(secret));
     try {
-        settings = readSettings(name => getInput(name), process.env, setSecret);
+        settings = readSettings(name => getInput(name), process.env, secrets.mask);
         // Known before the first call, so a failed or cancelled step still tells which token to re-use.
         setOutput('client-token', settings.clientToken);
         info(describeStart(settings));
-        const { credentials } = settings;
-        const result = await createClientCertificate(settings, {
+        const deadline = Date.now() + settings.timeoutMs;
+        const deps = {
             dispatcher,
             policy: DEFAULT_RETRY_POLICY,
             now: Date.now,
@@ -71505,13 +71781,16 @@ async function run() {
             random: Math.random,
             newNonce: () => (0,external_node_crypto_.randomBytes)(16).toString('hex'),
             signal: cancellation.signal,
-            redact: createRedactor([
-                credentials.accessKeyId,
-                credentials.accessKeySecret,
-                credentials.securityToken
-            ]),
-            log: line => info(line)
-        });
+            redact: secrets.redact,
+            log: (line) => info(line)
+        };
+        const credentials = await obtainCredentials(settings, {
+            ...deps,
+            getIDToken: audience => getIDToken(audience),
+            mask: secrets.mask,
+            env: process.env
+        }, deadline);
+        const result = await createClientCertificate(settings, credentials, { ...deps, deadline });
         setOutputs(core_namespaceObject, result);
         info(`Certificate ${result.certId}${result.name ? ` (${result.name})` : ''} after ${result.attempts} ${result.attempts === 1 ? 'attempt' : 'attempts'}, ${(result.elapsedMs / 1000).toFixed(1)} s (RequestId: ${result.requestId}).`);
         if (process.env['GITHUB_STEP_SUMMARY'])

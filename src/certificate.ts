@@ -7,6 +7,7 @@ import { stringField } from './client.js'
 import { UnexpectedResponseError } from './errors.js'
 import { callRpc, type RpcDependencies } from './rpc.js'
 import type { Settings } from './settings.js'
+import type { Credentials } from './signer.js'
 
 export { formatRetryLine } from './rpc.js'
 
@@ -44,6 +45,7 @@ export function createRequestParams(settings: Settings): Record<string, string> 
 /** Creates the certificate; throws the last error when it cannot (see retry.ts for which). */
 export async function createClientCertificate(
   settings: Settings,
+  credentials: Credentials,
   deps: ServiceDependencies
 ): Promise<CertificateResult> {
   const started = deps.now()
@@ -55,7 +57,7 @@ export async function createClientCertificate(
       params: createRequestParams(settings),
       auth: {
         kind: 'signed',
-        credentials: settings.credentials,
+        credentials,
         signatureVersion: settings.signatureVersion
       }
     },

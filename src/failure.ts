@@ -41,6 +41,18 @@ export const HINTS: Readonly<Record<string, string>> = {
     'A request was replayed with a used nonce; this is a bug in the action if it persists: please report it.',
   IdempotentParameterMismatch:
     'This client-token was already used with other parameters (region, SSL server or name): use a new client-token, or the parameters of the first call.',
+  // STS AssumeRoleWithOIDC (keyless credentials)
+  'AuthenticationFail.NoPermission':
+    'STS refused the exchange: check that the OIDC provider exists and that the role\'s trust policy allows it and this repository (README, "Keyless credentials").',
+  'AuthenticationFail.OIDCToken.AudienceNotMatch':
+    "The token's audience is not a client ID of the OIDC provider: set `audience` to one (default sts.aliyuncs.com).",
+  'AuthenticationFail.OIDCToken.Expired':
+    'The OIDC token expired before STS checked it: re-run, and check the runner\'s clock.',
+  'AuthenticationFail.OIDCToken.Invalid':
+    'STS could not read the OIDC token: this is a bug in the action if it persists: please report it.',
+  'AuthenticationFail.OIDCToken.InvalidSignature':
+    "STS could not verify the token's signature: check the OIDC provider's issuer URL (https://token.actions.githubusercontent.com) and fingerprint.",
+  'EntityNotExist.Role': 'The role in role-to-assume does not exist: check the ARN.',
   'VpnGateway.Configuring':
     'The VPN gateway was still applying a change: raise timeout-seconds, or re-run later.'
 }

@@ -8,7 +8,8 @@ import { EnvHttpProxyAgent } from 'undici'
 import { createClientCertificate } from './certificate.js'
 import { CancelledError, isExpectedFailure } from './errors.js'
 import { describeFailure } from './failure.js'
-import { createRedactor } from './redact.js'
+import { obtainCredentials } from './oidc.js'
+import { createSecretRegistry } from './redact.js'
 import { setOutputs, writeSummary } from './report.js'
 import { DEFAULT_RETRY_POLICY } from './retry.js'
 import { readSettings, type Settings } from './settings.js'
@@ -24,11 +25,18 @@ const CONNECT_TIMEOUT_MS = 10_000
  */
 const TLS_OPTIONS = { timeout: CONNECT_TIMEOUT_MS, rejectUnauthorized: true } as const
 
+function describeCredentials(credentials: Settings['credentials']): string {
+  if (credentials.source === 'oidc') {
+    return `STS keys for ${credentials.oidc.roleArn} from the job's OIDC token`
+  }
+  const kind = credentials.keys.securityToken ? 'STS keys' : 'AccessKey'
+  return `${kind} from ${credentials.source}`
+}
+
 function describeStart(settings: Settings): string {
-  const credentialKind = settings.credentials.securityToken ? 'STS keys' : 'AccessKey'
   return [
     `Creating an SSL-VPN client certificate${settings.name ? ` named ${settings.name}` : ''} on ${settings.sslVpnServerId} (${settings.regionId})`,
-    `  endpoint: ${settings.endpoint.origin}, signature ${settings.signatureVersion}, ${credentialKind} from ${settings.credentialsSource}`,
+    `  endpoint: ${settings.endpoint.origin}, signature ${settings.signatureVersion}, ${describeCredentials(settings.credentials)}`,
     `  client-token: ${settings.clientToken}, ${settings.clientTokenSource}`,
     `  timeout-seconds: ${settings.timeoutMs / 1000}`
   ].join('\n')
@@ -61,13 +69,15 @@ export async function run(): Promise<void> {
     requestTls: TLS_OPTIONS
   })
   let settings: Settings | undefined
+  // Every secret goes through here: masked in the runner's log and redacted from all we print.
+  const secrets = createSecretRegistry(secret => core.setSecret(secret))
   try {
-    settings = readSettings(name => core.getInput(name), process.env, core.setSecret)
+    settings = readSettings(name => core.getInput(name), process.env, secrets.mask)
     // Known before the first call, so a failed or cancelled step still tells which token to re-use.
     core.setOutput('client-token', settings.clientToken)
     core.info(describeStart(settings))
-    const { credentials } = settings
-    const result = await createClientCertificate(settings, {
+    const deadline = Date.now() + settings.timeoutMs
+    const deps = {
       dispatcher,
       policy: DEFAULT_RETRY_POLICY,
       now: Date.now,
@@ -75,13 +85,20 @@ export async function run(): Promise<void> {
       random: Math.random,
       newNonce: () => randomBytes(16).toString('hex'),
       signal: cancellation.signal,
-      redact: createRedactor([
-        credentials.accessKeyId,
-        credentials.accessKeySecret,
-        credentials.securityToken
-      ]),
-      log: line => core.info(line)
-    })
+      redact: secrets.redact,
+      log: (line: string) => core.info(line)
+    }
+    const credentials = await obtainCredentials(
+      settings,
+      {
+        ...deps,
+        getIDToken: audience => core.getIDToken(audience),
+        mask: secrets.mask,
+        env: process.env
+      },
+      deadline
+    )
+    const result = await createClientCertificate(settings, credentials, { ...deps, deadline })
     setOutputs(core, result)
     core.info(
       `Certificate ${result.certId}${result.name ? ` (${result.name})` : ''} after ${result.attempts} ${result.attempts === 1 ? 'attempt' : 'attempts'}, ${(result.elapsedMs / 1000).toFixed(1)} s (RequestId: ${result.requestId}).`

@@ -46,3 +46,25 @@ export function createRedactor(secrets: ReadonlyArray<string | undefined>): Reda
     return result
   }
 }
+
+/**
+ * The secrets known so far, growing as the run learns new ones (STS keys arrive mid-run). `mask`
+ * records a secret for redaction and hands it to the runner's masking in one step, so the two
+ * can never disagree.
+ */
+export function createSecretRegistry(maskInRunnerLog: (secret: string) => void): {
+  mask: (secret: string) => void
+  redact: Redactor
+} {
+  const secrets = new Set<string>()
+  let redactor = createRedactor([])
+  return {
+    mask: secret => {
+      if (secret === '' || secrets.has(secret)) return
+      maskInRunnerLog(secret)
+      secrets.add(secret)
+      redactor = createRedactor([...secrets])
+    },
+    redact: text => redactor(text)
+  }
+}

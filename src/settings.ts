@@ -28,14 +28,29 @@ export interface Settings {
   /** Where the ClientToken came from, for the log. */
   clientTokenSource:
     'from the input' | 'derived from the workflow run' | 'random: not in a workflow run'
-  credentials: Credentials
-  /** Where the credentials came from, for the log (never the values). */
-  credentialsSource: 'inputs' | 'environment'
+  credentials: CredentialSettings
   endpoint: Endpoint
   signatureVersion: SignatureVersion
   /** Deadline for the whole operation, all attempts included. */
   timeoutMs: number
 }
+
+/** The keyless exchange: a GitHub OIDC token for STS keys of a RAM role (AssumeRoleWithOIDC). */
+export interface OidcSettings {
+  roleArn: string
+  oidcProviderArn: string
+  roleSessionName: string
+  durationSeconds: number
+  audience: string
+  stsEndpoint: Endpoint
+}
+
+/**
+ * Where the keys come from, in order of precedence: the OIDC exchange (obtained at run time),
+ * then key inputs, then the `ALIBABA_CLOUD_*` variables.
+ */
+export type CredentialSettings =
+  { source: 'inputs' | 'environment'; keys: Credentials } | { source: 'oidc'; oidc: OidcSettings }
 
 export type InputReader = (name: string) => string
 export type Environment = Readonly<Record<string, string | undefined>>
@@ -152,18 +167,18 @@ const HOST_PORT_PATTERN =
  * http, other schemes, user info, paths, queries and fragments are refused: the request is signed
  * for host and path `/`, and it carries credentials, so it goes over verified TLS only.
  */
-export function parseEndpoint(raw: string, regionId: string): Endpoint {
-  const given = raw === '' ? `vpc.${regionId}.aliyuncs.com` : raw
+export function parseEndpoint(raw: string, defaultHost: string, input = 'endpoint'): Endpoint {
+  const given = raw === '' ? defaultHost : raw
   const expected = 'expected "host", "host:port" or "https://host[:port]"'
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(given)
   if (scheme && scheme[1]?.toLowerCase() === 'http') {
     throw new InputError(
-      'endpoint',
+      input,
       `${quote(raw)} uses plain http://, which would send signed requests unencrypted; use https:// (${expected}).`
     )
   }
   if (scheme && scheme[1]?.toLowerCase() !== 'https') {
-    throw new InputError('endpoint', `${quote(raw)} has an unsupported scheme; ${expected}.`)
+    throw new InputError(input, `${quote(raw)} has an unsupported scheme; ${expected}.`)
   }
   const hostPort = (scheme ? given.slice(scheme[0].length) : given).replace(/\/$/, '')
   const problem = /[@]/.test(hostPort)
@@ -173,12 +188,12 @@ export function parseEndpoint(raw: string, regionId: string): Endpoint {
       : /\//.test(hostPort)
         ? 'carries a path'
         : undefined
-  if (problem) throw new InputError('endpoint', `${quote(raw)} ${problem}; ${expected}.`)
+  if (problem) throw new InputError(input, `${quote(raw)} ${problem}; ${expected}.`)
   const match = HOST_PORT_PATTERN.exec(hostPort)
   const host = match?.[1]?.toLowerCase()
   const port = match?.[2] === undefined ? 443 : Number(match[2])
   if (!match || !host || host.includes('..') || port < 1 || port > 65535) {
-    throw new InputError('endpoint', `${quote(raw)} is not a valid host and port; ${expected}.`)
+    throw new InputError(input, `${quote(raw)} is not a valid host and port; ${expected}.`)
   }
   const hostHeader = port === 443 ? host : `${host}:${port}`
   return { origin: `https://${hostHeader}`, hostHeader }
@@ -205,7 +220,7 @@ export function readCredentials(
   getInput: InputReader,
   env: Environment,
   maskSecret: (value: string) => void
-): { credentials: Credentials; source: 'inputs' | 'environment' } {
+): CredentialSettings {
   const fromInputs = {
     accessKeyId: getInput('access-key-id'),
     accessKeySecret: getInput('access-key-secret'),
@@ -258,7 +273,135 @@ export function readCredentials(
     checkKeyMaterial(chosen.securityToken, names.token, source)
     credentials.securityToken = chosen.securityToken
   }
-  return { credentials, source: useInputs ? 'inputs' : 'environment' }
+  return { source: useInputs ? 'inputs' : 'environment', keys: credentials }
+}
+
+export const DEFAULT_AUDIENCE = 'sts.aliyuncs.com'
+export const DEFAULT_STS_HOST = 'sts.aliyuncs.com'
+export const DEFAULT_ROLE_DURATION_SECONDS = 900
+/** The longest session a RAM role can allow (its MaxSessionDuration tops out at 12 h). */
+export const MAX_ROLE_DURATION_SECONDS = 43_200
+const ROLE_ARN_PATTERN = /^acs:ram::\d+:role\/[A-Za-z0-9._@+=,\/-]{1,128}$/
+const OIDC_PROVIDER_ARN_PATTERN = /^acs:ram::\d+:oidc-provider\/[A-Za-z0-9._-]{1,128}$/
+const ROLE_SESSION_NAME_PATTERN = /^[A-Za-z0-9.@_-]{2,64}$/
+
+/**
+ * `RoleSessionName` by default: from the repository and run id, so the session shows up in
+ * ActionTrail as the workflow run that used it; cut to the allowed characters and 2–64 length.
+ */
+export function defaultRoleSessionName(env: Environment): string {
+  const repository = env['GITHUB_REPOSITORY'] ?? ''
+  const runId = env['GITHUB_RUN_ID'] ?? ''
+  const raw = repository && runId ? `gha-${repository}-${runId}` : 'ssl-vpn-client-cert-action'
+  const cleaned = raw.replace(/[^A-Za-z0-9.@_-]/g, '-')
+  // Keep the run id (the distinctive end) when the repository name is long.
+  return cleaned.length <= 64
+    ? cleaned
+    : `${cleaned.slice(0, 63 - runId.length)}-${runId}`.slice(-64)
+}
+
+function parseArn(raw: string, input: string, pattern: RegExp, example: string): string {
+  if (!pattern.test(raw)) {
+    throw new InputError(input, `${quote(raw)} is not a valid ARN; expected ${example}.`)
+  }
+  return raw
+}
+
+function parseWholeNumber(raw: string, input: string, min: number, max: number, fallback: number) {
+  if (raw === '') return fallback
+  const value = /^\d{1,6}$/.test(raw) ? Number(raw) : NaN
+  if (!(value >= min && value <= max)) {
+    throw new InputError(
+      input,
+      `${quote(raw)} is not valid; expected a whole number of seconds from ${min} to ${max} (default ${fallback}).`
+    )
+  }
+  return value
+}
+
+/**
+ * The OIDC inputs, or undefined when neither ARN is given. Half a configuration is an error: it
+ * would otherwise fall back to long-lived keys without a word.
+ */
+export function readOidcSettings(
+  getInput: InputReader,
+  env: Environment
+): OidcSettings | undefined {
+  const roleArn = getInput('role-to-assume')
+  const oidcProviderArn = getInput('oidc-provider-arn')
+  if (roleArn === '' && oidcProviderArn === '') return undefined
+  if (roleArn === '' || oidcProviderArn === '') {
+    const [missing, given] =
+      roleArn === ''
+        ? ['role-to-assume', 'oidc-provider-arn']
+        : ['oidc-provider-arn', 'role-to-assume']
+    throw new InputError(
+      missing,
+      `is required with '${given}': the OIDC exchange needs both the RAM role ARN and the OIDC provider ARN.`
+    )
+  }
+  const roleSessionName = getInput('role-session-name') || defaultRoleSessionName(env)
+  if (!ROLE_SESSION_NAME_PATTERN.test(roleSessionName)) {
+    throw new InputError(
+      'role-session-name',
+      `${quote(roleSessionName)} is not valid; expected 2 to 64 characters: letters, digits, ".", "@", "_" and "-".`
+    )
+  }
+  const audience = getInput('audience') || DEFAULT_AUDIENCE
+  if (!/^[\x21-\x7e]{1,256}$/.test(audience)) {
+    throw new InputError(
+      'audience',
+      `${quote(audience)} is not valid; expected printable ASCII without spaces (default ${DEFAULT_AUDIENCE}).`
+    )
+  }
+  return {
+    roleArn: parseArn(
+      roleArn,
+      'role-to-assume',
+      ROLE_ARN_PATTERN,
+      '"acs:ram::<account-id>:role/<role-name>"'
+    ),
+    oidcProviderArn: parseArn(
+      oidcProviderArn,
+      'oidc-provider-arn',
+      OIDC_PROVIDER_ARN_PATTERN,
+      '"acs:ram::<account-id>:oidc-provider/<provider-name>"'
+    ),
+    roleSessionName,
+    durationSeconds: parseWholeNumber(
+      getInput('role-duration-seconds'),
+      'role-duration-seconds',
+      DEFAULT_ROLE_DURATION_SECONDS,
+      MAX_ROLE_DURATION_SECONDS,
+      DEFAULT_ROLE_DURATION_SECONDS
+    ),
+    audience,
+    stsEndpoint: parseEndpoint(getInput('sts-endpoint'), DEFAULT_STS_HOST, 'sts-endpoint')
+  }
+}
+
+/**
+ * Credentials in order of precedence: OIDC inputs, then key inputs, then the environment. Every
+ * secret found is masked first, even when a source of higher precedence wins.
+ */
+export function readCredentialSettings(
+  getInput: InputReader,
+  env: Environment,
+  maskSecret: (value: string) => void
+): CredentialSettings {
+  const oidc = readOidcSettings(getInput, env)
+  if (oidc === undefined) return readCredentials(getInput, env, maskSecret)
+  for (const value of [
+    getInput('access-key-id'),
+    getInput('access-key-secret'),
+    getInput('security-token'),
+    env[ENV_ACCESS_KEY_ID],
+    env[ENV_ACCESS_KEY_SECRET],
+    env[ENV_SECURITY_TOKEN]
+  ]) {
+    if (value?.trim()) maskSecret(value.trim())
+  }
+  return { source: 'oidc', oidc }
 }
 
 /**
@@ -271,11 +414,11 @@ export function readSettings(
   maskSecret: (value: string) => void,
   randomToken: () => string = randomUUID
 ): Settings {
-  const { credentials, source } = readCredentials(getInput, env, maskSecret)
+  const credentials = readCredentialSettings(getInput, env, maskSecret)
   const regionId = parseRegionId(getInput('region-id'))
   const sslVpnServerId = parseSslVpnServerId(getInput('ssl-vpn-server-id'))
   const name = parseName(getInput('name'))
-  const endpoint = parseEndpoint(getInput('endpoint'), regionId)
+  const endpoint = parseEndpoint(getInput('endpoint'), `vpc.${regionId}.aliyuncs.com`)
   const signatureVersion = parseSignatureVersion(getInput('signature-version'))
   const timeoutMs = parseTimeoutSeconds(getInput('timeout-seconds')) * 1000
 
@@ -298,7 +441,6 @@ export function readSettings(
     clientToken,
     clientTokenSource,
     credentials,
-    credentialsSource: source,
     endpoint,
     signatureVersion,
     timeoutMs

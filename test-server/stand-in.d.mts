@@ -12,7 +12,10 @@ export interface SslVpnServer {
   sslVpnServerId: string
 }
 
-/** Faults apply to CreateSslVpnClientCert calls unless `action` names another action. */
+/**
+ * Faults apply to CreateSslVpnClientCert calls unless `action` names another action (e.g.
+ * 'DescribeSslVpnClientCert', 'DescribeSslVpnClientCerts'); the kinds behave the same for each.
+ */
 interface FaultBase {
   action?: string | undefined
 }
@@ -70,6 +73,16 @@ export type Fault = FaultBase &
 
 export type FaultKind = Fault['kind']
 
+/** A certificate that exists before the stand-in starts (see `existingCertificates`). */
+export interface ExistingCertificate {
+  /** Must pass isValidName. Duplicates are allowed (the real service allows them too). */
+  name: string
+  /** Default: the first entry of sslVpnServers (in `regionId` when given). Must be one of them. */
+  sslVpnServerId?: string | undefined
+  /** Default: the region of the SSL server chosen. */
+  regionId?: string | undefined
+}
+
 export interface StandInOptions {
   /** Default '127.0.0.1'. */
   host?: string | undefined
@@ -81,7 +94,10 @@ export interface StandInOptions {
   credentials?: readonly Credential[] | undefined
   /** Default: DEFAULT_SSL_VPN_SERVERS (cn-hangzhou / vss-standin0001). */
   sslVpnServers?: readonly SslVpnServer[] | undefined
-  /** The first N Create calls that reach the busy check answer VpnGateway.Configuring. Default 0. */
+  /**
+   * The first N Create calls that reach the busy check answer VpnGateway.Configuring. Default 0.
+   * The busy* options concern Create only: the Describe actions are never busy.
+   */
   busyCalls?: number | undefined
   /** Configuring until this many ms after the first authenticated Create call. Default 0. */
   busyForMs?: number | undefined
@@ -91,6 +107,20 @@ export interface StandInOptions {
   clockSkewMs?: number | undefined
   /** A queue: each matching request takes the first fault aimed at its action. */
   faults?: readonly Fault[] | undefined
+  /**
+   * For this many ms after a certificate is created, Describe/DescribeSslVpnClientCerts report its
+   * Status as `pendingStatus` instead of 'normal'. Default 0 (normal at once). The real service
+   * documents no such status; Terraform nevertheless waits for 'normal' after creating, so this
+   * lets tests exercise a client that does the same.
+   */
+  pendingStatusMs?: number | undefined
+  /** The Status during `pendingStatusMs`. Default DEFAULT_PENDING_STATUS ('creating', a stand-in choice). */
+  pendingStatus?: string | undefined
+  /**
+   * Certificates present from the start, oldest first (created one minute apart before start,
+   * never pending; they come before any created at run time in listings). Default none.
+   */
+  existingCertificates?: readonly ExistingCertificate[] | undefined
 }
 
 export interface CallRecord {
@@ -108,7 +138,10 @@ export interface CallRecord {
   params: Record<string, string>
   /** The RequestId answered, when a JSON answer went out. */
   requestId: string | null
-  /** 'pending' | 'created' | 'replayed' | an error code | 'fault:<kind>'. */
+  /**
+   * 'pending' | 'created' | 'replayed' (Create) | 'described' (DescribeSslVpnClientCert) |
+   * 'listed' (DescribeSslVpnClientCerts) | an error code | 'fault:<kind>'.
+   */
   outcome: string
   /** For faults that still process the call (lose-response, trickle, hang with ms): what happened. */
   innerOutcome: string | null
@@ -122,9 +155,15 @@ export interface Certificate {
   name: string
   regionId: string
   sslVpnServerId: string
+  /** Always DEFAULT_RESOURCE_GROUP_ID. */
+  resourceGroupId: string
   clientToken: string | null
-  /** Server-clock ms. */
+  /** Server-clock ms (CreateTime). */
   createdAt: number
+  /** createdAt + 1095 days (EndTime), as the reference page's sample. */
+  endTime: number
+  /** Server-clock ms until which Status is the pending status (= createdAt when never pending). */
+  pendingUntil: number
 }
 
 export interface StandIn {
@@ -143,6 +182,11 @@ export interface StandIn {
   readonly credentials: readonly Credential[]
   readonly sslVpnServers: readonly SslVpnServer[]
   injectFault(fault: Fault): void
+  /**
+   * Accept one more key pair from now on (e.g. STS keys issued during a test); one with the same
+   * accessKeyId is replaced. Returns the stored copy (also visible in `credentials`).
+   */
+  addCredential(credential: Credential): Credential
   setBusyCalls(n: number): void
   /** The server's (skewed) clock in ms. */
   now(): number
@@ -154,9 +198,37 @@ export function startStandIn(options?: StandInOptions): Promise<StandIn>
 
 export function isValidName(name: string): boolean
 
+/**
+ * A random STS-shaped key: accessKeyId 'STS.NT…' (30 chars), a 44-char secret and a 'CAIS…'
+ * securityToken; `overrides` replace any of them. Hand it to addCredential.
+ */
+export function newStsCredential(overrides?: {
+  accessKeyId?: string
+  accessKeySecret?: string
+  securityToken?: string
+}): Credential & { securityToken: string }
+
+/**
+ * The ClientConfig DescribeSslVpnClientCert answers for a certificate id: an OpenVPN client config
+ * (remote 198.51.100.7 1194, udp) with the lines `ca ca.crt`, `cert <id>.crt`, `key <id>.key`, and
+ * no final newline.
+ */
+export function clientConfig(certificateId: string): string
+
 export const API_VERSION: '2016-04-28'
 /** Absolute path of tls/ca.pem (for NODE_EXTRA_CA_CERTS). */
 export const CA_CERT_PATH: string
+/**
+ * Absolute path of tls/client-ca.pem: the test-only CA that signs every ClientCert (and is the
+ * CaCert answered). DescribeSslVpnClientCert issues ClientCert/ClientKey on the first Describe of a
+ * certificate (EC P-256 key, unencrypted PKCS#8 PEM; CN = the certificate's name; signed with the
+ * `openssl` CLI, which must be on PATH) and then answers the same material every time.
+ */
+export const CLIENT_CA_CERT_PATH: string
+/** 'rg-acfmstandin0001': the ResourceGroupId of every certificate. */
+export const DEFAULT_RESOURCE_GROUP_ID: string
+/** 'creating': the default `pendingStatus` (not a documented status of the real service). */
+export const DEFAULT_PENDING_STATUS: string
 export const DEFAULT_CREDENTIALS: readonly Credential[]
 export const DEFAULT_SSL_VPN_SERVERS: readonly SslVpnServer[]
 export const EMPTY_BODY_SHA256: string

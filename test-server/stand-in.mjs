@@ -7,6 +7,9 @@
  * verified with the official `@alicloud/openapi-util`, never with the action's own code, so a signing
  * bug in the action cannot hide behind the same bug here.
  *
+ * Actions: CreateSslVpnClientCert, DescribeSslVpnClientCert (real PEM material, signed by the
+ * test-only tls/client-ca.pem with the `openssl` CLI on first Describe) and DescribeSslVpnClientCerts.
+ *
  * Plain JavaScript ESM with JSDoc types (see stand-in.d.mts), runnable by `node` 20 without a loader.
  *
  * Usage:
@@ -15,9 +18,20 @@
  *   await standIn.close()
  */
 import https from 'node:https'
+import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createHash, randomInt, randomUUID, timingSafeEqual } from 'node:crypto'
+import {
+  createHash,
+  generateKeyPairSync,
+  randomBytes,
+  randomInt,
+  randomUUID,
+  timingSafeEqual
+} from 'node:crypto'
 import openapiUtilModule from '@alicloud/openapi-util'
 
 /** @typedef {import('./stand-in.d.mts').StandInOptions} StandInOptions */
@@ -27,6 +41,7 @@ import openapiUtilModule from '@alicloud/openapi-util'
 /** @typedef {import('./stand-in.d.mts').Fault} Fault */
 /** @typedef {import('./stand-in.d.mts').CallRecord} CallRecord */
 /** @typedef {import('./stand-in.d.mts').Certificate} Certificate */
+/** @typedef {import('./stand-in.d.mts').ExistingCertificate} ExistingCertificate */
 
 // The package is CommonJS compiled from TypeScript: the class sits on `.default`.
 const Util = openapiUtilModule.default ?? openapiUtilModule
@@ -35,6 +50,31 @@ export const API_VERSION = '2016-04-28'
 
 /** Absolute path of the test-only CA that signed `server.pem` (for NODE_EXTRA_CA_CERTS). */
 export const CA_CERT_PATH = fileURLToPath(new URL('./tls/ca.pem', import.meta.url))
+
+/** Absolute path of the test-only CA that signs the SSL-VPN client certificates (`CaCert`). */
+export const CLIENT_CA_CERT_PATH = fileURLToPath(new URL('./tls/client-ca.pem', import.meta.url))
+const CLIENT_CA_KEY_PATH = fileURLToPath(new URL('./tls/client-ca.key', import.meta.url))
+/** OpenSSL settings (subject, extensions) for client certificates; also keeps system configs out. */
+const CLIENT_CERT_CONFIG_PATH = fileURLToPath(new URL('./tls/client-cert.cnf', import.meta.url))
+
+/** Every certificate is in the default resource group of the stand-in's imaginary account. */
+export const DEFAULT_RESOURCE_GROUP_ID = 'rg-acfmstandin0001'
+
+/** The Status a certificate reports for `pendingStatusMs` after its creation (a stand-in choice). */
+export const DEFAULT_PENDING_STATUS = 'creating'
+
+/** Real certificates are valid for 3 years (the reference sample: EndTime − CreateTime = 1095 days). */
+const CERTIFICATE_VALIDITY_DAYS = 1095
+const DAY_MS = 24 * 60 * 60 * 1000
+/** The reference page: `expiring-soon` means the certificate expires within one week. */
+const EXPIRING_SOON_MS = 7 * DAY_MS
+
+/** DescribeSslVpnClientCerts paging, from its reference page. */
+const DEFAULT_PAGE_SIZE = 10
+const MAX_PAGE_SIZE = 50
+
+/** The SSL-VPN server's public address in ClientConfig: a documentation address (RFC 5737). */
+const SSL_VPN_REMOTE = '198.51.100.7 1194'
 
 /** @type {readonly Credential[]} */
 export const DEFAULT_CREDENTIALS = Object.freeze([
@@ -123,6 +163,8 @@ const KNOWN_ERRORS = {
     'The specified ClientToken is not valid: use at most 64 ASCII characters.'
   ],
   'InvalidSslVpnServerId.NotFound': [404, 'The specified SslVpnServerId does not exist.'],
+  'InvalidSslVpnClientCertId.NotFound': [404, 'The specified SslVpnClientCertId does not exist.'],
+  InvalidParameter: [400, 'The specified parameter is not valid.'],
   'InvalidAction.NotFound': [400, 'Specified api is not found, please check your url and method.'],
   InvalidVersion: [400, 'Specified parameter Version is not valid.'],
   InvalidSignatureMethod: [400, 'Specified signature method is not supported.'],
@@ -165,14 +207,17 @@ class ApiError extends Error {
   }
 }
 
+/** @typedef {{ outcome: string, fields: Record<string, unknown> }} HandlerResult */
+
 /**
  * One handler per API action. A handler runs after authentication and returns the operation's
  * result fields (without RequestId) plus the outcome to record; it throws ApiError to refuse.
- * Adding DescribeSslVpnClientCert(s) later means adding an entry here.
- * @type {Record<string, (state: State, ctx: RequestContext) => { outcome: string, fields: Record<string, unknown> }>}
+ * @type {Record<string, (state: State, ctx: RequestContext) => HandlerResult | Promise<HandlerResult>>}
  */
 const ACTION_HANDLERS = {
-  CreateSslVpnClientCert: createSslVpnClientCert
+  CreateSslVpnClientCert: createSslVpnClientCert,
+  DescribeSslVpnClientCert: describeSslVpnClientCert,
+  DescribeSslVpnClientCerts: describeSslVpnClientCerts
 }
 
 /**
@@ -190,6 +235,9 @@ const ACTION_HANDLERS = {
  * @property {Fault[]} faults
  * @property {CallRecord[]} calls
  * @property {Certificate[]} certificates
+ * @property {number} pendingStatusMs
+ * @property {string} pendingStatus
+ * @property {Map<string, Promise<CertificateMaterial>>} materials  by certificate id, made lazily
  * @property {Set<NodeJS.Timeout>} timers
  * @property {boolean} closed
  */
@@ -233,9 +281,13 @@ export async function startStandIn(options = {}) {
     faults: [...(options.faults ?? [])],
     calls: [],
     certificates: [],
+    pendingStatusMs: options.pendingStatusMs ?? 0,
+    pendingStatus: options.pendingStatus ?? DEFAULT_PENDING_STATUS,
+    materials: new Map(),
     timers: new Set(),
     closed: false
   }
+  addExistingCertificates(state, options.existingCertificates ?? [])
 
   const server = https.createServer(loadTlsMaterial(options.tls ?? 'trusted'), (req, res) => {
     handleRequest(state, req, res).catch(error => answerUnexpectedError(res, error))
@@ -273,6 +325,9 @@ export async function startStandIn(options = {}) {
     sslVpnServers: state.sslVpnServers,
     injectFault(fault) {
       state.faults.push(fault)
+    },
+    addCredential(credential) {
+      return addCredential(state, credential)
     },
     setBusyCalls(n) {
       state.busyCalls = n
@@ -347,7 +402,7 @@ async function handleRequest(state, req, res) {
   call.params = ctx.params
   call.clientToken = ctx.params.ClientToken ?? null
 
-  const reply = processApiCall(state, ctx)
+  const reply = await processApiCall(state, ctx)
   if (fault) call.innerOutcome = reply.outcome
   else call.outcome = reply.outcome
 
@@ -416,14 +471,14 @@ function takeFault(state, action) {
  * Authenticate, then dispatch to the action's handler; every refusal becomes a JSON error reply.
  * @param {State} state
  * @param {RequestContext} ctx
- * @returns {Reply}
+ * @returns {Promise<Reply>}
  */
-function processApiCall(state, ctx) {
+async function processApiCall(state, ctx) {
   try {
     authenticate(state, ctx)
     const handler = ctx.call.action ? ACTION_HANDLERS[ctx.call.action] : undefined
     if (!handler) throw new ApiError('InvalidAction.NotFound')
-    const { outcome, fields } = handler(state, ctx)
+    const { outcome, fields } = await handler(state, ctx)
     return jsonReply(200, { RequestId: newRequestId(), ...fields }, {}, outcome)
   } catch (error) {
     if (!(error instanceof ApiError)) throw error
@@ -723,16 +778,13 @@ function createSslVpnClientCert(state, ctx) {
   checkGatewayNotBusy(state, request, now)
   const server = validateCreateRequest(state, request)
 
-  /** @type {Certificate} */
-  const certificate = {
-    id: `vsc-${randomLowerAlnum(17)}`,
+  const certificate = addCertificate(state, {
     name: request.name ?? `SslVpnClientCert-${randomLowerAlnum(8)}`,
-    regionId: server.regionId,
-    sslVpnServerId: server.sslVpnServerId,
+    server,
     clientToken: token ?? null,
-    createdAt: now
-  }
-  state.certificates.push(certificate)
+    createdAt: now,
+    pendingUntil: now + state.pendingStatusMs
+  })
   if (token !== undefined) state.clientTokens.set(token, { request, certificate })
   if (state.busyAfterCreateMs > 0) {
     state.gatewayBusyUntil.set(gatewayKey(server), now + state.busyAfterCreateMs)
@@ -798,6 +850,395 @@ function sameCreateRequest(a, b) {
 /** @param {{ regionId?: string | undefined, sslVpnServerId?: string | undefined }} s */
 function gatewayKey(s) {
   return `${s.regionId ?? ''}/${s.sslVpnServerId ?? ''}`
+}
+
+/**
+ * Record a new certificate (its PEM material is only made on first Describe, see below).
+ * @param {State} state
+ * @param {{ name: string, server: SslVpnServer, clientToken: string | null, createdAt: number, pendingUntil: number }} init
+ * @returns {Certificate}
+ */
+function addCertificate(state, init) {
+  /** @type {Certificate} */
+  const certificate = {
+    id: `vsc-${randomLowerAlnum(17)}`,
+    name: init.name,
+    regionId: init.server.regionId,
+    sslVpnServerId: init.server.sslVpnServerId,
+    resourceGroupId: DEFAULT_RESOURCE_GROUP_ID,
+    clientToken: init.clientToken,
+    createdAt: init.createdAt,
+    endTime: init.createdAt + CERTIFICATE_VALIDITY_DAYS * DAY_MS,
+    pendingUntil: init.pendingUntil
+  }
+  state.certificates.push(certificate)
+  return certificate
+}
+
+/**
+ * The `existingCertificates` option: certificates made before the stand-in started, one minute
+ * apart and oldest first, so that listing order is the option's order. They are never pending.
+ * A mistake in the option throws here, at start, rather than surfacing as a puzzling API answer.
+ * @param {State} state
+ * @param {readonly ExistingCertificate[]} existing
+ */
+function addExistingCertificates(state, existing) {
+  const startedAt = serverNow(state)
+  existing.forEach((entry, index) => {
+    if (!isValidName(entry.name)) {
+      throw new TypeError(
+        `existingCertificates[${index}]: invalid name ${JSON.stringify(entry.name)}`
+      )
+    }
+    const createdAt = startedAt - (existing.length - index) * 60_000
+    addCertificate(state, {
+      name: entry.name,
+      server: serverForExisting(state, entry, index),
+      clientToken: null,
+      createdAt,
+      pendingUntil: createdAt
+    })
+  })
+}
+
+/**
+ * The SSL server an existing certificate belongs to: the one named (by id and/or region), else the
+ * first configured server.
+ * @param {State} state
+ * @param {ExistingCertificate} entry
+ * @param {number} index
+ * @returns {SslVpnServer}
+ */
+function serverForExisting(state, entry, index) {
+  const server = state.sslVpnServers.find(
+    s =>
+      (entry.sslVpnServerId === undefined || s.sslVpnServerId === entry.sslVpnServerId) &&
+      (entry.regionId === undefined || s.regionId === entry.regionId)
+  )
+  if (!server) {
+    throw new TypeError(
+      `existingCertificates[${index}]: no SSL server ${entry.regionId ?? '*'}/${entry.sslVpnServerId ?? '*'} in sslVpnServers`
+    )
+  }
+  return server
+}
+
+// ---------------------------------------------------------------------------------------------
+// DescribeSslVpnClientCert
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * @typedef {object} CertificateMaterial
+ * @property {string} caCert      PEM
+ * @property {string} clientCert  PEM, CN = the certificate's name, signed by the client CA
+ * @property {string} clientKey   unencrypted PKCS#8 PEM
+ */
+
+/** Read once: every certificate's CaCert is this same PEM. */
+const CLIENT_CA_PEM = readFileSync(CLIENT_CA_CERT_PATH, 'utf8')
+
+/**
+ * One certificate with its PEM material and OpenVPN config. Never busy: only Create is.
+ * @param {State} state
+ * @param {RequestContext} ctx
+ */
+async function describeSslVpnClientCert(state, ctx) {
+  const certificate = findCertificate(state, ctx.params)
+  // Status is read before the (slow) material so that it reflects when the call arrived.
+  const status = certificateStatus(state, certificate)
+  const material = await certificateMaterial(state, certificate)
+  return {
+    outcome: 'described',
+    fields: {
+      SslVpnClientCertId: certificate.id,
+      Name: certificate.name,
+      SslVpnServerId: certificate.sslVpnServerId,
+      RegionId: certificate.regionId,
+      ResourceGroupId: certificate.resourceGroupId,
+      Status: status,
+      CreateTime: certificate.createdAt,
+      EndTime: certificate.endTime,
+      CaCert: material.caCert,
+      ClientCert: material.clientCert,
+      ClientKey: material.clientKey,
+      ClientConfig: clientConfig(certificate.id)
+    }
+  }
+}
+
+/**
+ * Certificates are regional: one in another region is as unknown as a made-up id.
+ * @param {State} state
+ * @param {Record<string, string>} params
+ * @returns {Certificate}
+ */
+function findCertificate(state, params) {
+  if (!params.RegionId) throw missingParameter('RegionId')
+  if (!params.SslVpnClientCertId) throw missingParameter('SslVpnClientCertId')
+  const certificate = state.certificates.find(
+    c => c.id === params.SslVpnClientCertId && c.regionId === params.RegionId
+  )
+  if (!certificate) throw new ApiError('InvalidSslVpnClientCertId.NotFound')
+  return certificate
+}
+
+/**
+ * The documented statuses (`normal`, `expiring-soon`, `expired`), plus the stand-in's pending
+ * status for `pendingStatusMs` after creation: the real service documents no such status, but
+ * Terraform waits for `normal` after creating, so a client must cope with something else first.
+ * @param {State} state
+ * @param {Certificate} certificate
+ */
+function certificateStatus(state, certificate) {
+  const now = serverNow(state)
+  if (now < certificate.pendingUntil) return state.pendingStatus
+  if (now >= certificate.endTime) return 'expired'
+  if (now >= certificate.endTime - EXPIRING_SOON_MS) return 'expiring-soon'
+  return 'normal'
+}
+
+/**
+ * The material is made on first demand and cached (as a promise, so concurrent Describes of one
+ * certificate share the work): Create stays fast, and tests that never Describe pay nothing.
+ * @param {State} state
+ * @param {Certificate} certificate
+ * @returns {Promise<CertificateMaterial>}
+ */
+function certificateMaterial(state, certificate) {
+  let material = state.materials.get(certificate.id)
+  if (!material) {
+    material = generateMaterial(certificate.name)
+    state.materials.set(certificate.id, material)
+    // A failure (no openssl?) is not cached: the next Describe tries again.
+    material.catch(() => state.materials.delete(certificate.id))
+  }
+  return material
+}
+
+/**
+ * A fresh EC P-256 key pair (node:crypto) and a client certificate for it signed by the test-only
+ * client CA. Node cannot issue certificates, so the `openssl` CLI signs: `req -new` for the CSR
+ * (it needs the key in a file) and `x509 -req` to sign it, which OpenSSL 1.1, 3 and LibreSSL all
+ * understand. The key file lives in a private temporary directory for the few milliseconds needed.
+ * @param {string} commonName
+ * @returns {Promise<CertificateMaterial>}
+ */
+async function generateMaterial(commonName) {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+  const clientKey = /** @type {string} */ (privateKey.export({ type: 'pkcs8', format: 'pem' }))
+  const dir = await mkdtemp(join(tmpdir(), 'stand-in-cert-'))
+  try {
+    const keyPath = join(dir, 'client.key')
+    await writeFile(keyPath, clientKey, { mode: 0o600 })
+    const csr = await openssl([
+      'req',
+      '-new',
+      '-key',
+      keyPath,
+      '-subj',
+      `/CN=${escapeSubjectValue(commonName)}`,
+      '-config',
+      CLIENT_CERT_CONFIG_PATH
+    ])
+    const clientCert = await openssl(
+      [
+        'x509',
+        '-req',
+        '-CA',
+        CLIENT_CA_CERT_PATH,
+        '-CAkey',
+        CLIENT_CA_KEY_PATH,
+        '-set_serial',
+        randomSerial(),
+        '-days',
+        String(CERTIFICATE_VALIDITY_DAYS),
+        '-sha256',
+        '-extfile',
+        CLIENT_CERT_CONFIG_PATH,
+        '-extensions',
+        'client_cert'
+      ],
+      csr
+    )
+    return { caCert: CLIENT_CA_PEM, clientCert, clientKey }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * Run the openssl CLI with `input` on stdin; resolve with its stdout.
+ * @param {string[]} args
+ * @param {string} [input]
+ * @returns {Promise<string>}
+ */
+function openssl(args, input = '') {
+  return new Promise((resolve, reject) => {
+    const child = execFile('openssl', args, { encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (!error) return resolve(stdout)
+      const notInstalled = /** @type {NodeJS.ErrnoException} */ (error).code === 'ENOENT'
+      reject(
+        new Error(
+          notInstalled
+            ? 'the stand-in needs the openssl CLI on PATH to issue client certificates'
+            : `openssl ${args[0]} failed: ${stderr.trim() || error.message}`
+        )
+      )
+    })
+    // If openssl exits before reading stdin, the write fails with EPIPE; the exit status says why.
+    child.stdin?.on('error', () => {})
+    child.stdin?.end(input)
+  })
+}
+
+/** A positive 128-bit serial number, as `-set_serial` takes it. */
+function randomSerial() {
+  const bytes = randomBytes(16)
+  bytes[0] = /** @type {number} */ (bytes[0]) & 0x7f
+  return `0x${bytes.toString('hex')}`
+}
+
+/**
+ * `-subj` treats `/`, `+`, `=` and `\` as syntax. Names allowed by isValidName contain none, but
+ * escaping keeps a future looser name rule from producing a wrong subject.
+ * @param {string} value
+ */
+function escapeSubjectValue(value) {
+  return value.replace(/[\\/+=]/g, c => `\\${c}`)
+}
+
+/**
+ * An OpenVPN client config shaped like the real one: it names the files a user saves next to it
+ * (`ca.crt`, `<id>.crt`, `<id>.key`) rather than embedding the PEM.
+ * @param {string} certificateId
+ */
+export function clientConfig(certificateId) {
+  return [
+    'client',
+    'dev tun',
+    'proto udp',
+    `remote ${SSL_VPN_REMOTE}`,
+    'resolv-retry infinite',
+    'nobind',
+    'persist-key',
+    'persist-tun',
+    'ca ca.crt',
+    `cert ${certificateId}.crt`,
+    `key ${certificateId}.key`,
+    'keepalive 10 60',
+    'verb 3'
+  ].join('\n') // no final newline, like the reference page's sample
+}
+
+// ---------------------------------------------------------------------------------------------
+// DescribeSslVpnClientCerts
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A page of certificates in one region, optionally filtered (exact matches), oldest first: new
+ * certificates then land on the last page, so earlier pages stay stable while a client walks them.
+ * @param {State} state
+ * @param {RequestContext} ctx
+ */
+function describeSslVpnClientCerts(state, ctx) {
+  const p = ctx.params
+  if (!p.RegionId) throw missingParameter('RegionId')
+  const pageNumber = pageParameter(p, 'PageNumber', 1, Number.MAX_SAFE_INTEGER)
+  const pageSize = pageParameter(p, 'PageSize', DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+
+  const matching = state.certificates
+    .filter(
+      c =>
+        c.regionId === p.RegionId &&
+        (!p.SslVpnServerId || c.sslVpnServerId === p.SslVpnServerId) &&
+        (!p.Name || c.name === p.Name) &&
+        (!p.SslVpnClientCertId || c.id === p.SslVpnClientCertId)
+    )
+    .sort((a, b) => a.createdAt - b.createdAt) // stable: same-millisecond ones keep their order
+  const page = matching.slice((pageNumber - 1) * pageSize, pageNumber * pageSize)
+
+  return {
+    outcome: 'listed',
+    fields: {
+      TotalCount: matching.length,
+      PageNumber: pageNumber,
+      PageSize: pageSize,
+      SslVpnClientCertKeys: { SslVpnClientCertKey: page.map(c => certificateKey(state, c)) }
+    }
+  }
+}
+
+/**
+ * A list entry: the certificate without its PEM material and config.
+ * @param {State} state
+ * @param {Certificate} certificate
+ */
+function certificateKey(state, certificate) {
+  return {
+    SslVpnClientCertId: certificate.id,
+    Name: certificate.name,
+    SslVpnServerId: certificate.sslVpnServerId,
+    RegionId: certificate.regionId,
+    Status: certificateStatus(state, certificate),
+    CreateTime: certificate.createdAt,
+    EndTime: certificate.endTime,
+    ResourceGroupId: certificate.resourceGroupId
+  }
+}
+
+/**
+ * An optional integer parameter from 1 to max; absent or empty means the default.
+ * @param {Record<string, string>} params
+ * @param {string} name
+ * @param {number} fallback
+ * @param {number} max
+ */
+function pageParameter(params, name, fallback, max) {
+  const raw = params[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = /^\d+$/.test(raw) ? Number(raw) : NaN
+  if (!(value >= 1 && value <= max)) {
+    throw new ApiError('InvalidParameter', {
+      message: `The specified parameter "${name}" is not valid.`
+    })
+  }
+  return value
+}
+
+// ---------------------------------------------------------------------------------------------
+// Credentials
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Accept one more key pair from now on (e.g. STS keys issued during a test). A key with the same
+ * AccessKeyId is replaced, as a refreshed STS token would be.
+ * @param {State} state
+ * @param {Credential} credential
+ * @returns {Credential}  the stored copy
+ */
+function addCredential(state, credential) {
+  if (!credential.accessKeyId || !credential.accessKeySecret) {
+    throw new TypeError('addCredential: accessKeyId and accessKeySecret are required')
+  }
+  const copy = { ...credential }
+  const index = state.credentials.findIndex(c => c.accessKeyId === credential.accessKeyId)
+  if (index >= 0) state.credentials[index] = copy
+  else state.credentials.push(copy)
+  return copy
+}
+
+/**
+ * A random STS-shaped key (`STS.` AccessKeyId, secret, `CAIS…` security token), for addCredential.
+ * @param {{ accessKeyId?: string, accessKeySecret?: string, securityToken?: string }} [overrides]
+ * @returns {Credential & { securityToken: string }}
+ */
+export function newStsCredential(overrides = {}) {
+  return {
+    accessKeyId: `STS.NT${randomAlnum(26)}`,
+    accessKeySecret: randomAlnum(44),
+    securityToken: `CAIS${randomBytes(240).toString('base64')}`,
+    ...overrides
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1106,7 +1547,16 @@ function newRequestId() {
 
 /** @param {number} length */
 function randomLowerAlnum(length) {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789'
+  return randomFrom('abcdefghijklmnopqrstuvwxyz0123456789', length)
+}
+
+/** @param {number} length */
+function randomAlnum(length) {
+  return randomFrom('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', length)
+}
+
+/** @param {string} alphabet @param {number} length */
+function randomFrom(alphabet, length) {
   let out = ''
   for (let i = 0; i < length; i++) out += alphabet[randomInt(alphabet.length)]
   return out

@@ -1,0 +1,145 @@
+/**
+ * Keyless credentials: the job's GitHub OIDC token, exchanged with STS `AssumeRoleWithOIDC`
+ * (2015-04-01, anonymous) for short-lived keys of a RAM role. The token and the keys are masked
+ * the moment they exist; the token is never written anywhere.
+ */
+import { stringField, type JsonObject } from './client.js'
+import { InputError, TransportError, UnexpectedResponseError } from './errors.js'
+import { callRpc, type RpcDependencies } from './rpc.js'
+import type { CredentialSettings, Environment, OidcSettings } from './settings.js'
+import type { Credentials } from './signer.js'
+
+export const STS_API_VERSION = '2015-04-01'
+export const ASSUME_ROLE_WITH_OIDC = 'AssumeRoleWithOIDC'
+
+export interface OidcDependencies extends RpcDependencies {
+  /** `core.getIDToken`: asks the runner's token service for a token with this audience. */
+  getIDToken: (audience: string) => Promise<string>
+  /** Masks a secret in the runner's log and in everything this action prints. */
+  mask: (secret: string) => void
+  env: Environment
+}
+
+export interface StsCredentials {
+  credentials: Credentials
+  /** ISO time the keys expire, as STS reports it. */
+  expiration: string | undefined
+  requestId: string | undefined
+  attempts: number
+}
+
+/**
+ * The job's OIDC token for `audience`. GitHub offers one only to jobs with
+ * `permissions: id-token: write`; without it the request variables are absent.
+ */
+export async function fetchOidcToken(
+  audience: string,
+  deps: Pick<OidcDependencies, 'getIDToken' | 'mask' | 'env' | 'redact'>
+): Promise<string> {
+  if (!deps.env['ACTIONS_ID_TOKEN_REQUEST_URL'] || !deps.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']) {
+    throw new InputError(
+      'role-to-assume',
+      "needs the job's OIDC token, but GitHub did not offer one: add `permissions: id-token: write` (and `contents: read`) to the workflow or the job. (ACTIONS_ID_TOKEN_REQUEST_URL is not set.)",
+      'credentials'
+    )
+  }
+  let token: string
+  try {
+    token = await deps.getIDToken(audience)
+  } catch (error) {
+    const detail = deps.redact(error instanceof Error ? error.message : String(error))
+    throw new TransportError(
+      `Could not get the OIDC token from GitHub (audience ${JSON.stringify(audience)}): ${detail}`,
+      'OIDC_TOKEN',
+      false
+    )
+  }
+  deps.mask(token)
+  return token
+}
+
+function credentialsFrom(answer: JsonObject): JsonObject | undefined {
+  const value = answer['Credentials']
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as JsonObject)
+    : undefined
+}
+
+/** Exchanges `token` for STS keys; masks them before returning. Retries like every call. */
+export async function assumeRoleWithOidc(
+  oidc: OidcSettings,
+  token: string,
+  deps: OidcDependencies,
+  deadline: number
+): Promise<StsCredentials> {
+  const { answer, attempts } = await callRpc(
+    {
+      endpoint: oidc.stsEndpoint,
+      action: ASSUME_ROLE_WITH_OIDC,
+      version: STS_API_VERSION,
+      params: {},
+      auth: {
+        kind: 'anonymous',
+        body: {
+          RoleArn: oidc.roleArn,
+          OIDCProviderArn: oidc.oidcProviderArn,
+          OIDCToken: token,
+          RoleSessionName: oidc.roleSessionName,
+          DurationSeconds: String(oidc.durationSeconds)
+        }
+      }
+    },
+    deps,
+    deadline,
+    {
+      logPrefix: ASSUME_ROLE_WITH_OIDC,
+      accept: answer => {
+        // Mask whatever came back before anything could print it, complete or not.
+        const fields = credentialsFrom(answer)
+        for (const name of ['AccessKeyId', 'AccessKeySecret', 'SecurityToken']) {
+          const value = stringField(fields, name)
+          if (value !== undefined) deps.mask(value)
+        }
+        if (
+          !stringField(fields, 'AccessKeyId') ||
+          !stringField(fields, 'AccessKeySecret') ||
+          !stringField(fields, 'SecurityToken')
+        ) {
+          const requestId = stringField(answer, 'RequestId')
+          throw new UnexpectedResponseError(
+            200,
+            `STS ${ASSUME_ROLE_WITH_OIDC} answered without complete Credentials${requestId ? ` (RequestId: ${requestId})` : ''}.`,
+            requestId
+          )
+        }
+      }
+    }
+  )
+  const fields = credentialsFrom(answer)
+  return {
+    credentials: {
+      accessKeyId: stringField(fields, 'AccessKeyId') ?? '',
+      accessKeySecret: stringField(fields, 'AccessKeySecret') ?? '',
+      securityToken: stringField(fields, 'SecurityToken') ?? ''
+    },
+    expiration: stringField(fields, 'Expiration'),
+    requestId: stringField(answer, 'RequestId'),
+    attempts
+  }
+}
+
+/** The keys to sign with: as given, or from the OIDC exchange. */
+export async function obtainCredentials(
+  settings: { credentials: CredentialSettings },
+  deps: OidcDependencies,
+  deadline: number
+): Promise<Credentials> {
+  const source = settings.credentials
+  if (source.source !== 'oidc') return source.keys
+  const token = await fetchOidcToken(source.oidc.audience, deps)
+  const sts = await assumeRoleWithOidc(source.oidc, token, deps, deadline)
+  deps.log(
+    `Assumed ${source.oidc.roleArn} as session ${source.oidc.roleSessionName} with the job's OIDC token${sts.expiration ? `; keys valid until ${sts.expiration}` : ''} (RequestId: ${sts.requestId ?? 'none'}).`
+  )
+  return sts.credentials
+}
