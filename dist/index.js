@@ -71052,7 +71052,7 @@ const HINTS = {
     // STS AssumeRoleWithOIDC (keyless credentials)
     'AuthenticationFail.NoPermission': 'STS refused the exchange: check that the OIDC provider exists and that the role\'s trust policy allows it and this repository (README, "Keyless credentials").',
     'AuthenticationFail.OIDCToken.AudienceNotMatch': "The token's audience is not a client ID of the OIDC provider: set `audience` to one (default sts.aliyuncs.com).",
-    'AuthenticationFail.OIDCToken.Expired': 'The OIDC token expired before STS checked it: re-run, and check the runner\'s clock.',
+    'AuthenticationFail.OIDCToken.Expired': "The OIDC token expired before STS checked it: re-run, and check the runner's clock.",
     'AuthenticationFail.OIDCToken.Invalid': 'STS could not read the OIDC token: this is a bug in the action if it persists: please report it.',
     'AuthenticationFail.OIDCToken.InvalidSignature': "STS could not verify the token's signature: check the OIDC provider's issuer URL (https://token.actions.githubusercontent.com) and fingerprint.",
     'EntityNotExist.Role': 'The role in role-to-assume does not exist: check the ARN.',
@@ -71555,7 +71555,7 @@ const DEFAULT_STS_HOST = 'sts.aliyuncs.com';
 const DEFAULT_ROLE_DURATION_SECONDS = 900;
 /** The longest session a RAM role can allow (its MaxSessionDuration tops out at 12 h). */
 const MAX_ROLE_DURATION_SECONDS = 43_200;
-const ROLE_ARN_PATTERN = /^acs:ram::\d+:role\/[A-Za-z0-9._@+=,\/-]{1,128}$/;
+const ROLE_ARN_PATTERN = /^acs:ram::\d+:role\/[A-Za-z0-9._@+=,/-]{1,128}$/;
 const OIDC_PROVIDER_ARN_PATTERN = /^acs:ram::\d+:oidc-provider\/[A-Za-z0-9._-]{1,128}$/;
 const ROLE_SESSION_NAME_PATTERN = /^[A-Za-z0-9.@_-]{2,64}$/;
 /**

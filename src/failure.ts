@@ -47,7 +47,7 @@ export const HINTS: Readonly<Record<string, string>> = {
   'AuthenticationFail.OIDCToken.AudienceNotMatch':
     "The token's audience is not a client ID of the OIDC provider: set `audience` to one (default sts.aliyuncs.com).",
   'AuthenticationFail.OIDCToken.Expired':
-    'The OIDC token expired before STS checked it: re-run, and check the runner\'s clock.',
+    "The OIDC token expired before STS checked it: re-run, and check the runner's clock.",
   'AuthenticationFail.OIDCToken.Invalid':
     'STS could not read the OIDC token: this is a bug in the action if it persists: please report it.',
   'AuthenticationFail.OIDCToken.InvalidSignature':

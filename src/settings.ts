@@ -281,7 +281,7 @@ export const DEFAULT_STS_HOST = 'sts.aliyuncs.com'
 export const DEFAULT_ROLE_DURATION_SECONDS = 900
 /** The longest session a RAM role can allow (its MaxSessionDuration tops out at 12 h). */
 export const MAX_ROLE_DURATION_SECONDS = 43_200
-const ROLE_ARN_PATTERN = /^acs:ram::\d+:role\/[A-Za-z0-9._@+=,\/-]{1,128}$/
+const ROLE_ARN_PATTERN = /^acs:ram::\d+:role\/[A-Za-z0-9._@+=,/-]{1,128}$/
 const OIDC_PROVIDER_ARN_PATTERN = /^acs:ram::\d+:oidc-provider\/[A-Za-z0-9._-]{1,128}$/
 const ROLE_SESSION_NAME_PATTERN = /^[A-Za-z0-9.@_-]{2,64}$/
 
