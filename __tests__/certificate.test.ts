@@ -3,16 +3,9 @@ import { MockAgent, type Interceptable } from 'undici'
 import {
   createClientCertificate,
   createRequestParams,
-  formatRetryLine,
   type ServiceDependencies
 } from '../src/certificate.js'
-import {
-  ApiError,
-  DeadlineError,
-  TransportError,
-  UnexpectedResponseError,
-  type ApiErrorFields
-} from '../src/errors.js'
+import { ApiError, DeadlineError, UnexpectedResponseError } from '../src/errors.js'
 import { createRedactor } from '../src/redact.js'
 import { DEFAULT_RETRY_POLICY } from '../src/retry.js'
 import type { Settings } from '../src/settings.js'
@@ -242,78 +235,6 @@ describe('createClientCertificate', () => {
     expect(deadline.lastError).toBeInstanceOf(ApiError)
     expect(time - START).toBeLessThanOrEqual(20_000 + 120)
     expect(new Set(captured.map(r => r.query.get('ClientToken')))).toEqual(new Set([TOKEN]))
-  })
-})
-
-describe('formatRetryLine', () => {
-  const busy = (fields: Partial<ApiErrorFields> = {}) =>
-    new ApiError({
-      code: 'VpnGateway.Configuring',
-      message: 'The specified service is configuring.',
-      requestId: 'REQ-7',
-      httpStatus: 400,
-      recommend: undefined,
-      retryAfterMs: undefined,
-      serverDate: undefined,
-      clockSkewMs: undefined,
-      ...fields
-    })
-
-  test('an API error: code, RequestId, attempt, the wait in seconds, the seconds left', () => {
-    const line = formatRetryLine({ attempt: 3, error: busy(), delayMs: 1_500, remainingMs: 42_400 })
-    expect(line).toContain('Attempt 3')
-    expect(line).toContain('VpnGateway.Configuring')
-    expect(line).toContain('RequestId: REQ-7')
-    expect(line).toMatch(/retrying in 1\.5 s/)
-    expect(line).toMatch(/\b42 s left/)
-    expect(line).not.toContain('\n')
-  })
-
-  test('without a RequestId, no empty parentheses', () => {
-    const line = formatRetryLine({
-      attempt: 1,
-      error: busy({ requestId: undefined }),
-      delayMs: 750,
-      remainingMs: 299_000
-    })
-    expect(line).not.toContain('RequestId')
-    expect(line).toMatch(/retrying in 0\.8 s|retrying in 0\.75 s/)
-    expect(line).toMatch(/\b299 s left/)
-  })
-
-  test('a proxy answer shows its HTTP status', () => {
-    const line = formatRetryLine({
-      attempt: 2,
-      error: new UnexpectedResponseError(502, 'HTTP 502 without an API error code: "Bad Gateway"'),
-      delayMs: 2_000,
-      remainingMs: 10_000
-    })
-    expect(line).toContain('Attempt 2')
-    expect(line).toContain('HTTP 502')
-    expect(line).toMatch(/retrying in 2\.0 s/)
-    expect(line).toMatch(/\b10 s left/)
-  })
-
-  test('a transport fault shows its message', () => {
-    const line = formatRetryLine({
-      attempt: 4,
-      error: new TransportError(
-        'Connection to https://h failed (ECONNRESET: reset).',
-        'ECONNRESET',
-        true
-      ),
-      delayMs: 5_000,
-      remainingMs: 60_000
-    })
-    expect(line).toContain('ECONNRESET')
-    expect(line).toContain('Attempt 4')
-    expect(line).toMatch(/retrying in 5\.0 s/)
-  })
-
-  test('never a negative time left', () => {
-    const line = formatRetryLine({ attempt: 9, error: busy(), delayMs: 0, remainingMs: -300 })
-    expect(line).not.toMatch(/-\d+(\.\d+)? s/)
-    expect(line).toMatch(/\b0 s left/)
   })
 })
 

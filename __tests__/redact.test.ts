@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
-import { createRedactor, REDACTED, secretForms } from '../src/redact.js'
+import { createRedactor, createSecretRegistry, REDACTED, secretForms } from '../src/redact.js'
 
 /** RFC 3986 percent-encoding over UTF-8, written independently of the signer's. */
 function rfc3986(value: string): string {
@@ -110,5 +110,18 @@ describe('createRedactor', () => {
     const twice = rfc3986(rfc3986(secret))
     expect(twice).toBe('a%2520b%252Bc')
     expect(redact(`q=${twice}&r=1`)).toBe(`q=${REDACTED}&r=1`)
+  })
+})
+
+describe('createSecretRegistry', () => {
+  test('masks each secret once for the runner and redacts it from then on', () => {
+    const runnerMasked: string[] = []
+    const registry = createSecretRegistry(s => runnerMasked.push(s))
+    expect(registry.redact('token=late-secret')).toBe('token=late-secret')
+    registry.mask('late-secret')
+    registry.mask('late-secret')
+    registry.mask('')
+    expect(runnerMasked).toEqual(['late-secret'])
+    expect(registry.redact('token=late-secret, encoded late-secret')).toBe('token=***, encoded ***')
   })
 })

@@ -5,6 +5,7 @@ import {
   ENV_ACCESS_KEY_ID,
   ENV_ACCESS_KEY_SECRET,
   ENV_SECURITY_TOKEN,
+  defaultRoleSessionName,
   readSettings,
   type Environment,
   type InputReader,
@@ -444,5 +445,91 @@ describe('ClientToken', () => {
     expect(settings.clientToken).toBe('random-0001')
     expect(settings.clientTokenSource).toBe('random: not in a workflow run')
     expect(randomToken).toHaveBeenCalledTimes(1)
+  })
+})
+
+describe('keyless (OIDC) settings', () => {
+  const ROLE = 'acs:ram::1234567890123456:role/github-ci'
+  const PROVIDER = 'acs:ram::1234567890123456:oidc-provider/github'
+  const { ['access-key-id']: _id, ['access-key-secret']: _secret, ...NO_KEYS } = VALID
+  const OIDC_INPUTS = { ...NO_KEYS, 'role-to-assume': ROLE, 'oidc-provider-arn': PROVIDER }
+
+  test('defaults: session name from repository and run, 900 s, audience and STS endpoint', () => {
+    const settings = read(OIDC_INPUTS, {
+      env: { GITHUB_REPOSITORY: 'acme/vpn onboarding', GITHUB_RUN_ID: '987' }
+    })
+    expect(settings.credentials).toEqual({
+      source: 'oidc',
+      oidc: {
+        roleArn: ROLE,
+        oidcProviderArn: PROVIDER,
+        roleSessionName: 'gha-acme-vpn-onboarding-987',
+        durationSeconds: 900,
+        audience: 'sts.aliyuncs.com',
+        stsEndpoint: { origin: 'https://sts.aliyuncs.com', hostHeader: 'sts.aliyuncs.com' }
+      }
+    })
+  })
+
+  test('a long repository name is cut to 64 characters, keeping the run id', () => {
+    const name = defaultRoleSessionName({
+      GITHUB_REPOSITORY: `acme/${'x'.repeat(100)}`,
+      GITHUB_RUN_ID: '123456789'
+    })
+    expect(name.length).toBe(64)
+    expect(name).toMatch(/^gha-acme-x+-123456789$/)
+    expect(defaultRoleSessionName({})).toMatch(/^[A-Za-z0-9.@_-]{2,64}$/)
+  })
+
+  test('OIDC wins over key inputs and variables, which are still masked', () => {
+    const masked: string[] = []
+    const settings = read(
+      { ...OIDC_INPUTS, 'access-key-id': KEY_ID, 'access-key-secret': KEY_SECRET },
+      {
+        env: { [ENV_ACCESS_KEY_ID]: ENV_KEY_ID, [ENV_ACCESS_KEY_SECRET]: ENV_KEY_SECRET },
+        maskSecret: v => masked.push(v)
+      }
+    )
+    expect(settings.credentials.source).toBe('oidc')
+    expect(masked).toEqual(expect.arrayContaining([KEY_ID, KEY_SECRET, ENV_KEY_ID, ENV_KEY_SECRET]))
+  })
+
+  test.each([
+    [{ 'role-to-assume': ROLE }, 'oidc-provider-arn', /is required with 'role-to-assume'/],
+    [{ 'oidc-provider-arn': PROVIDER }, 'role-to-assume', /is required with 'oidc-provider-arn'/],
+    [
+      { 'role-to-assume': 'arn:aws:iam::1:role/x', 'oidc-provider-arn': PROVIDER },
+      'role-to-assume',
+      /acs:ram::<account-id>:role/
+    ],
+    [
+      { 'role-to-assume': ROLE, 'oidc-provider-arn': 'acs:ram::1:role/x' },
+      'oidc-provider-arn',
+      /oidc-provider/
+    ],
+    [
+      { 'role-to-assume': ROLE, 'oidc-provider-arn': PROVIDER, 'role-session-name': 'a' },
+      'role-session-name',
+      /2 to 64 characters/
+    ],
+    [
+      { 'role-to-assume': ROLE, 'oidc-provider-arn': PROVIDER, 'role-duration-seconds': '899' },
+      'role-duration-seconds',
+      /900 to 43200/
+    ],
+    [
+      { 'role-to-assume': ROLE, 'oidc-provider-arn': PROVIDER, audience: 'has space' },
+      'audience',
+      /printable ASCII/
+    ],
+    [
+      { 'role-to-assume': ROLE, 'oidc-provider-arn': PROVIDER, 'sts-endpoint': 'http://sts' },
+      'sts-endpoint',
+      /plain http/
+    ]
+  ])('%j → %s refused', (inputs, input, message) => {
+    const error = inputErrorFrom(() => read({ ...NO_KEYS, ...inputs }))
+    expect(error.input).toBe(input)
+    expect(error.message).toMatch(message)
   })
 })

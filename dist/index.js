@@ -70984,7 +70984,6 @@ async function callRpc(call, deps, deadline, options = {}) {
 
 
 
-
 const VPC_API_VERSION = '2016-04-28';
 const CREATE_ACTION = 'CreateSslVpnClientCert';
 /** The operation's parameters, in the API's names. */

@@ -9,8 +9,6 @@ import { callRpc, type RpcDependencies } from './rpc.js'
 import type { Settings } from './settings.js'
 import type { Credentials } from './signer.js'
 
-export { formatRetryLine } from './rpc.js'
-
 export const VPC_API_VERSION = '2016-04-28'
 export const CREATE_ACTION = 'CreateSslVpnClientCert'
 

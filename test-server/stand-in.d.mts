@@ -83,7 +83,41 @@ export interface ExistingCertificate {
   regionId?: string | undefined
 }
 
+/** The runner's OIDC token service and STS AssumeRoleWithOIDC, played by the stand-in. */
+export interface OidcOptions {
+  /** Default DEFAULT_OIDC.roleArn. */
+  roleArn?: string | undefined
+  /** Default DEFAULT_OIDC.oidcProviderArn. */
+  oidcProviderArn?: string | undefined
+  /** The audience (client ID) tokens must carry. Default 'sts.aliyuncs.com'. */
+  audience?: string | undefined
+  /** What ACTIONS_ID_TOKEN_REQUEST_TOKEN must be. Default: random. */
+  requestToken?: string | undefined
+  /** The role's MaxSessionDuration. Default 3600. */
+  maxSessionDurationSeconds?: number | undefined
+  /** How long an issued token is valid. Default 5 minutes. */
+  tokenLifetimeMs?: number | undefined
+}
+
+export interface OidcStandIn {
+  /** For ACTIONS_ID_TOKEN_REQUEST_URL (already carries `?api-version=2.0`). */
+  tokenRequestUrl: string
+  /** For ACTIONS_ID_TOKEN_REQUEST_TOKEN. */
+  requestToken: string
+  roleArn: string
+  oidcProviderArn: string
+  audience: string
+  /** Tokens issued (live array). */
+  readonly issued: { audience: string; token: string; expiresAt: number }[]
+  /** Requests to the token service (live array). */
+  readonly tokenRequests: { audience: string | null; authorized: boolean }[]
+}
+
+export const DEFAULT_OIDC: Readonly<{ roleArn: string; oidcProviderArn: string; audience: string }>
+
 export interface StandInOptions {
+  /** Also play the runner's OIDC token service and STS AssumeRoleWithOIDC. Default off. */
+  oidc?: OidcOptions | undefined
   /** Default '127.0.0.1'. */
   host?: string | undefined
   /** Default 0: a random free port. */
@@ -187,6 +221,8 @@ export interface StandIn {
    * accessKeyId is replaced. Returns the stored copy (also visible in `credentials`).
    */
   addCredential(credential: Credential): Credential
+  /** Set when started with `oidc`. */
+  readonly oidc: OidcStandIn | null
   setBusyCalls(n: number): void
   /** The server's (skewed) clock in ms. */
   now(): number

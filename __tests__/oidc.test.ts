@@ -1,0 +1,188 @@
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
+import { MockAgent } from 'undici'
+import { InputError, TransportError, UnexpectedResponseError } from '../src/errors.js'
+import {
+  assumeRoleWithOidc,
+  fetchOidcToken,
+  obtainCredentials,
+  type OidcDependencies
+} from '../src/oidc.js'
+import { createSecretRegistry } from '../src/redact.js'
+import { DEFAULT_RETRY_POLICY } from '../src/retry.js'
+import type { OidcSettings } from '../src/settings.js'
+
+const STS = 'https://sts.aliyuncs.com'
+const OIDC: OidcSettings = {
+  roleArn: 'acs:ram::1234567890123456:role/ci',
+  oidcProviderArn: 'acs:ram::1234567890123456:oidc-provider/github',
+  roleSessionName: 'gha-acme-onboarding-1',
+  durationSeconds: 900,
+  audience: 'sts.aliyuncs.com',
+  stsEndpoint: { origin: STS, hostHeader: 'sts.aliyuncs.com' }
+}
+const TOKEN_ENV = {
+  ACTIONS_ID_TOKEN_REQUEST_URL: 'https://runner.invalid/token?api-version=2.0',
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token'
+}
+const ISSUED = {
+  AccessKeyId: 'STS.NTissued0001',
+  AccessKeySecret: 'issued-secret',
+  SecurityToken: 'CAISissued-token',
+  Expiration: '2026-11-27T20:00:00Z'
+}
+
+let agent: MockAgent
+let masked: string[]
+let events: string[]
+let time: number
+
+beforeEach(() => {
+  agent = new MockAgent()
+  agent.disableNetConnect()
+  masked = []
+  events = []
+  time = 1_800_000_000_000
+})
+afterEach(async () => {
+  await agent.close()
+})
+
+function deps(overrides: Partial<OidcDependencies> = {}): OidcDependencies {
+  const secrets = createSecretRegistry(secret => {
+    masked.push(secret)
+    events.push(`mask ${secret}`)
+  })
+  return {
+    dispatcher: agent,
+    policy: DEFAULT_RETRY_POLICY,
+    now: () => time,
+    sleep: async ms => {
+      time += ms
+    },
+    random: () => 0.5,
+    newNonce: () => 'nonce',
+    redact: secrets.redact,
+    log: line => events.push(`log ${line}`),
+    getIDToken: async audience => `jwt-for-${audience}`,
+    mask: secrets.mask,
+    env: TOKEN_ENV,
+    ...overrides
+  }
+}
+
+function stsAnswers(...answers: { statusCode: number; data: object }[]) {
+  let n = 0
+  agent
+    .get(STS)
+    .intercept({ path: p => p.startsWith('/?'), method: 'POST' })
+    .reply<object>(() => answers[Math.min(n++, answers.length - 1)]!)
+    .persist()
+}
+
+describe('fetchOidcToken', () => {
+  test('without the runner variables: names the missing permission, asks for no token', async () => {
+    let asked = false
+    const error = await fetchOidcToken(
+      'sts.aliyuncs.com',
+      deps({
+        env: {},
+        getIDToken: async () => {
+          asked = true
+          return 'x'
+        }
+      })
+    ).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(InputError)
+    expect((error as Error).message).toContain('permissions: id-token: write')
+    expect(asked).toBe(false)
+  })
+
+  test('the token is masked as soon as it arrives', async () => {
+    const token = await fetchOidcToken('aud-1', deps())
+    expect(token).toBe('jwt-for-aud-1')
+    expect(masked).toEqual(['jwt-for-aud-1'])
+  })
+
+  test('a failing token service becomes a clear, non-retryable error', async () => {
+    const error = await fetchOidcToken(
+      'sts.aliyuncs.com',
+      deps({
+        getIDToken: async () => {
+          throw new Error('Failed to get ID Token. Error Code : 500')
+        }
+      })
+    ).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(TransportError)
+    expect((error as TransportError).retryable).toBe(false)
+    expect((error as Error).message).toMatch(/Could not get the OIDC token from GitHub.*500/)
+  })
+})
+
+describe('assumeRoleWithOidc', () => {
+  test('returns the STS keys, masked before the function returns', async () => {
+    stsAnswers({ statusCode: 200, data: { RequestId: 'R', Credentials: ISSUED } })
+    const sts = await assumeRoleWithOidc(OIDC, 'jwt', deps(), time + 60_000)
+    expect(sts.credentials).toEqual({
+      accessKeyId: ISSUED.AccessKeyId,
+      accessKeySecret: ISSUED.AccessKeySecret,
+      securityToken: ISSUED.SecurityToken
+    })
+    expect(sts.expiration).toBe(ISSUED.Expiration)
+    expect(masked).toEqual(
+      expect.arrayContaining([ISSUED.AccessKeyId, ISSUED.AccessKeySecret, ISSUED.SecurityToken])
+    )
+  })
+
+  test('an answer with incomplete Credentials: masks what came, then a clear error', async () => {
+    stsAnswers({
+      statusCode: 200,
+      data: {
+        RequestId: 'R9',
+        Credentials: { AccessKeyId: 'STS.half', AccessKeySecret: 'half-secret' }
+      }
+    })
+    const error = await assumeRoleWithOidc(OIDC, 'jwt', deps(), time + 60_000).catch(
+      (e: unknown) => e
+    )
+    expect(error).toBeInstanceOf(UnexpectedResponseError)
+    expect((error as Error).message).toContain('without complete Credentials (RequestId: R9)')
+    expect(masked).toEqual(expect.arrayContaining(['STS.half', 'half-secret']))
+  })
+})
+
+describe('obtainCredentials', () => {
+  test('keys pass through untouched, with no network', async () => {
+    const keys = { accessKeyId: 'id', accessKeySecret: 'secret' }
+    const credentials = await obtainCredentials(
+      { credentials: { source: 'inputs', keys } },
+      deps(),
+      time + 1
+    )
+    expect(credentials).toBe(keys)
+  })
+
+  test('OIDC: token, exchange, then one log line naming the role and session, after masking', async () => {
+    stsAnswers({ statusCode: 200, data: { RequestId: 'R1', Credentials: ISSUED } })
+    const credentials = await obtainCredentials(
+      { credentials: { source: 'oidc', oidc: OIDC } },
+      deps(),
+      time + 60_000
+    )
+    expect(credentials.securityToken).toBe(ISSUED.SecurityToken)
+    const logIndex = events.findIndex(e => e.startsWith('log '))
+    expect(events[logIndex]).toContain(`Assumed ${OIDC.roleArn} as session ${OIDC.roleSessionName}`)
+    expect(events[logIndex]).toContain('RequestId: R1')
+    // Everything secret was masked before the first log line.
+    const maskedBefore = events.slice(0, logIndex).filter(e => e.startsWith('mask '))
+    expect(maskedBefore).toEqual(
+      expect.arrayContaining([
+        'mask jwt-for-sts.aliyuncs.com',
+        `mask ${ISSUED.AccessKeySecret}`,
+        `mask ${ISSUED.SecurityToken}`
+      ])
+    )
+    for (const event of events.filter(e => e.startsWith('log '))) {
+      expect(event).not.toContain(ISSUED.AccessKeySecret)
+    }
+  })
+})

@@ -1,0 +1,173 @@
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
+import { MockAgent } from 'undici'
+import {
+  ApiError,
+  TransportError,
+  UnexpectedResponseError,
+  type ApiErrorFields
+} from '../src/errors.js'
+import { createRedactor } from '../src/redact.js'
+import { DEFAULT_RETRY_POLICY } from '../src/retry.js'
+import { callRpc, formatRetryLine, type RpcDependencies } from '../src/rpc.js'
+
+const ORIGIN = 'https://sts.aliyuncs.com'
+
+describe('callRpc, anonymous (STS AssumeRoleWithOIDC)', () => {
+  let agent: MockAgent
+  let time: number
+  const requests: { path: string; body: string; headers: Record<string, string> }[] = []
+
+  beforeEach(() => {
+    agent = new MockAgent()
+    agent.disableNetConnect()
+    time = 1_700_000_000_000
+    requests.length = 0
+  })
+  afterEach(async () => {
+    await agent.close()
+  })
+
+  function deps(log: string[] = []): RpcDependencies {
+    let n = 0
+    return {
+      dispatcher: agent,
+      policy: DEFAULT_RETRY_POLICY,
+      now: () => time,
+      sleep: async ms => {
+        time += ms
+      },
+      random: () => 0.5,
+      newNonce: () => `nonce-${++n}`,
+      redact: createRedactor(['the-oidc-token']),
+      log: line => log.push(line)
+    }
+  }
+
+  test('sends the operation parameters in a form body, the common ones in the query; retries', async () => {
+    let calls = 0
+    agent
+      .get(ORIGIN)
+      .intercept({ path: p => p.startsWith('/?'), method: 'POST' })
+      .reply<object>(opts => {
+        requests.push({
+          path: opts.path,
+          body: String(opts.body),
+          headers: opts.headers as Record<string, string>
+        })
+        calls++
+        return calls === 1
+          ? {
+              statusCode: 400,
+              data: { Code: 'Throttling.User', Message: 'slow down', RequestId: 'R1' }
+            }
+          : { statusCode: 200, data: { RequestId: 'R2', Credentials: { AccessKeyId: 'STS.x' } } }
+      })
+      .persist()
+    const log: string[] = []
+    const outcome = await callRpc(
+      {
+        endpoint: { origin: ORIGIN, hostHeader: 'sts.aliyuncs.com' },
+        action: 'AssumeRoleWithOIDC',
+        version: '2015-04-01',
+        params: {},
+        auth: {
+          kind: 'anonymous',
+          body: { OIDCToken: 'the-oidc-token', RoleArn: 'acs:ram::1:role/r' }
+        }
+      },
+      deps(log),
+      time + 60_000,
+      { logPrefix: 'AssumeRoleWithOIDC' }
+    )
+    expect(outcome.attempts).toBe(2)
+    expect(outcome.answer['RequestId']).toBe('R2')
+    const [first, second] = requests
+    const query = new URLSearchParams(first?.path.slice(2))
+    expect(query.get('Action')).toBe('AssumeRoleWithOIDC')
+    expect(query.get('Version')).toBe('2015-04-01')
+    expect(query.get('Format')).toBe('JSON')
+    expect(query.get('OIDCToken')).toBeNull() // never in a URL
+    expect(first?.path).not.toContain('the-oidc-token')
+    expect(new URLSearchParams(first?.body).get('OIDCToken')).toBe('the-oidc-token')
+    expect(first?.headers['content-type']).toBe('application/x-www-form-urlencoded')
+    expect(first?.headers['authorization']).toBeUndefined()
+    // A fresh nonce for the retry.
+    expect(new URLSearchParams(second?.path.slice(2)).get('SignatureNonce')).not.toBe(
+      query.get('SignatureNonce')
+    )
+    expect(log).toHaveLength(1)
+    expect(log[0]).toMatch(/^AssumeRoleWithOIDC attempt 1: Throttling\.User \(RequestId: R1\)/)
+  })
+})
+
+describe('formatRetryLine', () => {
+  const busy = (fields: Partial<ApiErrorFields> = {}) =>
+    new ApiError({
+      code: 'VpnGateway.Configuring',
+      message: 'The specified service is configuring.',
+      requestId: 'REQ-7',
+      httpStatus: 400,
+      recommend: undefined,
+      retryAfterMs: undefined,
+      serverDate: undefined,
+      clockSkewMs: undefined,
+      ...fields
+    })
+
+  test('an API error: code, RequestId, attempt, the wait in seconds, the seconds left', () => {
+    const line = formatRetryLine({ attempt: 3, error: busy(), delayMs: 1_500, remainingMs: 42_400 })
+    expect(line).toContain('Attempt 3')
+    expect(line).toContain('VpnGateway.Configuring')
+    expect(line).toContain('RequestId: REQ-7')
+    expect(line).toMatch(/retrying in 1\.5 s/)
+    expect(line).toMatch(/\b42 s left/)
+    expect(line).not.toContain('\n')
+  })
+
+  test('without a RequestId, no empty parentheses', () => {
+    const line = formatRetryLine({
+      attempt: 1,
+      error: busy({ requestId: undefined }),
+      delayMs: 750,
+      remainingMs: 299_000
+    })
+    expect(line).not.toContain('RequestId')
+    expect(line).toMatch(/retrying in 0\.8 s|retrying in 0\.75 s/)
+    expect(line).toMatch(/\b299 s left/)
+  })
+
+  test('a proxy answer shows its HTTP status', () => {
+    const line = formatRetryLine({
+      attempt: 2,
+      error: new UnexpectedResponseError(502, 'HTTP 502 without an API error code: "Bad Gateway"'),
+      delayMs: 2_000,
+      remainingMs: 10_000
+    })
+    expect(line).toContain('Attempt 2')
+    expect(line).toContain('HTTP 502')
+    expect(line).toMatch(/retrying in 2\.0 s/)
+    expect(line).toMatch(/\b10 s left/)
+  })
+
+  test('a transport fault shows its message', () => {
+    const line = formatRetryLine({
+      attempt: 4,
+      error: new TransportError(
+        'Connection to https://h failed (ECONNRESET: reset).',
+        'ECONNRESET',
+        true
+      ),
+      delayMs: 5_000,
+      remainingMs: 60_000
+    })
+    expect(line).toContain('ECONNRESET')
+    expect(line).toContain('Attempt 4')
+    expect(line).toMatch(/retrying in 5\.0 s/)
+  })
+
+  test('never a negative time left', () => {
+    const line = formatRetryLine({ attempt: 9, error: busy(), delayMs: 0, remainingMs: -300 })
+    expect(line).not.toMatch(/-\d+(\.\d+)? s/)
+    expect(line).toMatch(/\b0 s left/)
+  })
+})
