@@ -8,7 +8,7 @@ import {
 import { ApiError, DeadlineError, UnexpectedResponseError } from '../src/errors.js'
 import { createRedactor } from '../src/redact.js'
 import { DEFAULT_RETRY_POLICY } from '../src/retry.js'
-import type { Settings } from '../src/settings.js'
+import type { CertificateRequest } from '../src/settings.js'
 
 const ORIGIN = 'https://vpc.cn-hangzhou.aliyuncs.com'
 const TOKEN = 'gha-0123456789abcdef0123456789abcdef01234567'
@@ -16,16 +16,11 @@ const START = Date.parse('2025-03-01T12:00:00.000Z')
 const JSON_HEADERS = { 'content-type': 'application/json' }
 
 const KEYS = { accessKeyId: 'LTAI5tCertTestKeyId', accessKeySecret: 'CertTestSecret0123' }
-const SETTINGS: Settings = {
+const SETTINGS: CertificateRequest = {
   regionId: 'cn-hangzhou',
   sslVpnServerId: 'vss-bp1test0001',
   name: 'ci-cert',
   clientToken: TOKEN,
-  clientTokenSource: 'from the input',
-  credentials: {
-    source: 'inputs',
-    keys: { accessKeyId: 'LTAI5tCertTestKeyId', accessKeySecret: 'CertTestSecret0123' }
-  },
   endpoint: { origin: ORIGIN, hostHeader: 'vpc.cn-hangzhou.aliyuncs.com' },
   signatureVersion: 'v3',
   timeoutMs: 300_000

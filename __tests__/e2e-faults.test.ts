@@ -178,7 +178,8 @@ describe('faults that end the step', () => {
     expect(server.calls).toHaveLength(1)
     expect(result.errors[0]).toMatch(message)
     expect(result.outputs['cert-id']).toBeUndefined()
-    expect(Object.keys(result.outputs)).toEqual(['client-token'])
+    expect(result.outputs['cert-ids']).toBe('{}')
+    expect(Object.keys(result.outputs).sort()).toEqual(['cert-ids', 'client-token', 'config-files'])
   })
 })
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals'
-import type { CertificateResult } from '../src/certificate.js'
+import { ApiError } from '../src/errors.js'
+import type { CertificateOutcome, Obtained } from '../src/onboarding.js'
 import {
   escapeHtml,
   setOutputs,
@@ -12,9 +13,10 @@ import type { Settings } from '../src/settings.js'
 const SETTINGS: Settings = {
   regionId: 'cn-hangzhou',
   sslVpnServerId: 'vss-bp1test0001',
-  name: 'ci-cert',
-  clientToken: 'gha-0123456789abcdef0123456789abcdef01234567',
-  clientTokenSource: 'derived from the workflow run',
+  targets: [],
+  ifExists: 'reuse',
+  configDir: '/tmp/profiles',
+  keyPassphrase: undefined,
   credentials: {
     source: 'environment',
     keys: { accessKeyId: 'LTAI5tReportKeyId', accessKeySecret: 'ReportSecret' }
@@ -27,26 +29,90 @@ const SETTINGS: Settings = {
   timeoutMs: 300_000
 }
 
-const RESULT: CertificateResult = {
-  certId: 'vsc-bp1n8wcf134yl0osr0001',
-  name: 'ci-cert',
-  requestId: '606998F0-B94D-48FE-8316-ACA81BB230DA',
-  clientToken: 'gha-0123456789abcdef0123456789abcdef01234567',
+const ALICE: Obtained = {
+  ok: true,
+  requested: 'alice',
+  clientToken: 'gha-alice',
+  certId: 'vsc-alice0001',
+  name: 'alice',
+  created: true,
+  status: 'normal',
+  configFile: '/tmp/profiles/alice.ovpn',
+  requestId: 'REQ-A',
   attempts: 4,
-  waitedMs: 12_480,
-  elapsedMs: 13_100
+  waitedMs: 3_500
+}
+const BOB: Obtained = {
+  ...ALICE,
+  requested: 'bob',
+  clientToken: 'gha-bob',
+  certId: 'vsc-bob0001',
+  name: 'bob',
+  created: false,
+  configFile: undefined,
+  requestId: undefined,
+  attempts: 1,
+  waitedMs: 0
+}
+const CAROL_FAILED: CertificateOutcome = {
+  ok: false,
+  requested: 'carol',
+  clientToken: 'gha-carol',
+  error: new ApiError({
+    code: 'Resource.QuotaFull',
+    message: 'The quota of resource is full',
+    requestId: 'REQ-C',
+    httpStatus: 400,
+    recommend: undefined,
+    retryAfterMs: undefined,
+    serverDate: undefined,
+    clockSkewMs: undefined
+  })
+}
+
+function outputsOf(outcomes: CertificateOutcome[]): Record<string, string> {
+  const outputs: [string, string][] = []
+  setOutputs({ setOutput: (name, value) => outputs.push([name, value]) }, outcomes)
+  expect(new Set(outputs.map(([name]) => name)).size).toBe(outputs.length) // each once
+  return Object.fromEntries(outputs)
 }
 
 describe('setOutputs', () => {
-  test('sets the four outputs, once each', () => {
-    const outputs: [string, string][] = []
-    setOutputs({ setOutput: (name, value) => outputs.push([name, value]) }, RESULT)
-    expect(outputs).toHaveLength(4)
-    expect(Object.fromEntries(outputs)).toEqual({
-      'cert-id': 'vsc-bp1n8wcf134yl0osr0001',
-      name: 'ci-cert',
-      'request-id': '606998F0-B94D-48FE-8316-ACA81BB230DA',
-      'client-token': 'gha-0123456789abcdef0123456789abcdef01234567'
+  test('one certificate: every single output, and the JSON maps', () => {
+    expect(outputsOf([ALICE])).toEqual({
+      'cert-id': 'vsc-alice0001',
+      name: 'alice',
+      'request-id': 'REQ-A',
+      'client-token': 'gha-alice',
+      created: 'true',
+      status: 'normal',
+      'config-file': '/tmp/profiles/alice.ovpn',
+      'cert-ids': JSON.stringify({ alice: 'vsc-alice0001' }),
+      'config-files': JSON.stringify({ alice: '/tmp/profiles/alice.ovpn' })
+    })
+  })
+
+  test('a reused certificate without a profile: created false, no config-file', () => {
+    const outputs = outputsOf([BOB])
+    expect(outputs['created']).toBe('false')
+    expect(outputs['config-file']).toBeUndefined()
+    expect(outputs['config-files']).toBe('{}')
+  })
+
+  test('a batch: only the JSON maps, with the failed name left out', () => {
+    const outputs = outputsOf([ALICE, BOB, CAROL_FAILED])
+    expect(Object.keys(outputs).sort()).toEqual(['cert-ids', 'config-files'])
+    expect(JSON.parse(outputs['cert-ids'] ?? '')).toEqual({
+      alice: 'vsc-alice0001',
+      bob: 'vsc-bob0001'
+    })
+    expect(JSON.parse(outputs['config-files'] ?? '')).toEqual({ alice: '/tmp/profiles/alice.ovpn' })
+  })
+
+  test('an unnamed certificate is keyed by the name the API gave it', () => {
+    const outputs = outputsOf([{ ...ALICE, requested: undefined, name: 'SslVpnClientCert-x1' }])
+    expect(JSON.parse(outputs['cert-ids'] ?? '')).toEqual({
+      'SslVpnClientCert-x1': 'vsc-alice0001'
     })
   })
 })
@@ -57,87 +123,57 @@ describe('escapeHtml', () => {
       '&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;'
     )
     expect(escapeHtml('plain-text_1.2 ключ')).toBe('plain-text_1.2 ключ')
-    // Text is escaped as text: an existing entity is not taken as markup.
-    expect(escapeHtml('&amp;')).toBe('&amp;amp;')
   })
 })
 
-describe('summaryRows', () => {
-  test('one fact per row', () => {
-    const rows = Object.fromEntries(summaryRows(SETTINGS, RESULT))
-    expect(rows['Certificate ID']).toContain('vsc-bp1n8wcf134yl0osr0001')
-    expect(rows['Name']).toBe('ci-cert')
-    expect(rows['SSL server']).toContain('vss-bp1test0001')
-    expect(rows['Region']).toBe('cn-hangzhou')
-    expect(rows['Attempts']).toBe('4')
-    expect(rows['Waiting for the gateway']).toBe('12.5 s')
-    expect(rows['RequestId']).toContain('606998F0-B94D-48FE-8316-ACA81BB230DA')
+describe('summary', () => {
+  test('one row per certificate: name, ID, created/reused/failed, status, profile path', () => {
+    const rows = summaryRows([ALICE, BOB, CAROL_FAILED])
+    expect(rows).toEqual([
+      [
+        'alice',
+        '<code>vsc-alice0001</code>',
+        'created',
+        'normal',
+        '<code>/tmp/profiles/alice.ovpn</code>'
+      ],
+      ['bob', '<code>vsc-bob0001</code>', 'reused', 'normal', '—'],
+      ['carol', '—', '<strong>failed</strong>: The quota of resource is full', '—', '—']
+    ])
   })
 
-  test('values from the API are HTML-escaped', () => {
-    const rows = summaryRows(SETTINGS, {
-      ...RESULT,
-      certId: 'vsc-<b>bold</b>',
-      name: '<img src=x onerror="alert(1)">',
-      requestId: 'R&D'
-    })
-    const cells = rows.map(([, value]) => value).join('\n')
-    expect(cells).not.toContain('<b>')
-    expect(cells).not.toContain('<img')
-    expect(cells).toContain('vsc-&lt;b&gt;bold&lt;/b&gt;')
-    expect(cells).toContain('&lt;img src=x onerror=&quot;alert(1)&quot;&gt;')
-    expect(cells).toContain('R&amp;D')
-  })
-
-  test('no name: says the API generated it', () => {
-    const rows = Object.fromEntries(
-      summaryRows({ ...SETTINGS, name: undefined }, { ...RESULT, name: '' })
-    )
-    expect(rows['Name']).toMatch(/generated by the API/)
-  })
-})
-
-describe('writeSummary', () => {
-  function fakeSummary() {
-    const calls: { method: string; args: unknown[] }[] = []
+  test('writeSummary: heading, table, and the totals line, written once', async () => {
+    const calls: string[] = []
     const sink: SummarySink = {
-      addHeading: (...args) => {
-        calls.push({ method: 'addHeading', args })
+      addHeading: text => {
+        calls.push(`heading ${text}`)
         return sink
       },
-      addTable: (...args) => {
-        calls.push({ method: 'addTable', args })
+      addTable: rows => {
+        calls.push(`table ${rows.length}`)
+        return sink
+      },
+      addRaw: text => {
+        calls.push(`raw ${text}`)
         return sink
       },
       write: async () => {
-        calls.push({ method: 'write', args: [] })
+        calls.push('write')
         return sink
       }
     }
-    return { sink, calls }
-  }
-
-  test('a heading, then the table (header row and one row per fact), then write', async () => {
-    const { sink, calls } = fakeSummary()
-    await writeSummary(sink, SETTINGS, { ...RESULT, name: 'a<b' })
-    expect(calls.map(c => c.method)).toEqual(['addHeading', 'addTable', 'write'])
-    expect(calls[0]?.args[0]).toMatch(/SSL-VPN client certificate/)
-    const table = calls[1]?.args[0] as { data: string; header?: boolean }[][]
-    expect(table[0]).toEqual([
-      { data: 'Field', header: true },
-      { data: 'Value', header: true }
-    ])
-    const body = table.slice(1).map(row => row.map(cell => cell.data))
-    expect(body).toEqual(summaryRows(SETTINGS, { ...RESULT, name: 'a<b' }))
-    expect(body.find(([field]) => field === 'Name')?.[1]).toBe('a&lt;b')
-    for (const row of table.slice(1)) for (const cell of row) expect(cell.header).toBeUndefined()
+    await writeSummary(sink, SETTINGS, [ALICE, BOB])
+    expect(calls[0]).toBe('heading SSL-VPN client certificates')
+    expect(calls[1]).toBe('table 3') // header + 2 rows
+    expect(calls[2]).toContain('<code>vss-bp1test0001</code> in cn-hangzhou')
+    expect(calls[2]).toContain('5 API calls')
+    expect(calls[2]).toContain('3.5 s waiting for the gateway')
+    expect(calls[2]).toContain('RequestId <code>REQ-A</code>')
+    expect(calls[3]).toBe('write')
   })
 
-  test('a failing write is not swallowed', async () => {
-    const { sink } = fakeSummary()
-    sink.write = async () => {
-      throw new Error('GITHUB_STEP_SUMMARY is not writable')
-    }
-    await expect(writeSummary(sink, SETTINGS, RESULT)).rejects.toThrow(/not writable/)
+  test('no key material or token ever reaches the summary rows', () => {
+    const text = JSON.stringify(summaryRows([ALICE, BOB, CAROL_FAILED]))
+    for (const token of ['gha-alice', 'gha-bob', 'gha-carol']) expect(text).not.toContain(token)
   })
 })

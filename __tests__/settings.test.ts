@@ -46,6 +46,12 @@ function read(inputs: Readonly<Record<string, string>>, options: ReadOptions = {
   )
 }
 
+/** The one certificate target of a single-name step. */
+function only(settings: Settings) {
+  expect(settings.targets).toHaveLength(1)
+  return settings.targets[0]!
+}
+
 /** Runs `fn`, expecting it to throw an InputError, and returns that error. */
 function inputErrorFrom(fn: () => unknown): InputError {
   let thrown: unknown
@@ -145,7 +151,7 @@ describe('readSettings accepts good inputs', () => {
     const settings = read(VALID)
     expect(settings.regionId).toBe('cn-hangzhou')
     expect(settings.sslVpnServerId).toBe('vss-bp1abc123')
-    expect(settings.name).toBeUndefined()
+    expect(only(settings).name).toBeUndefined()
     expect(settings.endpoint).toEqual({
       origin: 'https://vpc.cn-hangzhou.aliyuncs.com',
       hostHeader: 'vpc.cn-hangzhou.aliyuncs.com'
@@ -187,7 +193,7 @@ describe('readSettings accepts good inputs', () => {
   })
 
   test.each(['ab', 'SslVpnClientCert1', 'ci.cert_01-a', `a${'b'.repeat(127)}`])('name %j', name => {
-    expect(read({ ...VALID, name }).name).toBe(name)
+    expect(only(read({ ...VALID, name })).name).toBe(name)
   })
 
   test.each(['ap-southeast-1', 'cn-hangzhou', 'us-west-1', 'cn-hangzhou-finance'])(
@@ -397,25 +403,25 @@ describe('ClientToken', () => {
       { ...VALID, 'client-token': 'my-token-01' },
       { env: WORKFLOW, randomToken }
     )
-    expect(settings.clientToken).toBe('my-token-01')
-    expect(settings.clientTokenSource).toBe('from the input')
+    expect(only(settings).clientToken).toBe('my-token-01')
+    expect(only(settings).clientTokenSource).toBe('from the input')
     expect(randomToken).not.toHaveBeenCalled()
   })
 
   test('a 64-character printable client-token is accepted', () => {
     const token = `${'~'.repeat(32)}${' !'.repeat(16)}`
     expect(token).toHaveLength(64)
-    expect(read({ ...VALID, 'client-token': token }).clientToken).toBe(token)
+    expect(only(read({ ...VALID, 'client-token': token })).clientToken).toBe(token)
   })
 
   test('inside a workflow run: derived from the run and the request, deterministic', () => {
     const randomToken = jest.fn(() => 'unused')
     const first = read({ ...VALID, name: 'ci-cert' }, { env: WORKFLOW, randomToken })
     const again = read({ ...VALID, name: 'ci-cert' }, { env: WORKFLOW, randomToken })
-    expect(first.clientTokenSource).toBe('derived from the workflow run')
-    expect(first.clientToken).toMatch(/^[\x21-\x7e]{1,64}$/)
-    expect(again.clientToken).toBe(first.clientToken)
-    expect(first.clientToken).toBe(
+    expect(only(first).clientTokenSource).toBe('derived from the workflow run')
+    expect(only(first).clientToken).toMatch(/^[\x21-\x7e]{1,64}$/)
+    expect(only(again).clientToken).toBe(only(first).clientToken)
+    expect(only(first).clientToken).toBe(
       deriveClientToken(
         { repository: 'octo-org/infra', runId: '9876543210', job: 'vpn', step: 'issue-cert' },
         { regionId: 'cn-hangzhou', sslVpnServerId: 'vss-bp1abc123', name: 'ci-cert' }
@@ -425,14 +431,14 @@ describe('ClientToken', () => {
   })
 
   test('a re-run attempt gets the same token; another name gets another', () => {
-    const first = read({ ...VALID, name: 'ci-cert' }, { env: WORKFLOW }).clientToken
+    const first = only(read({ ...VALID, name: 'ci-cert' }, { env: WORKFLOW })).clientToken
     const rerun = read(
       { ...VALID, name: 'ci-cert' },
       { env: { ...WORKFLOW, GITHUB_RUN_ATTEMPT: '2' } }
     )
     const otherName = read({ ...VALID, name: 'ci-cert-2' }, { env: WORKFLOW })
-    expect(rerun.clientToken).toBe(first)
-    expect(otherName.clientToken).not.toBe(first)
+    expect(only(rerun).clientToken).toBe(first)
+    expect(only(otherName).clientToken).not.toBe(first)
   })
 
   test.each([
@@ -442,8 +448,8 @@ describe('ClientToken', () => {
   ])('outside a workflow run (%s): the injected random function', (_what, env) => {
     const randomToken = jest.fn(() => 'random-0001')
     const settings = read(VALID, { env, randomToken })
-    expect(settings.clientToken).toBe('random-0001')
-    expect(settings.clientTokenSource).toBe('random: not in a workflow run')
+    expect(only(settings).clientToken).toBe('random-0001')
+    expect(only(settings).clientTokenSource).toBe('random: not in a workflow run')
     expect(randomToken).toHaveBeenCalledTimes(1)
   })
 })
@@ -529,6 +535,70 @@ describe('keyless (OIDC) settings', () => {
     ]
   ])('%j → %s refused', (inputs, input, message) => {
     const error = inputErrorFrom(() => read({ ...NO_KEYS, ...inputs }))
+    expect(error.input).toBe(input)
+    expect(error.message).toMatch(message)
+  })
+})
+
+describe('onboarding inputs (names, if-exists, config-dir, key-passphrase)', () => {
+  const { name: _name, ...NO_NAME } = VALID
+
+  test('defaults: one target, if-exists create, no profile', () => {
+    const settings = read(VALID)
+    expect(settings.targets).toHaveLength(1)
+    expect(settings.ifExists).toBe('create')
+    expect(settings.configDir).toBeUndefined()
+    expect(settings.keyPassphrase).toBeUndefined()
+  })
+
+  test('names: one per line, trimmed, blank lines skipped, each with its own derived token', () => {
+    const settings = read(
+      { ...NO_NAME, names: 'alice\n  bob  \n\r\n carol.smith\n' },
+      { env: { GITHUB_REPOSITORY: 'acme/onboarding', GITHUB_RUN_ID: '7' } }
+    )
+    expect(settings.targets.map(t => t.name)).toEqual(['alice', 'bob', 'carol.smith'])
+    const tokens = settings.targets.map(t => t.clientToken)
+    expect(new Set(tokens).size).toBe(3)
+    expect(tokens.every(t => /^gha-[0-9a-f]{40}$/.test(t))).toBe(true)
+  })
+
+  test('a re-run derives the same token per name (so it creates only what is missing)', () => {
+    const env = { GITHUB_REPOSITORY: 'acme/onboarding', GITHUB_RUN_ID: '7' }
+    const first = read({ ...NO_NAME, names: 'alice\nbob' }, { env })
+    const again = read({ ...NO_NAME, names: 'bob\nalice' }, { env })
+    const byName = (s: Settings) => Object.fromEntries(s.targets.map(t => [t.name, t.clientToken]))
+    expect(byName(again)).toEqual(byName(first))
+  })
+
+  test('key-passphrase is masked before it is validated', () => {
+    const masked: string[] = []
+    inputErrorFrom(() =>
+      read({ ...VALID, 'key-passphrase': 'abc' }, { maskSecret: v => masked.push(v) })
+    )
+    expect(masked).toContain('abc')
+  })
+
+  test.each([
+    [{ ...VALID, name: 'alice', names: 'bob' }, 'names', /mutually exclusive/],
+    [{ ...NO_NAME, names: 'alice\n1bob' }, 'names', /line 2: "1bob" does not start with a letter/],
+    [{ ...NO_NAME, names: 'alice\nbob\nalice' }, 'names', /line 3: "alice" appears twice/],
+    [
+      { ...NO_NAME, names: Array.from({ length: 201 }, (_, i) => `u${i}`).join('\n') },
+      'names',
+      /at most 200/
+    ],
+    [{ ...VALID, 'if-exists': 'replace' }, 'if-exists', /"create".*"reuse".*"fail"/],
+    [{ ...NO_NAME, 'if-exists': 'reuse' }, 'if-exists', /give 'name'/],
+    [{ ...VALID, 'key-passphrase': 'long enough' }, 'key-passphrase', /needs 'config-dir'/],
+    [{ ...VALID, 'config-dir': 'out', 'key-passphrase': 'abc' }, 'key-passphrase', /4 to 1023/],
+    [{ ...VALID, 'config-dir': 'a\u0007b' }, 'config-dir', /control characters/],
+    [
+      { ...NO_NAME, names: 'alice\nbob', 'client-token': 'one-token' },
+      'client-token',
+      /applies to one certificate/
+    ]
+  ])('%j → %s refused', (inputs, input, message) => {
+    const error = inputErrorFrom(() => read(inputs))
     expect(error.input).toBe(input)
     expect(error.message).toMatch(message)
   })

@@ -67393,7 +67393,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(569);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1862);
 /** The action's entry point (`action.yml` → `dist/index.js`). */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -67403,7 +67403,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 569:
+/***/ 1862:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70495,6 +70495,28 @@ class DeadlineError extends Error {
         this.attempts = attempts;
     }
 }
+/** The certificate exists but its Status is not `normal` yet: worth asking again. */
+class CertificateNotReadyError extends Error {
+    certId;
+    status;
+    name = 'CertificateNotReadyError';
+    constructor(certId, status) {
+        super(`certificate ${certId} has Status ${JSON.stringify(status)}, not "normal" yet`);
+        this.certId = certId;
+        this.status = status;
+    }
+}
+/** `if-exists: fail` and a certificate of that name is already there. */
+class CertificateExistsError extends Error {
+    certName;
+    existingIds;
+    name = 'CertificateExistsError';
+    constructor(certName, existingIds) {
+        super(`A certificate named ${certName} already exists on this SSL server (${existingIds.join(', ')}), and if-exists is "fail". Use if-exists: reuse to return it, or another name.`);
+        this.certName = certName;
+        this.existingIds = existingIds;
+    }
+}
 /** The workflow was cancelled (SIGINT/SIGTERM) while the action was working. */
 class CancelledError extends Error {
     name = 'CancelledError';
@@ -70506,7 +70528,120 @@ function isExpectedFailure(error) {
         error instanceof UnexpectedResponseError ||
         error instanceof TransportError ||
         error instanceof DeadlineError ||
-        error instanceof CancelledError);
+        error instanceof CancelledError ||
+        error instanceof CertificateNotReadyError ||
+        error instanceof CertificateExistsError);
+}
+
+;// CONCATENATED MODULE: ./src/failure.ts
+/**
+ * Turns an error into the one message a user reads when the step fails: what happened, with the
+ * API's code and RequestId, and for the known cases one line on what to do next.
+ */
+
+/** One-line hints for the codes a user can act on. */
+const HINTS = {
+    Forbidden: 'The RAM identity behind these keys lacks permission: grant it vpc:CreateSslVpnClientCert on this SSL server (README, "Security").',
+    'Forbbiden.SubUser': 'This RAM user may not act on a resource of another account: grant vpc:CreateSslVpnClientCert on this SSL server from the owning account (README, "Security").',
+    'Resource.QuotaFull': 'The SSL server has reached its client-certificate quota: delete unused certificates (DeleteSslVpnClientCert) or raise the quota, then re-run.',
+    'VpnGateway.FinancialLocked': 'The VPN gateway is suspended for an overdue payment: top up the Alibaba Cloud account, then re-run.',
+    InvalidName: 'The name must be 2 to 128 characters: letters, digits, ".", "_" and "-", starting with a letter.',
+    'InvalidTimeStamp.Expired': "The runner's clock is more than 15 minutes off: sync it (NTP) on a self-hosted runner.",
+    SignatureDoesNotMatch: 'The AccessKeySecret does not belong to this AccessKeyId (check the secret for stray characters), or with STS keys the security token does not match.',
+    'InvalidAccessKeyId.NotFound': 'This AccessKeyId does not exist or was deleted: check the secret, or create a new AccessKey in the RAM console.',
+    'InvalidAccessKeyId.Inactive': 'This AccessKey is disabled: enable it or use another one in the RAM console.',
+    SignatureNonceUsed: 'A request was replayed with a used nonce; this is a bug in the action if it persists: please report it.',
+    IdempotentParameterMismatch: 'This client-token was already used with other parameters (region, SSL server or name): use a new client-token, or the parameters of the first call.',
+    // STS AssumeRoleWithOIDC (keyless credentials)
+    'AuthenticationFail.NoPermission': 'STS refused the exchange: check that the OIDC provider exists and that the role\'s trust policy allows it and this repository (README, "Keyless credentials").',
+    'AuthenticationFail.OIDCToken.AudienceNotMatch': "The token's audience is not a client ID of the OIDC provider: set `audience` to one (default sts.aliyuncs.com).",
+    'AuthenticationFail.OIDCToken.Expired': "The OIDC token expired before STS checked it: re-run, and check the runner's clock.",
+    'AuthenticationFail.OIDCToken.Invalid': 'STS could not read the OIDC token: this is a bug in the action if it persists: please report it.',
+    'AuthenticationFail.OIDCToken.InvalidSignature': "STS could not verify the token's signature: check the OIDC provider's issuer URL (https://token.actions.githubusercontent.com) and fingerprint.",
+    'EntityNotExist.Role': 'The role in role-to-assume does not exist: check the ARN.',
+    'VpnGateway.Configuring': 'The VPN gateway was still applying a change: raise timeout-seconds, or re-run later.'
+};
+/** Below this, the `Date` header (1 s resolution) cannot explain an expired timestamp. */
+const CLOCK_SKEW_WORTH_REPORTING_MS = 60_000;
+function withRequestId(text, requestId) {
+    return requestId ? `${text} (RequestId: ${requestId})` : text;
+}
+/** A clock difference as a person says it; `Date` has 1 s resolution, so no false precision. */
+function formatDuration(ms) {
+    const seconds = Math.round(Math.abs(ms) / 1000);
+    if (seconds < 120)
+        return `${seconds} s`;
+    const minutes = Math.round(seconds / 60);
+    return minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)} h`;
+}
+function describeApiError(error) {
+    const lines = [withRequestId(`${error.code}: ${error.message}`, error.requestId)];
+    const skew = error.clockSkewMs;
+    if (error.code === 'InvalidTimeStamp.Expired' && skew !== undefined && error.serverDate) {
+        const serverDate = error.serverDate.toISOString();
+        lines.push(Math.abs(skew) < CLOCK_SKEW_WORTH_REPORTING_MS
+            ? `The runner's clock agrees with the API's within ${formatDuration(skew)} (server Date: ${serverDate}), so the request may have been held up on its way (a proxy?); re-run, and check the runner's network path.`
+            : `The runner's clock is about ${formatDuration(skew)} ${skew > 0 ? 'behind' : 'ahead of'} the API's (server Date: ${serverDate}); the API accepts 15 minutes. Sync the runner's clock (NTP).`);
+    }
+    else {
+        const hint = HINTS[error.code];
+        if (hint)
+            lines.push(hint);
+        else if (error.recommend)
+            lines.push(`Diagnosis: ${error.recommend}`);
+    }
+    return lines.join('\n');
+}
+/** The failure message for `core.setFailed`. */
+function describeFailure(error, context) {
+    const reuse = context.clientToken
+        ? `Re-run, or pass client-token: ${context.clientToken}, to get the same certificate without making a second one.`
+        : undefined;
+    if (error instanceof InputError || error instanceof CertificateExistsError)
+        return error.message;
+    if (error instanceof ApiError)
+        return describeApiError(error);
+    if (error instanceof DeadlineError && error.attempts === 0) {
+        return `Not attempted: timeout-seconds (${context.timeoutSeconds ?? '?'} s) was reached before its turn.`;
+    }
+    if (error instanceof DeadlineError) {
+        const last = describeFailure(error.lastError, {
+            clientToken: undefined,
+            timeoutSeconds: undefined
+        });
+        return [
+            `Gave up after ${error.attempts} ${error.attempts === 1 ? 'attempt' : 'attempts'}: timeout-seconds (${context.timeoutSeconds ?? '?'} s) reached. Last answer: ${last}`,
+            reuse
+        ]
+            .filter(Boolean)
+            .join('\n');
+    }
+    if (error instanceof CancelledError) {
+        return ['The workflow was cancelled before the certificate was confirmed.', reuse]
+            .filter(Boolean)
+            .join('\n');
+    }
+    if (error instanceof UnexpectedResponseError || error instanceof TransportError) {
+        return [error.message, error instanceof TransportError && !error.retryable ? undefined : reuse]
+            .filter(Boolean)
+            .join('\n');
+    }
+    return error instanceof Error ? error.message : String(error);
+}
+/**
+ * The failure message of a batch: how many failed, then one line per failed name with its error
+ * (first line, with code and RequestId). The others were obtained; a re-run makes only these.
+ */
+function describeBatchFailure(outcomes, timeoutSeconds) {
+    const failed = outcomes.filter(o => !o.ok);
+    const lines = failed.map(o => {
+        const text = describeFailure(o.error, { clientToken: undefined, timeoutSeconds });
+        return `- ${o.requested ?? '(unnamed)'}: ${text.split('\n').join(' ')}`;
+    });
+    return [
+        `${failed.length} of ${outcomes.length} certificates failed (the others were obtained; a re-run makes only what is missing):`,
+        ...lines
+    ].join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/client.ts
@@ -70713,6 +70848,9 @@ function isRetryable(error) {
         return error.httpStatus >= 500;
     if (error instanceof TransportError)
         return error.retryable;
+    // A certificate that is still being issued: wait for it like for a busy gateway.
+    if (error instanceof CertificateNotReadyError)
+        return true;
     return false;
 }
 /**
@@ -70931,9 +71069,11 @@ function formatRetryLine(event, action) {
     const { error } = event;
     const what = error instanceof ApiError
         ? `${error.code}${error.requestId ? ` (RequestId: ${error.requestId})` : ''}`
-        : error instanceof UnexpectedResponseError
-            ? `HTTP ${error.httpStatus}, not an API answer${error.requestId ? ` (RequestId: ${error.requestId})` : ''}`
-            : error.message.replace(/\.$/, '');
+        : error instanceof CertificateNotReadyError
+            ? `Status ${JSON.stringify(error.status)}, not "normal" yet`
+            : error instanceof UnexpectedResponseError
+                ? `HTTP ${error.httpStatus}, not an API answer${error.requestId ? ` (RequestId: ${error.requestId})` : ''}`
+                : error.message.replace(/\.$/, '');
     const which = action ? `${action} attempt` : 'Attempt';
     return `${which} ${event.attempt}: ${what}; retrying in ${(event.delayMs / 1000).toFixed(1)} s, ${Math.max(0, Math.round(event.remainingMs / 1000))} s left before timeout-seconds.`;
 }
@@ -70977,40 +71117,45 @@ async function callRpc(call, deps, deadline, options = {}) {
 
 ;// CONCATENATED MODULE: ./src/certificate.ts
 /**
- * The service: create one SSL-VPN client certificate with `CreateSslVpnClientCert` (VPC 2016-04-28),
- * retrying while the gateway is busy, with one ClientToken for every attempt and a fresh signature
- * (date, nonce) for each.
+ * The VPC operations on SSL-VPN client certificates (VPC 2016-04-28): create one (retrying while
+ * the gateway is busy, one ClientToken for every attempt), find existing ones by name, and wait
+ * for one to be ready and fetch its key material. Every call goes through rpc.ts.
  */
 
 
 
 const VPC_API_VERSION = '2016-04-28';
 const CREATE_ACTION = 'CreateSslVpnClientCert';
-/** The operation's parameters, in the API's names. */
-function createRequestParams(settings) {
-    const params = {
-        RegionId: settings.regionId,
-        SslVpnServerId: settings.sslVpnServerId,
-        ClientToken: settings.clientToken
+const DESCRIBE_ACTION = 'DescribeSslVpnClientCert';
+const LIST_ACTION = 'DescribeSslVpnClientCerts';
+/** The largest page DescribeSslVpnClientCerts serves. */
+const LIST_PAGE_SIZE = 50;
+/** Statuses of a certificate that can be used (expiring-soon still works). */
+const USABLE_STATUSES = new Set(['normal', 'expiring-soon']);
+function vpcCall(target, credentials, action, params) {
+    return {
+        endpoint: target.endpoint,
+        action,
+        version: VPC_API_VERSION,
+        params,
+        auth: { kind: 'signed', credentials, signatureVersion: target.signatureVersion }
     };
-    if (settings.name !== undefined)
-        params['Name'] = settings.name;
+}
+/** The operation's parameters, in the API's names. */
+function createRequestParams(request) {
+    const params = {
+        RegionId: request.regionId,
+        SslVpnServerId: request.sslVpnServerId,
+        ClientToken: request.clientToken
+    };
+    if (request.name !== undefined)
+        params['Name'] = request.name;
     return params;
 }
 /** Creates the certificate; throws the last error when it cannot (see retry.ts for which). */
-async function createClientCertificate(settings, credentials, deps) {
+async function createClientCertificate(request, credentials, deps) {
     const started = deps.now();
-    const { answer, attempts, waitedMs } = await callRpc({
-        endpoint: settings.endpoint,
-        action: CREATE_ACTION,
-        version: VPC_API_VERSION,
-        params: createRequestParams(settings),
-        auth: {
-            kind: 'signed',
-            credentials,
-            signatureVersion: settings.signatureVersion
-        }
-    }, deps, deps.deadline ?? started + settings.timeoutMs, {
+    const { answer, attempts, waitedMs } = await callRpc(vpcCall(request, credentials, CREATE_ACTION, createRequestParams(request)), deps, deps.deadline ?? started + request.timeoutMs, {
         accept: answer => {
             if (stringField(answer, 'SslVpnClientCertId') === undefined) {
                 const requestId = stringField(answer, 'RequestId');
@@ -71021,105 +71166,282 @@ async function createClientCertificate(settings, credentials, deps) {
     return {
         certId: stringField(answer, 'SslVpnClientCertId') ?? '',
         requestId: stringField(answer, 'RequestId') ?? '',
-        name: stringField(answer, 'Name') ?? settings.name ?? '',
-        clientToken: settings.clientToken,
+        name: stringField(answer, 'Name') ?? request.name ?? '',
+        clientToken: request.clientToken,
         attempts,
         waitedMs,
         elapsedMs: deps.now() - started
     };
 }
-
-;// CONCATENATED MODULE: ./src/failure.ts
+function objectField(json, name) {
+    const value = json?.[name];
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? value
+        : undefined;
+}
+/** `SslVpnClientCertKeys.SslVpnClientCertKey[]` of a DescribeSslVpnClientCerts page. */
+function certificateKeys(page) {
+    const list = objectField(page, 'SslVpnClientCertKeys')?.['SslVpnClientCertKey'];
+    if (!Array.isArray(list))
+        return [];
+    return list.flatMap(item => {
+        const key = item;
+        const certId = stringField(key, 'SslVpnClientCertId');
+        if (certId === undefined)
+            return [];
+        return [
+            {
+                certId,
+                name: stringField(key, 'Name') ?? '',
+                status: stringField(key, 'Status') ?? '',
+                createTime: typeof key['CreateTime'] === 'number' ? key['CreateTime'] : 0
+            }
+        ];
+    });
+}
 /**
- * Turns an error into the one message a user reads when the step fails: what happened, with the
- * API's code and RequestId, and for the known cases one line on what to do next.
+ * Every certificate on the SSL server whose name is exactly `name` (the API filters by name; the
+ * exact match is checked here too), reading all pages. Oldest first.
+ */
+async function findCertificatesByName(target, name, credentials, deps, deadline) {
+    const found = [];
+    for (let pageNumber = 1;; pageNumber++) {
+        const { answer } = await callRpc(vpcCall(target, credentials, LIST_ACTION, {
+            RegionId: target.regionId,
+            SslVpnServerId: target.sslVpnServerId,
+            Name: name,
+            PageNumber: String(pageNumber),
+            PageSize: String(LIST_PAGE_SIZE)
+        }), deps, deadline, { logPrefix: LIST_ACTION });
+        const page = certificateKeys(answer);
+        found.push(...page.filter(c => c.name === name));
+        const total = typeof answer['TotalCount'] === 'number' ? answer['TotalCount'] : 0;
+        if (page.length === 0 || pageNumber * LIST_PAGE_SIZE >= total)
+            break;
+    }
+    return found.sort((a, b) => a.createTime - b.createTime);
+}
+const MATERIAL_FIELDS = ['CaCert', 'ClientCert', 'ClientKey', 'ClientConfig'];
+/**
+ * Polls DescribeSslVpnClientCert, with the same backoff and deadline as every call, until the
+ * certificate's Status is usable, and returns its key material. `maskMaterial` is called on the
+ * key material the moment it arrives, before anything could print it.
+ */
+async function waitUntilReady(target, certId, credentials, deps, deadline, maskMaterial) {
+    const { answer, attempts, waitedMs } = await callRpc(vpcCall(target, credentials, DESCRIBE_ACTION, {
+        RegionId: target.regionId,
+        SslVpnClientCertId: certId
+    }), deps, deadline, {
+        logPrefix: DESCRIBE_ACTION,
+        accept: answer => {
+            for (const field of MATERIAL_FIELDS) {
+                const value = stringField(answer, field);
+                if (value !== undefined)
+                    maskMaterial(value);
+            }
+            const status = stringField(answer, 'Status') ?? '';
+            if (status === 'expired') {
+                throw new UnexpectedResponseError(200, `Certificate ${certId} has expired (Status "expired"): delete it and create a new one.`, stringField(answer, 'RequestId'));
+            }
+            if (!USABLE_STATUSES.has(status))
+                throw new CertificateNotReadyError(certId, status);
+            const missing = MATERIAL_FIELDS.filter(f => stringField(answer, f) === undefined);
+            if (missing.length > 0) {
+                throw new UnexpectedResponseError(200, `${DESCRIBE_ACTION} answered without ${missing.join(', ')} for ${certId}; no profile can be written.`, stringField(answer, 'RequestId'));
+            }
+        }
+    });
+    return {
+        certId,
+        name: stringField(answer, 'Name') ?? '',
+        status: stringField(answer, 'Status') ?? '',
+        caCert: stringField(answer, 'CaCert') ?? '',
+        clientCert: stringField(answer, 'ClientCert') ?? '',
+        clientKey: stringField(answer, 'ClientKey') ?? '',
+        clientConfig: stringField(answer, 'ClientConfig') ?? '',
+        attempts,
+        waitedMs
+    };
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/profile.ts
+/**
+ * A self-contained OpenVPN profile from what DescribeSslVpnClientCert returns: its `ClientConfig`
+ * refers to files (`ca ca.crt`, `cert <id>.crt`, `key <id>.key`); the profile carries them
+ * inline instead (`<ca>…</ca>`, `<cert>…</cert>`, `<key>…</key>`), so one file is all a person
+ * needs. The private key can be encrypted with a passphrase (PKCS#8, AES-256) so the profile can
+ * travel separately from it; OpenVPN asks for the passphrase on connect.
  */
 
-/** One-line hints for the codes a user can act on. */
-const HINTS = {
-    Forbidden: 'The RAM identity behind these keys lacks permission: grant it vpc:CreateSslVpnClientCert on this SSL server (README, "Security").',
-    'Forbbiden.SubUser': 'This RAM user may not act on a resource of another account: grant vpc:CreateSslVpnClientCert on this SSL server from the owning account (README, "Security").',
-    'Resource.QuotaFull': 'The SSL server has reached its client-certificate quota: delete unused certificates (DeleteSslVpnClientCert) or raise the quota, then re-run.',
-    'VpnGateway.FinancialLocked': 'The VPN gateway is suspended for an overdue payment: top up the Alibaba Cloud account, then re-run.',
-    InvalidName: 'The name must be 2 to 128 characters: letters, digits, ".", "_" and "-", starting with a letter.',
-    'InvalidTimeStamp.Expired': "The runner's clock is more than 15 minutes off: sync it (NTP) on a self-hosted runner.",
-    SignatureDoesNotMatch: 'The AccessKeySecret does not belong to this AccessKeyId (check the secret for stray characters), or with STS keys the security token does not match.',
-    'InvalidAccessKeyId.NotFound': 'This AccessKeyId does not exist or was deleted: check the secret, or create a new AccessKey in the RAM console.',
-    'InvalidAccessKeyId.Inactive': 'This AccessKey is disabled: enable it or use another one in the RAM console.',
-    SignatureNonceUsed: 'A request was replayed with a used nonce; this is a bug in the action if it persists: please report it.',
-    IdempotentParameterMismatch: 'This client-token was already used with other parameters (region, SSL server or name): use a new client-token, or the parameters of the first call.',
-    // STS AssumeRoleWithOIDC (keyless credentials)
-    'AuthenticationFail.NoPermission': 'STS refused the exchange: check that the OIDC provider exists and that the role\'s trust policy allows it and this repository (README, "Keyless credentials").',
-    'AuthenticationFail.OIDCToken.AudienceNotMatch': "The token's audience is not a client ID of the OIDC provider: set `audience` to one (default sts.aliyuncs.com).",
-    'AuthenticationFail.OIDCToken.Expired': "The OIDC token expired before STS checked it: re-run, and check the runner's clock.",
-    'AuthenticationFail.OIDCToken.Invalid': 'STS could not read the OIDC token: this is a bug in the action if it persists: please report it.',
-    'AuthenticationFail.OIDCToken.InvalidSignature': "STS could not verify the token's signature: check the OIDC provider's issuer URL (https://token.actions.githubusercontent.com) and fingerprint.",
-    'EntityNotExist.Role': 'The role in role-to-assume does not exist: check the ARN.',
-    'VpnGateway.Configuring': 'The VPN gateway was still applying a change: raise timeout-seconds, or re-run later.'
-};
-/** Below this, the `Date` header (1 s resolution) cannot explain an expired timestamp. */
-const CLOCK_SKEW_WORTH_REPORTING_MS = 60_000;
-function withRequestId(text, requestId) {
-    return requestId ? `${text} (RequestId: ${requestId})` : text;
+
+
+/** The directives whose file argument is replaced by an inline block. */
+const INLINE_DIRECTIVES = ['ca', 'cert', 'key'];
+function inlineBlock(directive, pem) {
+    return `<${directive}>\n${pem.trim()}\n</${directive}>`;
 }
-/** A clock difference as a person says it; `Date` has 1 s resolution, so no false precision. */
-function formatDuration(ms) {
-    const seconds = Math.round(Math.abs(ms) / 1000);
-    if (seconds < 120)
-        return `${seconds} s`;
-    const minutes = Math.round(seconds / 60);
-    return minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)} h`;
+/**
+ * The profile: `clientConfig` with each `ca`/`cert`/`key <file>` line replaced by the inline
+ * block (a directive the config lacks is appended), and a final newline.
+ */
+function buildInlineProfile(clientConfig, material) {
+    const pems = {
+        ca: material.caCert,
+        cert: material.clientCert,
+        key: material.clientKey
+    };
+    const inlined = new Set();
+    const lines = clientConfig.split(/\r?\n/).map(line => {
+        const directive = /^\s*(ca|cert|key)\s+\S.*$/.exec(line)?.[1];
+        if (directive === undefined)
+            return line;
+        inlined.add(directive);
+        return inlineBlock(directive, pems[directive]);
+    });
+    for (const directive of INLINE_DIRECTIVES) {
+        if (!inlined.has(directive))
+            lines.push(inlineBlock(directive, pems[directive]));
+    }
+    while (lines.length > 0 && lines[lines.length - 1]?.trim() === '')
+        lines.pop();
+    return `${lines.join('\n')}\n`;
 }
-function describeApiError(error) {
-    const lines = [withRequestId(`${error.code}: ${error.message}`, error.requestId)];
-    const skew = error.clockSkewMs;
-    if (error.code === 'InvalidTimeStamp.Expired' && skew !== undefined && error.serverDate) {
-        const serverDate = error.serverDate.toISOString();
-        lines.push(Math.abs(skew) < CLOCK_SKEW_WORTH_REPORTING_MS
-            ? `The runner's clock agrees with the API's within ${formatDuration(skew)} (server Date: ${serverDate}), so the request may have been held up on its way (a proxy?); re-run, and check the runner's network path.`
-            : `The runner's clock is about ${formatDuration(skew)} ${skew > 0 ? 'behind' : 'ahead of'} the API's (server Date: ${serverDate}); the API accepts 15 minutes. Sync the runner's clock (NTP).`);
-    }
-    else {
-        const hint = HINTS[error.code];
-        if (hint)
-            lines.push(hint);
-        else if (error.recommend)
-            lines.push(`Diagnosis: ${error.recommend}`);
-    }
-    return lines.join('\n');
+/**
+ * The private key re-encoded as encrypted PKCS#8 (`-----BEGIN ENCRYPTED PRIVATE KEY-----`,
+ * PBES2 with AES-256-CBC), which OpenVPN and OpenSSL read with the passphrase.
+ */
+function encryptPrivateKey(pem, passphrase) {
+    return (0,external_node_crypto_.createPrivateKey)(pem)
+        .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase })
+        .toString();
 }
-/** The failure message for `core.setFailed`. */
-function describeFailure(error, context) {
-    const reuse = context.clientToken
-        ? `Re-run, or pass client-token: ${context.clientToken}, to get the same certificate without making a second one.`
-        : undefined;
-    if (error instanceof InputError)
-        return error.message;
-    if (error instanceof ApiError)
-        return describeApiError(error);
-    if (error instanceof DeadlineError) {
-        const last = describeFailure(error.lastError, {
-            clientToken: undefined,
-            timeoutSeconds: undefined
-        });
-        return [
-            `Gave up after ${error.attempts} ${error.attempts === 1 ? 'attempt' : 'attempts'}: timeout-seconds (${context.timeoutSeconds ?? '?'} s) reached. Last answer: ${last}`,
-            reuse
-        ]
-            .filter(Boolean)
-            .join('\n');
+/** `<name>.ovpn`, or `<cert-id>.ovpn` for a certificate named by the API. Names are file-safe. */
+function profileFileName(name, certId) {
+    return `${name || certId}.ovpn`;
+}
+/**
+ * Writes the profile readable by the owner only (0600), in a directory created private (0700)
+ * when it does not exist yet. Returns the file's absolute path.
+ */
+async function writeProfile(dir, fileName, content) {
+    await (0,promises_.mkdir)(dir, { recursive: true, mode: 0o700 });
+    const path = (0,external_node_path_.resolve)((0,external_node_path_.join)(dir, fileName));
+    await (0,promises_.writeFile)(path, content, { mode: 0o600 });
+    // writeFile's mode only applies when it creates the file: an older profile keeps its mode.
+    await (0,promises_.chmod)(path, 0o600);
+    return path;
+}
+
+;// CONCATENATED MODULE: ./src/onboarding.ts
+/**
+ * Onboarding: for each requested name, one at a time on the gateway (every create puts it into
+ * `Configuring`), find or create the certificate, and with `config-dir` wait until it is ready and
+ * write a protected OpenVPN profile. A failure on one name does not stop the others; all share the
+ * one deadline.
+ */
+
+
+
+/** Lines long enough to identify a secret; masking `client` or `-----END…` would only garble logs. */
+const MIN_MASKED_LINE_LENGTH = 16;
+/** Masks a multi-line secret line by line (the runner masks single lines) and as a whole. */
+function maskMultiline(text, mask) {
+    mask(text);
+    for (const line of text.split(/\r?\n/)) {
+        const trimmed = line.trim();
+        if (trimmed.length >= MIN_MASKED_LINE_LENGTH && !/^-----(BEGIN|END) /.test(trimmed)) {
+            mask(trimmed);
+        }
     }
-    if (error instanceof CancelledError) {
-        return ['The workflow was cancelled before the certificate was confirmed.', reuse]
-            .filter(Boolean)
-            .join('\n');
+}
+async function obtainOne(settings, target, credentials, deps) {
+    let attempts = 0;
+    let waitedMs = 0;
+    let found;
+    let requestId;
+    if (settings.ifExists !== 'create' && target.name !== undefined) {
+        const existing = await findCertificatesByName(settings, target.name, credentials, deps, deps.deadline);
+        attempts += 1;
+        if (existing.length > 0 && settings.ifExists === 'fail') {
+            throw new CertificateExistsError(target.name, existing.map(c => c.certId));
+        }
+        const [oldest] = existing;
+        if (oldest) {
+            found = { certId: oldest.certId, name: oldest.name, status: oldest.status };
+            deps.log(`Reusing ${oldest.certId} (${oldest.name}, Status ${oldest.status})${existing.length > 1 ? `: the oldest of ${existing.length} with that name` : ''}.`);
+        }
     }
-    if (error instanceof UnexpectedResponseError || error instanceof TransportError) {
-        return [error.message, error instanceof TransportError && !error.retryable ? undefined : reuse]
-            .filter(Boolean)
-            .join('\n');
+    const created = found === undefined;
+    if (found === undefined) {
+        const result = await createClientCertificate({ ...settings, name: target.name, clientToken: target.clientToken }, credentials, deps);
+        attempts += result.attempts;
+        waitedMs += result.waitedMs;
+        requestId = result.requestId;
+        found = { certId: result.certId, name: result.name, status: undefined };
+        deps.log(`Certificate ${result.certId}${result.name ? ` (${result.name})` : ''} after ${result.attempts} ${result.attempts === 1 ? 'attempt' : 'attempts'} (RequestId: ${result.requestId}).`);
     }
-    return error instanceof Error ? error.message : String(error);
+    let configFile;
+    if (settings.configDir !== undefined) {
+        const material = await waitUntilReady(settings, found.certId, credentials, deps, deps.deadline, text => maskMultiline(text, deps.mask));
+        attempts += material.attempts;
+        waitedMs += material.waitedMs;
+        found.status = material.status;
+        const key = settings.keyPassphrase === undefined
+            ? material.clientKey
+            : encryptPrivateKey(material.clientKey, settings.keyPassphrase);
+        const profile = buildInlineProfile(material.clientConfig, { ...material, clientKey: key });
+        maskMultiline(key, deps.mask);
+        maskMultiline(profile, deps.mask);
+        configFile = await deps.writeFile(settings.configDir, profileFileName(target.name ?? found.name, found.certId), profile);
+        deps.log(`Profile written: ${configFile} (mode 0600${settings.keyPassphrase === undefined ? '' : ', key encrypted with key-passphrase'}).`);
+    }
+    return {
+        ok: true,
+        requested: target.name,
+        clientToken: target.clientToken,
+        certId: found.certId,
+        name: found.name,
+        created,
+        status: found.status,
+        configFile,
+        requestId,
+        attempts,
+        waitedMs
+    };
+}
+/**
+ * Obtains every target in order. A cancellation stops everything at once; any other failure is
+ * recorded and the next name goes ahead, until the deadline.
+ */
+async function obtainCertificates(settings, credentials, deps) {
+    const outcomes = [];
+    const batch = settings.targets.length > 1;
+    for (const [index, target] of settings.targets.entries()) {
+        const base = { requested: target.name, clientToken: target.clientToken };
+        if (deps.now() >= deps.deadline) {
+            outcomes.push({
+                ...base,
+                ok: false,
+                error: new DeadlineError('not attempted: timeout-seconds reached', new Error('not attempted'), 0)
+            });
+            continue;
+        }
+        const prefix = batch ? `[${index + 1}/${settings.targets.length}] ${target.name}: ` : '';
+        const log = (line) => deps.log(prefix + line);
+        try {
+            outcomes.push(await obtainOne(settings, target, credentials, { ...deps, log }));
+        }
+        catch (error) {
+            if (error instanceof CancelledError || !(error instanceof Error))
+                throw error;
+            outcomes.push({ ...base, ok: false, error });
+        }
+    }
+    return outcomes;
 }
 
 ;// CONCATENATED MODULE: ./src/oidc.ts
@@ -71280,11 +71602,29 @@ function createSecretRegistry(maskInRunnerLog) {
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
-function setOutputs(core, result) {
-    core.setOutput('cert-id', result.certId);
-    core.setOutput('name', result.name);
-    core.setOutput('request-id', result.requestId);
-    core.setOutput('client-token', result.clientToken);
+/** The key of a certificate in `cert-ids`/`config-files`: its name (the API's, if not given). */
+function keyOf(outcome) {
+    return outcome.requested ?? outcome.name ?? outcome.certId;
+}
+/**
+ * Sets the outputs. `cert-ids` and `config-files` (JSON objects keyed by name) always; the
+ * single-certificate outputs (`cert-id`, `name`, …) when the step asked for one certificate.
+ */
+function setOutputs(core, outcomes) {
+    const obtained = outcomes.filter((o) => o.ok);
+    core.setOutput('cert-ids', JSON.stringify(Object.fromEntries(obtained.map(o => [keyOf(o), o.certId]))));
+    core.setOutput('config-files', JSON.stringify(Object.fromEntries(obtained.flatMap(o => (o.configFile === undefined ? [] : [[keyOf(o), o.configFile]])))));
+    const [only] = outcomes;
+    if (outcomes.length !== 1 || !only?.ok)
+        return;
+    core.setOutput('cert-id', only.certId);
+    core.setOutput('name', only.name);
+    core.setOutput('request-id', only.requestId ?? '');
+    core.setOutput('client-token', only.clientToken);
+    core.setOutput('created', String(only.created));
+    core.setOutput('status', only.status ?? '');
+    if (only.configFile !== undefined)
+        core.setOutput('config-file', only.configFile);
 }
 /** The summary's cells are HTML: escape what came from the API or the user. */
 function escapeHtml(text) {
@@ -71293,28 +71633,41 @@ function escapeHtml(text) {
 function formatSeconds(ms) {
     return `${(ms / 1000).toFixed(1)} s`;
 }
-/** The rows of the job summary table: one fact per row. */
-function summaryRows(settings, result) {
-    return [
-        ['Certificate ID', `<code>${escapeHtml(result.certId)}</code>`],
-        ['Name', escapeHtml(result.name || '(generated by the API)')],
-        ['SSL server', `<code>${escapeHtml(settings.sslVpnServerId)}</code>`],
-        ['Region', escapeHtml(settings.regionId)],
-        ['Attempts', String(result.attempts)],
-        ['Waiting for the gateway', formatSeconds(result.waitedMs)],
-        ['RequestId', `<code>${escapeHtml(result.requestId)}</code>`]
-    ];
+const code = (text) => `<code>${escapeHtml(text)}</code>`;
+/** One row per certificate: name, ID, created or reused, status, profile file (path only). */
+function summaryRows(outcomes) {
+    return outcomes.map(o => o.ok
+        ? [
+            escapeHtml(o.name || '(generated by the API)'),
+            code(o.certId),
+            o.created ? 'created' : 'reused',
+            escapeHtml(o.status ?? '—'),
+            o.configFile === undefined ? '—' : code(o.configFile)
+        ]
+        : [
+            escapeHtml(o.requested ?? '(generated by the API)'),
+            '—',
+            `<strong>failed</strong>: ${escapeHtml(o.error.message.split('\n')[0] ?? '')}`,
+            '—',
+            '—'
+        ]);
 }
-async function writeSummary(summary, settings, result) {
+async function writeSummary(summary, settings, outcomes) {
+    const obtained = outcomes.filter((o) => o.ok);
+    const attempts = obtained.reduce((n, o) => n + o.attempts, 0);
+    const waitedMs = obtained.reduce((n, o) => n + o.waitedMs, 0);
+    const requestIds = obtained.flatMap(o => (o.requestId ? [o.requestId] : []));
+    const header = ['Name', 'Certificate ID', 'Result', 'Status', 'Profile'].map(data => ({
+        data,
+        header: true
+    }));
     await summary
-        .addHeading('SSL-VPN client certificate', 3)
-        .addTable([
-        [
-            { data: 'Field', header: true },
-            { data: 'Value', header: true }
-        ],
-        ...summaryRows(settings, result).map(([field, value]) => [{ data: field }, { data: value }])
-    ])
+        .addHeading(outcomes.length === 1 ? 'SSL-VPN client certificate' : 'SSL-VPN client certificates', 3)
+        .addTable([header, ...summaryRows(outcomes).map(row => row.map(data => ({ data })))])
+        .addRaw(`<p>SSL server ${code(settings.sslVpnServerId)} in ${escapeHtml(settings.regionId)} · ` +
+        `${attempts} API ${attempts === 1 ? 'call' : 'calls'} · ${formatSeconds(waitedMs)} waiting for the gateway` +
+        (requestIds.length === 1 ? ` · RequestId ${code(requestIds[0] ?? '')}` : '') +
+        '</p>', true)
         .write();
 }
 
@@ -71647,31 +72000,115 @@ function readSettings(getInput, env, maskSecret, randomToken = external_node_cry
     const credentials = readCredentialSettings(getInput, env, maskSecret);
     const regionId = parseRegionId(getInput('region-id'));
     const sslVpnServerId = parseSslVpnServerId(getInput('ssl-vpn-server-id'));
-    const name = parseName(getInput('name'));
+    const names = parseNames(getInput('name'), settings_getMultilineInput(getInput('names')));
+    const ifExists = parseIfExists(getInput('if-exists'), names);
     const endpoint = parseEndpoint(getInput('endpoint'), `vpc.${regionId}.aliyuncs.com`);
     const signatureVersion = parseSignatureVersion(getInput('signature-version'));
     const timeoutMs = parseTimeoutSeconds(getInput('timeout-seconds')) * 1000;
+    const configDir = parseConfigDir(getInput('config-dir'));
+    const keyPassphrase = parseKeyPassphrase(getInput('key-passphrase'), configDir, maskSecret);
     const givenToken = parseClientToken(getInput('client-token'));
+    if (givenToken !== undefined && names.length > 1) {
+        throw new InputError('client-token', "applies to one certificate; with 'names' each name gets its own token, derived from the workflow run and the name.");
+    }
     const run = readWorkflowRunContext(env);
-    const [clientToken, clientTokenSource] = givenToken !== undefined
-        ? [givenToken, 'from the input']
-        : run !== undefined
-            ? [
-                deriveClientToken(run, { regionId, sslVpnServerId, name }),
-                'derived from the workflow run'
-            ]
-            : [randomToken(), 'random: not in a workflow run'];
+    const targets = names.map((name) => {
+        if (givenToken !== undefined) {
+            return { name, clientToken: givenToken, clientTokenSource: 'from the input' };
+        }
+        if (run !== undefined) {
+            return {
+                name,
+                clientToken: deriveClientToken(run, { regionId, sslVpnServerId, name }),
+                clientTokenSource: 'derived from the workflow run'
+            };
+        }
+        return { name, clientToken: randomToken(), clientTokenSource: 'random: not in a workflow run' };
+    });
     return {
         regionId,
         sslVpnServerId,
-        name,
-        clientToken,
-        clientTokenSource,
+        targets,
+        ifExists,
+        configDir,
+        keyPassphrase,
         credentials,
         endpoint,
         signatureVersion,
         timeoutMs
     };
+}
+/** A multi-line input's lines, trimmed, without empty ones (as `core.getMultilineInput`). */
+function settings_getMultilineInput(raw) {
+    return raw
+        .split(/\r?\n/)
+        .map(line => line.trim())
+        .filter(line => line !== '');
+}
+/** Most names one step takes: each create keeps the gateway busy for a while. */
+const MAX_NAMES = 200;
+/**
+ * `name` or `names` (one per line, mutually exclusive): the certificates to obtain, as a list
+ * with `undefined` for "one certificate, named by the API".
+ */
+function parseNames(nameInput, lines) {
+    if (nameInput !== '' && lines.length > 0) {
+        throw new InputError('names', "and 'name' are mutually exclusive: use 'name' for one certificate, 'names' (one per line) for several.");
+    }
+    if (lines.length === 0)
+        return [parseName(nameInput)];
+    if (lines.length > MAX_NAMES) {
+        throw new InputError('names', `has ${lines.length} names; at most ${MAX_NAMES} per step (split the list over several steps or jobs).`);
+    }
+    const seen = new Set();
+    return lines.map((line, index) => {
+        let name;
+        try {
+            name = parseName(line);
+        }
+        catch (error) {
+            if (!(error instanceof InputError))
+                throw error;
+            throw new InputError('names', `line ${index + 1}: ${error.message.replace(/^Input 'name': /, '')}`);
+        }
+        if (name !== undefined && seen.has(name)) {
+            throw new InputError('names', `line ${index + 1}: ${quote(line)} appears twice; each name once.`);
+        }
+        if (name !== undefined)
+            seen.add(name);
+        return name;
+    });
+}
+function parseIfExists(raw, names) {
+    const value = raw.toLowerCase() || 'create';
+    if (value !== 'create' && value !== 'reuse' && value !== 'fail') {
+        throw new InputError('if-exists', `${quote(raw)} is not supported; expected "create" (always create), "reuse" (return the certificate of that name if there is one) or "fail".`);
+    }
+    if (value !== 'create' && names.some(name => name === undefined)) {
+        throw new InputError('if-exists', `"${value}" looks certificates up by name: give 'name' (or 'names').`);
+    }
+    return value;
+}
+function parseConfigDir(raw) {
+    if (raw === '')
+        return undefined;
+    if (/\p{Cc}/u.test(raw)) {
+        throw new InputError('config-dir', `${quote(raw)} contains control characters; expected a directory path.`);
+    }
+    return raw;
+}
+function parseKeyPassphrase(raw, configDir, maskSecret) {
+    if (raw === '')
+        return undefined;
+    maskSecret(raw);
+    if (configDir === undefined) {
+        throw new InputError('key-passphrase', "protects the key inside the profile, so it needs 'config-dir'.");
+    }
+    // OpenSSL and OpenVPN take passphrases of 4 to 1023 bytes.
+    if (raw.length < 4 || raw.length > 1023 || /\p{Cc}/u.test(raw)) {
+        throw new InputError('key-passphrase', 'is not valid: expected 4 to 1023 characters, no line breaks or control characters.');
+    }
+    return raw;
 }
 
 ;// CONCATENATED MODULE: ./src/sleep.ts
@@ -71715,6 +72152,7 @@ function sleep(ms, signal) {
 
 
 
+
 /** Connecting (TCP + TLS) gets this long; the attempt as a whole gets the policy's timeout. */
 const CONNECT_TIMEOUT_MS = 10_000;
 /**
@@ -71731,12 +72169,23 @@ function describeCredentials(credentials) {
     return `${kind} from ${credentials.source}`;
 }
 function describeStart(settings) {
+    const [first] = settings.targets;
+    const what = settings.targets.length === 1
+        ? `an SSL-VPN client certificate${first?.name ? ` named ${first.name}` : ''}`
+        : `${settings.targets.length} SSL-VPN client certificates, one at a time`;
     return [
-        `Creating an SSL-VPN client certificate${settings.name ? ` named ${settings.name}` : ''} on ${settings.sslVpnServerId} (${settings.regionId})`,
+        `Obtaining ${what} on ${settings.sslVpnServerId} (${settings.regionId})`,
         `  endpoint: ${settings.endpoint.origin}, signature ${settings.signatureVersion}, ${describeCredentials(settings.credentials)}`,
-        `  client-token: ${settings.clientToken}, ${settings.clientTokenSource}`,
+        settings.targets.length === 1
+            ? `  client-token: ${first?.clientToken}, ${first?.clientTokenSource}`
+            : `  client-tokens: one per name, ${first?.clientTokenSource}`,
+        `  if-exists: ${settings.ifExists}${settings.configDir === undefined ? '' : `; profiles to ${settings.configDir}${settings.keyPassphrase === undefined ? '' : ' (keys encrypted)'}`}`,
         `  timeout-seconds: ${settings.timeoutMs / 1000}`
     ].join('\n');
+}
+/** The clientToken worth re-using after a failure: the only one, for a single certificate. */
+function singleToken(settings) {
+    return settings?.targets.length === 1 ? settings.targets[0]?.clientToken : undefined;
 }
 /**
  * Aborts `controller` on the runner's cancellation signals (SIGINT, then SIGTERM). Returns the
@@ -71769,7 +72218,9 @@ async function run() {
     try {
         settings = readSettings(name => getInput(name), process.env, secrets.mask);
         // Known before the first call, so a failed or cancelled step still tells which token to re-use.
-        setOutput('client-token', settings.clientToken);
+        const token = singleToken(settings);
+        if (token !== undefined)
+            setOutput('client-token', token);
         info(describeStart(settings));
         const deadline = Date.now() + settings.timeoutMs;
         const deps = {
@@ -71789,17 +72240,27 @@ async function run() {
             mask: secrets.mask,
             env: process.env
         }, deadline);
-        const result = await createClientCertificate(settings, credentials, { ...deps, deadline });
-        setOutputs(core_namespaceObject, result);
-        info(`Certificate ${result.certId}${result.name ? ` (${result.name})` : ''} after ${result.attempts} ${result.attempts === 1 ? 'attempt' : 'attempts'}, ${(result.elapsedMs / 1000).toFixed(1)} s (RequestId: ${result.requestId}).`);
+        const outcomes = await obtainCertificates(settings, credentials, {
+            ...deps,
+            deadline,
+            mask: secrets.mask,
+            writeFile: writeProfile
+        });
+        setOutputs(core_namespaceObject, outcomes);
         if (process.env['GITHUB_STEP_SUMMARY'])
-            await writeSummary(summary, settings, result);
+            await writeSummary(summary, settings, outcomes);
+        const failed = outcomes.filter(o => !o.ok);
+        const [only] = outcomes;
+        if (outcomes.length === 1 && only && !only.ok)
+            throw only.error;
+        if (failed.length > 0)
+            setFailed(describeBatchFailure(outcomes, settings.timeoutMs / 1000));
     }
     catch (error) {
         if (error instanceof CancelledError)
             warning(`Cancelled (${error.message}).`);
         setFailed(describeFailure(error, {
-            clientToken: settings?.clientToken,
+            clientToken: singleToken(settings),
             timeoutSeconds: settings ? settings.timeoutMs / 1000 : undefined
         }));
         // A bug, not an expected failure: the stack helps whoever reports it (shown with debug logging).

@@ -1,16 +1,22 @@
 /**
- * The service: create one SSL-VPN client certificate with `CreateSslVpnClientCert` (VPC 2016-04-28),
- * retrying while the gateway is busy, with one ClientToken for every attempt and a fresh signature
- * (date, nonce) for each.
+ * The VPC operations on SSL-VPN client certificates (VPC 2016-04-28): create one (retrying while
+ * the gateway is busy, one ClientToken for every attempt), find existing ones by name, and wait
+ * for one to be ready and fetch its key material. Every call goes through rpc.ts.
  */
-import { stringField } from './client.js'
-import { UnexpectedResponseError } from './errors.js'
+import { stringField, type JsonObject } from './client.js'
+import { CertificateNotReadyError, UnexpectedResponseError } from './errors.js'
 import { callRpc, type RpcDependencies } from './rpc.js'
-import type { Settings } from './settings.js'
+import type { CertificateRequest, Settings } from './settings.js'
 import type { Credentials } from './signer.js'
 
 export const VPC_API_VERSION = '2016-04-28'
 export const CREATE_ACTION = 'CreateSslVpnClientCert'
+export const DESCRIBE_ACTION = 'DescribeSslVpnClientCert'
+export const LIST_ACTION = 'DescribeSslVpnClientCerts'
+/** The largest page DescribeSslVpnClientCerts serves. */
+export const LIST_PAGE_SIZE = 50
+/** Statuses of a certificate that can be used (expiring-soon still works). */
+export const USABLE_STATUSES: ReadonlySet<string> = new Set(['normal', 'expiring-soon'])
 
 export interface CertificateResult {
   certId: string
@@ -25,42 +31,53 @@ export interface CertificateResult {
 
 /** The side effects (see rpc.ts), and optionally a deadline shared with earlier steps. */
 export interface ServiceDependencies extends RpcDependencies {
-  /** Absolute deadline on `now`'s clock; default: now + `settings.timeoutMs`. */
+  /** Absolute deadline on `now`'s clock; default: now + `timeoutMs`. */
   deadline?: number
 }
 
-/** The operation's parameters, in the API's names. */
-export function createRequestParams(settings: Settings): Record<string, string> {
-  const params: Record<string, string> = {
-    RegionId: settings.regionId,
-    SslVpnServerId: settings.sslVpnServerId,
-    ClientToken: settings.clientToken
+/** Where and how to call the VPC API. */
+export type VpcTarget = Pick<
+  Settings,
+  'regionId' | 'sslVpnServerId' | 'endpoint' | 'signatureVersion'
+>
+
+function vpcCall(
+  target: VpcTarget,
+  credentials: Credentials,
+  action: string,
+  params: Record<string, string>
+) {
+  return {
+    endpoint: target.endpoint,
+    action,
+    version: VPC_API_VERSION,
+    params,
+    auth: { kind: 'signed' as const, credentials, signatureVersion: target.signatureVersion }
   }
-  if (settings.name !== undefined) params['Name'] = settings.name
+}
+
+/** The operation's parameters, in the API's names. */
+export function createRequestParams(request: CertificateRequest): Record<string, string> {
+  const params: Record<string, string> = {
+    RegionId: request.regionId,
+    SslVpnServerId: request.sslVpnServerId,
+    ClientToken: request.clientToken
+  }
+  if (request.name !== undefined) params['Name'] = request.name
   return params
 }
 
 /** Creates the certificate; throws the last error when it cannot (see retry.ts for which). */
 export async function createClientCertificate(
-  settings: Settings,
+  request: CertificateRequest,
   credentials: Credentials,
   deps: ServiceDependencies
 ): Promise<CertificateResult> {
   const started = deps.now()
   const { answer, attempts, waitedMs } = await callRpc(
-    {
-      endpoint: settings.endpoint,
-      action: CREATE_ACTION,
-      version: VPC_API_VERSION,
-      params: createRequestParams(settings),
-      auth: {
-        kind: 'signed',
-        credentials,
-        signatureVersion: settings.signatureVersion
-      }
-    },
+    vpcCall(request, credentials, CREATE_ACTION, createRequestParams(request)),
     deps,
-    deps.deadline ?? started + settings.timeoutMs,
+    deps.deadline ?? started + request.timeoutMs,
     {
       accept: answer => {
         if (stringField(answer, 'SslVpnClientCertId') === undefined) {
@@ -77,10 +94,151 @@ export async function createClientCertificate(
   return {
     certId: stringField(answer, 'SslVpnClientCertId') ?? '',
     requestId: stringField(answer, 'RequestId') ?? '',
-    name: stringField(answer, 'Name') ?? settings.name ?? '',
-    clientToken: settings.clientToken,
+    name: stringField(answer, 'Name') ?? request.name ?? '',
+    clientToken: request.clientToken,
     attempts,
     waitedMs,
     elapsedMs: deps.now() - started
+  }
+}
+
+export interface ExistingCertificate {
+  certId: string
+  name: string
+  status: string
+  createTime: number
+}
+
+function objectField(json: JsonObject | undefined, name: string): JsonObject | undefined {
+  const value = json?.[name]
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as JsonObject)
+    : undefined
+}
+
+/** `SslVpnClientCertKeys.SslVpnClientCertKey[]` of a DescribeSslVpnClientCerts page. */
+export function certificateKeys(page: JsonObject): ExistingCertificate[] {
+  const list = objectField(page, 'SslVpnClientCertKeys')?.['SslVpnClientCertKey']
+  if (!Array.isArray(list)) return []
+  return list.flatMap(item => {
+    const key = item as JsonObject
+    const certId = stringField(key, 'SslVpnClientCertId')
+    if (certId === undefined) return []
+    return [
+      {
+        certId,
+        name: stringField(key, 'Name') ?? '',
+        status: stringField(key, 'Status') ?? '',
+        createTime: typeof key['CreateTime'] === 'number' ? key['CreateTime'] : 0
+      }
+    ]
+  })
+}
+
+/**
+ * Every certificate on the SSL server whose name is exactly `name` (the API filters by name; the
+ * exact match is checked here too), reading all pages. Oldest first.
+ */
+export async function findCertificatesByName(
+  target: VpcTarget,
+  name: string,
+  credentials: Credentials,
+  deps: RpcDependencies,
+  deadline: number
+): Promise<ExistingCertificate[]> {
+  const found: ExistingCertificate[] = []
+  for (let pageNumber = 1; ; pageNumber++) {
+    const { answer } = await callRpc(
+      vpcCall(target, credentials, LIST_ACTION, {
+        RegionId: target.regionId,
+        SslVpnServerId: target.sslVpnServerId,
+        Name: name,
+        PageNumber: String(pageNumber),
+        PageSize: String(LIST_PAGE_SIZE)
+      }),
+      deps,
+      deadline,
+      { logPrefix: LIST_ACTION }
+    )
+    const page = certificateKeys(answer)
+    found.push(...page.filter(c => c.name === name))
+    const total = typeof answer['TotalCount'] === 'number' ? answer['TotalCount'] : 0
+    if (page.length === 0 || pageNumber * LIST_PAGE_SIZE >= total) break
+  }
+  return found.sort((a, b) => a.createTime - b.createTime)
+}
+
+/** What DescribeSslVpnClientCert returns once the certificate is usable. */
+export interface CertificateMaterial {
+  certId: string
+  name: string
+  status: string
+  caCert: string
+  clientCert: string
+  clientKey: string
+  clientConfig: string
+  attempts: number
+  waitedMs: number
+}
+
+const MATERIAL_FIELDS = ['CaCert', 'ClientCert', 'ClientKey', 'ClientConfig'] as const
+
+/**
+ * Polls DescribeSslVpnClientCert, with the same backoff and deadline as every call, until the
+ * certificate's Status is usable, and returns its key material. `maskMaterial` is called on the
+ * key material the moment it arrives, before anything could print it.
+ */
+export async function waitUntilReady(
+  target: VpcTarget,
+  certId: string,
+  credentials: Credentials,
+  deps: RpcDependencies,
+  deadline: number,
+  maskMaterial: (text: string) => void
+): Promise<CertificateMaterial> {
+  const { answer, attempts, waitedMs } = await callRpc(
+    vpcCall(target, credentials, DESCRIBE_ACTION, {
+      RegionId: target.regionId,
+      SslVpnClientCertId: certId
+    }),
+    deps,
+    deadline,
+    {
+      logPrefix: DESCRIBE_ACTION,
+      accept: answer => {
+        for (const field of MATERIAL_FIELDS) {
+          const value = stringField(answer, field)
+          if (value !== undefined) maskMaterial(value)
+        }
+        const status = stringField(answer, 'Status') ?? ''
+        if (status === 'expired') {
+          throw new UnexpectedResponseError(
+            200,
+            `Certificate ${certId} has expired (Status "expired"): delete it and create a new one.`,
+            stringField(answer, 'RequestId')
+          )
+        }
+        if (!USABLE_STATUSES.has(status)) throw new CertificateNotReadyError(certId, status)
+        const missing = MATERIAL_FIELDS.filter(f => stringField(answer, f) === undefined)
+        if (missing.length > 0) {
+          throw new UnexpectedResponseError(
+            200,
+            `${DESCRIBE_ACTION} answered without ${missing.join(', ')} for ${certId}; no profile can be written.`,
+            stringField(answer, 'RequestId')
+          )
+        }
+      }
+    }
+  )
+  return {
+    certId,
+    name: stringField(answer, 'Name') ?? '',
+    status: stringField(answer, 'Status') ?? '',
+    caCert: stringField(answer, 'CaCert') ?? '',
+    clientCert: stringField(answer, 'ClientCert') ?? '',
+    clientKey: stringField(answer, 'ClientKey') ?? '',
+    clientConfig: stringField(answer, 'ClientConfig') ?? '',
+    attempts,
+    waitedMs
   }
 }

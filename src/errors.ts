@@ -111,6 +111,32 @@ export class DeadlineError extends Error {
   }
 }
 
+/** The certificate exists but its Status is not `normal` yet: worth asking again. */
+export class CertificateNotReadyError extends Error {
+  override readonly name = 'CertificateNotReadyError'
+
+  constructor(
+    readonly certId: string,
+    readonly status: string
+  ) {
+    super(`certificate ${certId} has Status ${JSON.stringify(status)}, not "normal" yet`)
+  }
+}
+
+/** `if-exists: fail` and a certificate of that name is already there. */
+export class CertificateExistsError extends Error {
+  override readonly name = 'CertificateExistsError'
+
+  constructor(
+    readonly certName: string,
+    readonly existingIds: string[]
+  ) {
+    super(
+      `A certificate named ${certName} already exists on this SSL server (${existingIds.join(', ')}), and if-exists is "fail". Use if-exists: reuse to return it, or another name.`
+    )
+  }
+}
+
 /** The workflow was cancelled (SIGINT/SIGTERM) while the action was working. */
 export class CancelledError extends Error {
   override readonly name = 'CancelledError'
@@ -124,6 +150,8 @@ export function isExpectedFailure(error: unknown): error is Error {
     error instanceof UnexpectedResponseError ||
     error instanceof TransportError ||
     error instanceof DeadlineError ||
-    error instanceof CancelledError
+    error instanceof CancelledError ||
+    error instanceof CertificateNotReadyError ||
+    error instanceof CertificateExistsError
   )
 }

@@ -5,6 +5,7 @@
 import {
   ApiError,
   CancelledError,
+  CertificateExistsError,
   DeadlineError,
   InputError,
   TransportError,
@@ -95,8 +96,11 @@ export function describeFailure(error: unknown, context: FailureContext): string
   const reuse = context.clientToken
     ? `Re-run, or pass client-token: ${context.clientToken}, to get the same certificate without making a second one.`
     : undefined
-  if (error instanceof InputError) return error.message
+  if (error instanceof InputError || error instanceof CertificateExistsError) return error.message
   if (error instanceof ApiError) return describeApiError(error)
+  if (error instanceof DeadlineError && error.attempts === 0) {
+    return `Not attempted: timeout-seconds (${context.timeoutSeconds ?? '?'} s) was reached before its turn.`
+  }
   if (error instanceof DeadlineError) {
     const last = describeFailure(error.lastError, {
       clientToken: undefined,
@@ -120,4 +124,23 @@ export function describeFailure(error: unknown, context: FailureContext): string
       .join('\n')
   }
   return error instanceof Error ? error.message : String(error)
+}
+
+/**
+ * The failure message of a batch: how many failed, then one line per failed name with its error
+ * (first line, with code and RequestId). The others were obtained; a re-run makes only these.
+ */
+export function describeBatchFailure(
+  outcomes: ReadonlyArray<{ ok: boolean; requested: string | undefined; error?: Error }>,
+  timeoutSeconds: number
+): string {
+  const failed = outcomes.filter(o => !o.ok)
+  const lines = failed.map(o => {
+    const text = describeFailure(o.error, { clientToken: undefined, timeoutSeconds })
+    return `- ${o.requested ?? '(unnamed)'}: ${text.split('\n').join(' ')}`
+  })
+  return [
+    `${failed.length} of ${outcomes.length} certificates failed (the others were obtained; a re-run makes only what is missing):`,
+    ...lines
+  ].join('\n')
 }

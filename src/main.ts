@@ -5,9 +5,10 @@
 import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
 import { EnvHttpProxyAgent } from 'undici'
-import { createClientCertificate } from './certificate.js'
 import { CancelledError, isExpectedFailure } from './errors.js'
-import { describeFailure } from './failure.js'
+import { describeBatchFailure, describeFailure } from './failure.js'
+import { obtainCertificates } from './onboarding.js'
+import { writeProfile } from './profile.js'
 import { obtainCredentials } from './oidc.js'
 import { createSecretRegistry } from './redact.js'
 import { setOutputs, writeSummary } from './report.js'
@@ -34,12 +35,25 @@ function describeCredentials(credentials: Settings['credentials']): string {
 }
 
 function describeStart(settings: Settings): string {
+  const [first] = settings.targets
+  const what =
+    settings.targets.length === 1
+      ? `an SSL-VPN client certificate${first?.name ? ` named ${first.name}` : ''}`
+      : `${settings.targets.length} SSL-VPN client certificates, one at a time`
   return [
-    `Creating an SSL-VPN client certificate${settings.name ? ` named ${settings.name}` : ''} on ${settings.sslVpnServerId} (${settings.regionId})`,
+    `Obtaining ${what} on ${settings.sslVpnServerId} (${settings.regionId})`,
     `  endpoint: ${settings.endpoint.origin}, signature ${settings.signatureVersion}, ${describeCredentials(settings.credentials)}`,
-    `  client-token: ${settings.clientToken}, ${settings.clientTokenSource}`,
+    settings.targets.length === 1
+      ? `  client-token: ${first?.clientToken}, ${first?.clientTokenSource}`
+      : `  client-tokens: one per name, ${first?.clientTokenSource}`,
+    `  if-exists: ${settings.ifExists}${settings.configDir === undefined ? '' : `; profiles to ${settings.configDir}${settings.keyPassphrase === undefined ? '' : ' (keys encrypted)'}`}`,
     `  timeout-seconds: ${settings.timeoutMs / 1000}`
   ].join('\n')
+}
+
+/** The clientToken worth re-using after a failure: the only one, for a single certificate. */
+function singleToken(settings: Settings | undefined): string | undefined {
+  return settings?.targets.length === 1 ? settings.targets[0]?.clientToken : undefined
 }
 
 /**
@@ -74,7 +88,8 @@ export async function run(): Promise<void> {
   try {
     settings = readSettings(name => core.getInput(name), process.env, secrets.mask)
     // Known before the first call, so a failed or cancelled step still tells which token to re-use.
-    core.setOutput('client-token', settings.clientToken)
+    const token = singleToken(settings)
+    if (token !== undefined) core.setOutput('client-token', token)
     core.info(describeStart(settings))
     const deadline = Date.now() + settings.timeoutMs
     const deps = {
@@ -98,17 +113,23 @@ export async function run(): Promise<void> {
       },
       deadline
     )
-    const result = await createClientCertificate(settings, credentials, { ...deps, deadline })
-    setOutputs(core, result)
-    core.info(
-      `Certificate ${result.certId}${result.name ? ` (${result.name})` : ''} after ${result.attempts} ${result.attempts === 1 ? 'attempt' : 'attempts'}, ${(result.elapsedMs / 1000).toFixed(1)} s (RequestId: ${result.requestId}).`
-    )
-    if (process.env['GITHUB_STEP_SUMMARY']) await writeSummary(core.summary, settings, result)
+    const outcomes = await obtainCertificates(settings, credentials, {
+      ...deps,
+      deadline,
+      mask: secrets.mask,
+      writeFile: writeProfile
+    })
+    setOutputs(core, outcomes)
+    if (process.env['GITHUB_STEP_SUMMARY']) await writeSummary(core.summary, settings, outcomes)
+    const failed = outcomes.filter(o => !o.ok)
+    const [only] = outcomes
+    if (outcomes.length === 1 && only && !only.ok) throw only.error
+    if (failed.length > 0) core.setFailed(describeBatchFailure(outcomes, settings.timeoutMs / 1000))
   } catch (error) {
     if (error instanceof CancelledError) core.warning(`Cancelled (${error.message}).`)
     core.setFailed(
       describeFailure(error, {
-        clientToken: settings?.clientToken,
+        clientToken: singleToken(settings),
         timeoutSeconds: settings ? settings.timeoutMs / 1000 : undefined
       })
     )

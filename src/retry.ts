@@ -6,6 +6,7 @@
 import {
   ApiError,
   CancelledError,
+  CertificateNotReadyError,
   DeadlineError,
   TransportError,
   UnexpectedResponseError
@@ -62,6 +63,8 @@ export function isRetryable(error: unknown): boolean {
   }
   if (error instanceof UnexpectedResponseError) return error.httpStatus >= 500
   if (error instanceof TransportError) return error.retryable
+  // A certificate that is still being issued: wait for it like for a busy gateway.
+  if (error instanceof CertificateNotReadyError) return true
   return false
 }
 

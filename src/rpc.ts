@@ -5,7 +5,7 @@
  */
 import type { Dispatcher } from 'undici'
 import { sendSignedRequest, type JsonObject } from './client.js'
-import { ApiError, UnexpectedResponseError } from './errors.js'
+import { ApiError, CertificateNotReadyError, UnexpectedResponseError } from './errors.js'
 import type { Redactor } from './redact.js'
 import { retryUntilDeadline, type RetryEvent, type RetryPolicy } from './retry.js'
 import type { Endpoint } from './settings.js'
@@ -55,9 +55,11 @@ export function formatRetryLine(event: RetryEvent, action?: string): string {
   const what =
     error instanceof ApiError
       ? `${error.code}${error.requestId ? ` (RequestId: ${error.requestId})` : ''}`
-      : error instanceof UnexpectedResponseError
-        ? `HTTP ${error.httpStatus}, not an API answer${error.requestId ? ` (RequestId: ${error.requestId})` : ''}`
-        : error.message.replace(/\.$/, '')
+      : error instanceof CertificateNotReadyError
+        ? `Status ${JSON.stringify(error.status)}, not "normal" yet`
+        : error instanceof UnexpectedResponseError
+          ? `HTTP ${error.httpStatus}, not an API answer${error.requestId ? ` (RequestId: ${error.requestId})` : ''}`
+          : error.message.replace(/\.$/, '')
   const which = action ? `${action} attempt` : 'Attempt'
   return `${which} ${event.attempt}: ${what}; retrying in ${(event.delayMs / 1000).toFixed(1)} s, ${Math.max(0, Math.round(event.remainingMs / 1000))} s left before timeout-seconds.`
 }

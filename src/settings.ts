@@ -20,20 +20,41 @@ export interface Endpoint {
   hostHeader: string
 }
 
-export interface Settings {
-  regionId: string
-  sslVpnServerId: string
+/** One certificate to obtain: from `name`, or one per line of `names`. */
+export interface CertificateTarget {
   name: string | undefined
   clientToken: string
   /** Where the ClientToken came from, for the log. */
   clientTokenSource:
     'from the input' | 'derived from the workflow run' | 'random: not in a workflow run'
+}
+
+/** `if-exists`: what to do when a certificate of that name is already on the SSL server. */
+export type IfExists = 'create' | 'reuse' | 'fail'
+
+export interface Settings {
+  regionId: string
+  sslVpnServerId: string
+  /** At least one; several with `names`, handled one at a time. */
+  targets: CertificateTarget[]
+  ifExists: IfExists
+  /** Where to write OpenVPN profiles; when set, the action also waits for Status `normal`. */
+  configDir: string | undefined
+  /** Encrypts the private key inside each profile (PKCS#8, AES-256). Masked. */
+  keyPassphrase: string | undefined
   credentials: CredentialSettings
   endpoint: Endpoint
   signatureVersion: SignatureVersion
-  /** Deadline for the whole operation, all attempts included. */
+  /** Deadline for the whole operation, all certificates and attempts included. */
   timeoutMs: number
 }
+
+/** What one CreateSslVpnClientCert call needs. */
+export type CertificateRequest = Pick<
+  Settings,
+  'regionId' | 'sslVpnServerId' | 'endpoint' | 'signatureVersion' | 'timeoutMs'
+> &
+  Pick<CertificateTarget, 'name' | 'clientToken'>
 
 /** The keyless exchange: a GitHub OIDC token for STS keys of a RAM role (AssumeRoleWithOIDC). */
 export interface OidcSettings {
@@ -417,32 +438,149 @@ export function readSettings(
   const credentials = readCredentialSettings(getInput, env, maskSecret)
   const regionId = parseRegionId(getInput('region-id'))
   const sslVpnServerId = parseSslVpnServerId(getInput('ssl-vpn-server-id'))
-  const name = parseName(getInput('name'))
+  const names = parseNames(getInput('name'), getMultilineInput(getInput('names')))
+  const ifExists = parseIfExists(getInput('if-exists'), names)
   const endpoint = parseEndpoint(getInput('endpoint'), `vpc.${regionId}.aliyuncs.com`)
   const signatureVersion = parseSignatureVersion(getInput('signature-version'))
   const timeoutMs = parseTimeoutSeconds(getInput('timeout-seconds')) * 1000
+  const configDir = parseConfigDir(getInput('config-dir'))
+  const keyPassphrase = parseKeyPassphrase(getInput('key-passphrase'), configDir, maskSecret)
 
   const givenToken = parseClientToken(getInput('client-token'))
+  if (givenToken !== undefined && names.length > 1) {
+    throw new InputError(
+      'client-token',
+      "applies to one certificate; with 'names' each name gets its own token, derived from the workflow run and the name."
+    )
+  }
   const run = readWorkflowRunContext(env)
-  const [clientToken, clientTokenSource]: [string, Settings['clientTokenSource']] =
-    givenToken !== undefined
-      ? [givenToken, 'from the input']
-      : run !== undefined
-        ? [
-            deriveClientToken(run, { regionId, sslVpnServerId, name }),
-            'derived from the workflow run'
-          ]
-        : [randomToken(), 'random: not in a workflow run']
+  const targets = names.map((name): CertificateTarget => {
+    if (givenToken !== undefined) {
+      return { name, clientToken: givenToken, clientTokenSource: 'from the input' }
+    }
+    if (run !== undefined) {
+      return {
+        name,
+        clientToken: deriveClientToken(run, { regionId, sslVpnServerId, name }),
+        clientTokenSource: 'derived from the workflow run'
+      }
+    }
+    return { name, clientToken: randomToken(), clientTokenSource: 'random: not in a workflow run' }
+  })
 
   return {
     regionId,
     sslVpnServerId,
-    name,
-    clientToken,
-    clientTokenSource,
+    targets,
+    ifExists,
+    configDir,
+    keyPassphrase,
     credentials,
     endpoint,
     signatureVersion,
     timeoutMs
   }
+}
+
+/** A multi-line input's lines, trimmed, without empty ones (as `core.getMultilineInput`). */
+function getMultilineInput(raw: string): string[] {
+  return raw
+    .split(/\r?\n/)
+    .map(line => line.trim())
+    .filter(line => line !== '')
+}
+
+/** Most names one step takes: each create keeps the gateway busy for a while. */
+export const MAX_NAMES = 200
+
+/**
+ * `name` or `names` (one per line, mutually exclusive): the certificates to obtain, as a list
+ * with `undefined` for "one certificate, named by the API".
+ */
+export function parseNames(nameInput: string, lines: string[]): (string | undefined)[] {
+  if (nameInput !== '' && lines.length > 0) {
+    throw new InputError(
+      'names',
+      "and 'name' are mutually exclusive: use 'name' for one certificate, 'names' (one per line) for several."
+    )
+  }
+  if (lines.length === 0) return [parseName(nameInput)]
+  if (lines.length > MAX_NAMES) {
+    throw new InputError(
+      'names',
+      `has ${lines.length} names; at most ${MAX_NAMES} per step (split the list over several steps or jobs).`
+    )
+  }
+  const seen = new Set<string>()
+  return lines.map((line, index) => {
+    let name: string | undefined
+    try {
+      name = parseName(line)
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error
+      throw new InputError(
+        'names',
+        `line ${index + 1}: ${error.message.replace(/^Input 'name': /, '')}`
+      )
+    }
+    if (name !== undefined && seen.has(name)) {
+      throw new InputError(
+        'names',
+        `line ${index + 1}: ${quote(line)} appears twice; each name once.`
+      )
+    }
+    if (name !== undefined) seen.add(name)
+    return name
+  })
+}
+
+export function parseIfExists(raw: string, names: (string | undefined)[]): IfExists {
+  const value = raw.toLowerCase() || 'create'
+  if (value !== 'create' && value !== 'reuse' && value !== 'fail') {
+    throw new InputError(
+      'if-exists',
+      `${quote(raw)} is not supported; expected "create" (always create), "reuse" (return the certificate of that name if there is one) or "fail".`
+    )
+  }
+  if (value !== 'create' && names.some(name => name === undefined)) {
+    throw new InputError(
+      'if-exists',
+      `"${value}" looks certificates up by name: give 'name' (or 'names').`
+    )
+  }
+  return value
+}
+
+export function parseConfigDir(raw: string): string | undefined {
+  if (raw === '') return undefined
+  if (/\p{Cc}/u.test(raw)) {
+    throw new InputError(
+      'config-dir',
+      `${quote(raw)} contains control characters; expected a directory path.`
+    )
+  }
+  return raw
+}
+
+export function parseKeyPassphrase(
+  raw: string,
+  configDir: string | undefined,
+  maskSecret: (value: string) => void
+): string | undefined {
+  if (raw === '') return undefined
+  maskSecret(raw)
+  if (configDir === undefined) {
+    throw new InputError(
+      'key-passphrase',
+      "protects the key inside the profile, so it needs 'config-dir'."
+    )
+  }
+  // OpenSSL and OpenVPN take passphrases of 4 to 1023 bytes.
+  if (raw.length < 4 || raw.length > 1023 || /\p{Cc}/u.test(raw)) {
+    throw new InputError(
+      'key-passphrase',
+      'is not valid: expected 4 to 1023 characters, no line breaks or control characters.'
+    )
+  }
+  return raw
 }
