@@ -138,7 +138,9 @@ describe('createClientCertificate', () => {
       clientToken: TOKEN,
       attempts: 3,
       waitedMs: sleeps.reduce((sum, ms) => sum + ms, 0),
-      elapsedMs: time - START
+      elapsedMs: time - START,
+      // The second retry still found the gateway busy: after the first round trip and wait.
+      busySeenMs: 2 * 120 + (sleeps[0] ?? 0)
     })
     expect(sleeps).toHaveLength(2)
     expect(result.elapsedMs).toBe(3 * 120 + result.waitedMs)

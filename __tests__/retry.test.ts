@@ -11,6 +11,7 @@ import {
   chooseDelay,
   computeBackoffDelay,
   DEFAULT_RETRY_POLICY,
+  batchLeadingDelays,
   isRetryable,
   retryUntilDeadline,
   type RetryEvent,
@@ -101,20 +102,37 @@ describe('isRetryable', () => {
   })
 })
 
+/** A policy with round numbers, so the arithmetic below can be checked by eye. */
+const TEST_POLICY: RetryPolicy = {
+  initialDelayMs: 1_000,
+  multiplier: 2,
+  maxDelayMs: 5_000,
+  jitterRatio: 0.5,
+  attemptTimeoutMs: 10_000
+}
+
+test('the default policy is the one bench/ chose: 2.5 s ×1.5 to a 9 s cap, 40 % jitter, 10 s attempts', () => {
+  expect(DEFAULT_RETRY_POLICY).toEqual({
+    initialDelayMs: 2_500,
+    multiplier: 1.5,
+    maxDelayMs: 9_000,
+    jitterRatio: 0.4,
+    attemptTimeoutMs: 10_000
+  })
+  const ceilings = [1, 2, 3, 4, 5, 6].map(a =>
+    Math.round(computeBackoffDelay(DEFAULT_RETRY_POLICY, a, () => ALMOST_ONE))
+  )
+  expect(ceilings).toEqual([2500, 3750, 5625, 8438, 9000, 9000])
+})
+
 describe('computeBackoffDelay', () => {
-  const policy = DEFAULT_RETRY_POLICY
+  const policy = TEST_POLICY
   /** The documented upper bound: min(maxDelayMs, initialDelayMs * multiplier^(attempt-1)). */
   const ceiling = (attempt: number) =>
     Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.multiplier ** (attempt - 1))
   const attempts = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
 
-  test('the default policy: 1 s doubling to a 5 s cap, half of it jitter', () => {
-    expect(policy).toMatchObject({
-      initialDelayMs: 1_000,
-      multiplier: 2,
-      maxDelayMs: 5_000,
-      jitterRatio: 0.5
-    })
+  test('the test policy: 1 s doubling to a 5 s cap, half of it jitter', () => {
     expect(attempts.map(ceiling)).toEqual([
       1000, 2000, 4000, 5000, 5000, 5000, 5000, 5000, 5000, 5000
     ])
@@ -162,7 +180,7 @@ describe('computeBackoffDelay', () => {
 })
 
 describe('chooseDelay', () => {
-  const policy = DEFAULT_RETRY_POLICY
+  const policy = TEST_POLICY
 
   test('honours the server’s x-acs-retry-after, even above maxDelayMs', () => {
     const throttled = apiError('Throttling.User', 400, { retryAfterMs: 7_000 })
@@ -214,7 +232,7 @@ function virtualTime(start = 1_700_000_000_000) {
 }
 
 describe('retryUntilDeadline in virtual time', () => {
-  const policy = DEFAULT_RETRY_POLICY
+  const policy = TEST_POLICY
   /** Each attempt takes this long on the fake clock. */
   const ATTEMPT_MS = 250
 
@@ -456,5 +474,54 @@ describe('retryUntilDeadline in virtual time', () => {
       expect(event.remainingMs).toBe(failures[i]?.remainingMs)
       expect(event.delayMs).toBeLessThanOrEqual(event.remainingMs)
     })
+  })
+})
+
+describe('batch pacing', () => {
+  test('no busy create seen yet: no leading delays', () => {
+    expect(batchLeadingDelays(undefined)).toBeUndefined()
+  })
+
+  test('only the first attempt failed: start one probe step before the last success', () => {
+    expect(batchLeadingDelays({ busyAtMs: undefined, freeByMs: 2_600 })).toEqual([
+      2_350, 250, 250, 250
+    ])
+  })
+
+  test('a wide bracket: start one probe step after the last busy answer', () => {
+    expect(batchLeadingDelays({ busyAtMs: 1_700, freeByMs: 5_000 })).toEqual([1_950, 250, 250, 250])
+  })
+
+  test('a narrow bracket: never before the last busy answer', () => {
+    expect(batchLeadingDelays({ busyAtMs: 1_950, freeByMs: 2_100 })).toEqual([1_950, 250, 250, 250])
+  })
+
+  test('chooseDelay takes the leading delays first, then the backoff from its first step', () => {
+    const busy = apiError('VpnGateway.Configuring')
+    const leading = [1_900, 250]
+    const delays = [1, 2, 3, 4].map(a =>
+      chooseDelay(TEST_POLICY, a, busy, 60_000, () => 0, leading)
+    )
+    expect(delays).toEqual([1_900, 250, 500, 1_000])
+    // The server's x-acs-retry-after still wins.
+    const throttled = apiError('Throttling.User', 400, { retryAfterMs: 7_000 })
+    expect(chooseDelay(TEST_POLICY, 1, throttled, 60_000, () => 0, leading)).toBe(7_000)
+  })
+
+  test('retryUntilDeadline reports when the last retried failure came', async () => {
+    const clock = virtualTime()
+    let calls = 0
+    const outcome = await retryUntilDeadline(
+      async () => {
+        clock.advance(100)
+        if (++calls < 3) throw apiError('VpnGateway.Configuring')
+        return 'ok'
+      },
+      TEST_POLICY,
+      clock.now() + 60_000,
+      { now: clock.now, sleep: clock.sleep, random: () => 0, leadingDelaysMs: [400, 250] }
+    )
+    expect(outcome.attempts).toBe(3)
+    expect(outcome.lastFailureMs).toBe(100 + 400 + 100)
   })
 })

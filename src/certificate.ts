@@ -27,12 +27,19 @@ export interface CertificateResult {
   /** Time spent in backoff waits (the gateway busy, throttling, faults). */
   waitedMs: number
   elapsedMs: number
+  /**
+   * How long after the first attempt a retry last found the gateway busy; undefined when no
+   * retry failed (only the first attempt, or none).
+   */
+  busySeenMs: number | undefined
 }
 
 /** The side effects (see rpc.ts), and optionally a deadline shared with earlier steps. */
 export interface ServiceDependencies extends RpcDependencies {
   /** Absolute deadline on `now`'s clock; default: now + `timeoutMs`. */
   deadline?: number
+  /** Waits before the policy's backoff, for a batch on one gateway (retry.ts, BATCH_PACING). */
+  leadingDelaysMs?: readonly number[]
 }
 
 /** Where and how to call the VPC API. */
@@ -74,11 +81,12 @@ export async function createClientCertificate(
   deps: ServiceDependencies
 ): Promise<CertificateResult> {
   const started = deps.now()
-  const { answer, attempts, waitedMs } = await callRpc(
+  const { answer, attempts, waitedMs, lastFailureMs } = await callRpc(
     vpcCall(request, credentials, CREATE_ACTION, createRequestParams(request)),
     deps,
     deps.deadline ?? started + request.timeoutMs,
     {
+      ...(deps.leadingDelaysMs ? { leadingDelaysMs: deps.leadingDelaysMs } : {}),
       accept: answer => {
         if (stringField(answer, 'SslVpnClientCertId') === undefined) {
           const requestId = stringField(answer, 'RequestId')
@@ -98,7 +106,8 @@ export async function createClientCertificate(
     clientToken: request.clientToken,
     attempts,
     waitedMs,
-    elapsedMs: deps.now() - started
+    elapsedMs: deps.now() - started,
+    busySeenMs: attempts > 2 ? lastFailureMs : undefined
   }
 }
 

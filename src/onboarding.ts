@@ -12,6 +12,7 @@ import {
 } from './certificate.js'
 import { CancelledError, CertificateExistsError, DeadlineError } from './errors.js'
 import { buildInlineProfile, encryptPrivateKey, profileFileName } from './profile.js'
+import { batchLeadingDelays, type BusySpan } from './retry.js'
 import type { CertificateTarget, Settings } from './settings.js'
 import type { Credentials } from './signer.js'
 
@@ -67,11 +68,17 @@ export function maskMultiline(text: string, mask: (secret: string) => void): voi
   }
 }
 
+/** What a batch learns about its gateway: how long the last busy create found it busy. */
+interface GatewayPace {
+  lastBusySpan: BusySpan | undefined
+}
+
 async function obtainOne(
   settings: Settings,
   target: CertificateTarget,
   credentials: Credentials,
-  deps: OnboardingDependencies
+  deps: OnboardingDependencies,
+  pace: GatewayPace
 ): Promise<Obtained> {
   let attempts = 0
   let waitedMs = 0
@@ -104,11 +111,16 @@ async function obtainOne(
 
   const created = found === undefined
   if (found === undefined) {
+    const leadingDelaysMs = batchLeadingDelays(pace.lastBusySpan)
     const result = await createClientCertificate(
       { ...settings, name: target.name, clientToken: target.clientToken },
       credentials,
-      deps
+      leadingDelaysMs ? { ...deps, leadingDelaysMs } : deps
     )
+    // Only a create that met a busy gateway tells how long the gateway stays busy.
+    if (result.attempts > 1) {
+      pace.lastBusySpan = { busyAtMs: result.busySeenMs, freeByMs: result.elapsedMs }
+    }
     attempts += result.attempts
     waitedMs += result.waitedMs
     requestId = result.requestId
@@ -174,6 +186,7 @@ export async function obtainCertificates(
 ): Promise<CertificateOutcome[]> {
   const outcomes: CertificateOutcome[] = []
   const batch = settings.targets.length > 1
+  const pace: GatewayPace = { lastBusySpan: undefined }
   for (const [index, target] of settings.targets.entries()) {
     const base = { requested: target.name, clientToken: target.clientToken }
     if (deps.now() >= deps.deadline) {
@@ -191,7 +204,7 @@ export async function obtainCertificates(
     const prefix = batch ? `[${index + 1}/${settings.targets.length}] ${target.name}: ` : ''
     const log = (line: string) => deps.log(prefix + line)
     try {
-      outcomes.push(await obtainOne(settings, target, credentials, { ...deps, log }))
+      outcomes.push(await obtainOne(settings, target, credentials, { ...deps, log }, pace))
     } catch (error) {
       if (error instanceof CancelledError || !(error instanceof Error)) throw error
       outcomes.push({ ...base, ok: false, error })

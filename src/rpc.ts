@@ -47,6 +47,8 @@ export interface RpcOutcome {
   answer: JsonObject
   attempts: number
   waitedMs: number
+  /** When the last retried failure came, counted from the first attempt; undefined if none. */
+  lastFailureMs: number | undefined
 }
 
 /** One line per retry: what happened, which request, which attempt, how long, how long is left. */
@@ -72,7 +74,11 @@ export async function callRpc(
   call: RpcCall,
   deps: RpcDependencies,
   deadline: number,
-  options: { accept?: (answer: JsonObject) => void; logPrefix?: string } = {}
+  options: {
+    accept?: (answer: JsonObject) => void
+    logPrefix?: string
+    leadingDelaysMs?: readonly number[]
+  } = {}
 ): Promise<RpcOutcome> {
   const request: RpcRequest = {
     host: call.endpoint.hostHeader,
@@ -107,8 +113,14 @@ export async function callRpc(
       sleep: deps.sleep,
       random: deps.random,
       ...(deps.signal ? { signal: deps.signal } : {}),
+      ...(options.leadingDelaysMs ? { leadingDelaysMs: options.leadingDelaysMs } : {}),
       onRetry: event => deps.log(formatRetryLine(event, options.logPrefix))
     }
   )
-  return { answer: outcome.value, attempts: outcome.attempts, waitedMs: outcome.waitedMs }
+  return {
+    answer: outcome.value,
+    attempts: outcome.attempts,
+    waitedMs: outcome.waitedMs,
+    lastFailureMs: outcome.lastFailureMs
+  }
 }
