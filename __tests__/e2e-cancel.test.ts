@@ -3,25 +3,15 @@
  * SIGINT, then SIGTERM. The action must stop at once — mid-backoff or mid-request — say it was
  * cancelled and which ClientToken to re-use, and exit non-zero.
  */
-import { afterEach, expect, test } from '@jest/globals'
+import { expect, test } from '@jest/globals'
 import type { ChildProcess } from 'node:child_process'
-import {
-  DEFAULT_CREDENTIALS,
-  startStandIn,
-  type StandIn,
-  type StandInOptions
-} from '../test-server/stand-in.mjs'
+import type { StandIn, StandInOptions } from '../test-server/stand-in.mjs'
 import { runAction } from '../test-server/run-action.mjs'
 import { expectNoSecrets } from '../__fixtures__/secrets.js'
+import { DEFAULT_KEY, standInPerTest } from '../__fixtures__/stand-in.js'
 
-const [KEY] = DEFAULT_CREDENTIALS
-if (!KEY) throw new Error('the stand-in has no default credentials')
-
-let standIn: StandIn | undefined
-afterEach(async () => {
-  await standIn?.close()
-  standIn = undefined
-})
+const KEY = DEFAULT_KEY
+const startStandIn = standInPerTest()
 
 /**
  * Runs the action and sends `signal` as soon as `ready(stdout)` holds. Resolves with the result
@@ -32,7 +22,7 @@ async function runAndSignal(
   signal: NodeJS.Signals,
   ready: (stdout: string, server: StandIn) => boolean
 ) {
-  const server = (standIn = await startStandIn(options))
+  const server = await startStandIn(options)
   let child: ChildProcess | undefined
   let stdout = ''
   let signalledAt = 0
@@ -42,8 +32,8 @@ async function runAndSignal(
       'region-id': 'cn-hangzhou',
       'ssl-vpn-server-id': 'vss-standin0001',
       endpoint: server.endpoint,
-      'access-key-id': KEY!.accessKeyId,
-      'access-key-secret': KEY!.accessKeySecret,
+      'access-key-id': KEY.accessKeyId,
+      'access-key-secret': KEY.accessKeySecret,
       'client-token': 'cancel-me-token-0001'
     },
     onSpawn: spawned => (child = spawned),
@@ -67,7 +57,7 @@ async function runAndSignal(
   const result = await resultPromise
   clearInterval(poll)
   const exitedAt = performance.now()
-  expectNoSecrets(result, [KEY!.accessKeyId, KEY!.accessKeySecret])
+  expectNoSecrets(result, [KEY.accessKeyId, KEY.accessKeySecret])
   return {
     result,
     server,

@@ -3,19 +3,14 @@
  * Non-retryable codes: exactly one call, the code and RequestId in the annotation. Retryable
  * codes: retried with the same ClientToken until the certificate is made.
  */
-import { afterEach, describe, expect, test } from '@jest/globals'
-import { DEFAULT_CREDENTIALS, startStandIn, type StandIn } from '../test-server/stand-in.mjs'
+import { describe, expect, test } from '@jest/globals'
+import type { StandIn } from '../test-server/stand-in.mjs'
 import { runAction } from '../test-server/run-action.mjs'
 import { expectNoSecrets } from '../__fixtures__/secrets.js'
+import { DEFAULT_KEY, standInPerTest } from '../__fixtures__/stand-in.js'
 
-const [KEY] = DEFAULT_CREDENTIALS
-if (!KEY) throw new Error('the stand-in has no default credentials')
-
-let standIn: StandIn | undefined
-afterEach(async () => {
-  await standIn?.close()
-  standIn = undefined
-})
+const KEY = DEFAULT_KEY
+const startStandIn = standInPerTest()
 
 async function runAgainst(server: StandIn) {
   const result = await runAction({
@@ -24,11 +19,11 @@ async function runAgainst(server: StandIn) {
       'ssl-vpn-server-id': 'vss-standin0001',
       name: 'coded',
       endpoint: server.endpoint,
-      'access-key-id': KEY!.accessKeyId,
-      'access-key-secret': KEY!.accessKeySecret
+      'access-key-id': KEY.accessKeyId,
+      'access-key-secret': KEY.accessKeySecret
     }
   })
-  expectNoSecrets(result, [KEY!.accessKeyId, KEY!.accessKeySecret])
+  expectNoSecrets(result, [KEY.accessKeyId, KEY.accessKeySecret])
   return result
 }
 
@@ -48,7 +43,7 @@ const NON_RETRYABLE: [code: string, hint: RegExp][] = [
 
 describe('non-retryable codes', () => {
   test.each(NON_RETRYABLE)('%s: one call, code, RequestId and hint', async (code, hint) => {
-    const server = (standIn = await startStandIn({ faults: [{ kind: 'error', code }] }))
+    const server = await startStandIn({ faults: [{ kind: 'error', code }] })
     const result = await runAgainst(server)
     expect(result.exitCode).toBe(1)
     expect(server.calls).toHaveLength(1)
@@ -66,7 +61,7 @@ describe('non-retryable codes', () => {
 
   test("InvalidTimeStamp.Expired from the real check: says the runner's clock is off, and by how much", async () => {
     // The API's clock runs 20 minutes ahead: the action's timestamps look 20 minutes old.
-    const server = (standIn = await startStandIn({ clockSkewMs: 20 * 60_000 }))
+    const server = await startStandIn({ clockSkewMs: 20 * 60_000 })
     const result = await runAgainst(server)
     expect(result.exitCode).toBe(1)
     expect(server.calls.map(c => c.outcome)).toEqual(['InvalidTimeStamp.Expired'])
@@ -84,7 +79,7 @@ describe('retryable codes', () => {
     'InternalError',
     'OperationConflict'
   ])('%s: retried with the same ClientToken, one certificate', async code => {
-    const server = (standIn = await startStandIn({ faults: [{ kind: 'error', code }] }))
+    const server = await startStandIn({ faults: [{ kind: 'error', code }] })
     const result = await runAgainst(server)
     expect(result.exitCode).toBe(0)
     expect(server.calls.map(c => c.outcome)).toEqual(['fault:error', 'created'])

@@ -2,31 +2,16 @@
  * End to end over dist/index.js: transport and HTTP faults between the runner and the API. The
  * action must never make a second certificate, never hang, and say what happened.
  */
-import { afterEach, describe, expect, test } from '@jest/globals'
+import { describe, expect, test } from '@jest/globals'
 import { createServer } from 'node:net'
-import {
-  DEFAULT_CREDENTIALS,
-  startStandIn,
-  type Fault,
-  type StandIn,
-  type StandInOptions
-} from '../test-server/stand-in.mjs'
+import type { Fault } from '../test-server/stand-in.mjs'
 import { runAction, type RunOptions } from '../test-server/run-action.mjs'
 import { expectNoSecrets } from '../__fixtures__/secrets.js'
+import { DEFAULT_KEY, standInPerTest } from '../__fixtures__/stand-in.js'
 
-const [KEY] = DEFAULT_CREDENTIALS
-if (!KEY) throw new Error('the stand-in has no default credentials')
+const KEY = DEFAULT_KEY
 
-let standIn: StandIn | undefined
-afterEach(async () => {
-  await standIn?.close()
-  standIn = undefined
-})
-
-async function start(options: StandInOptions = {}): Promise<StandIn> {
-  standIn = await startStandIn(options)
-  return standIn
-}
+const start = standInPerTest()
 
 function inputs(endpoint: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -34,15 +19,15 @@ function inputs(endpoint: string, extra: Record<string, string> = {}): Record<st
     'ssl-vpn-server-id': 'vss-standin0001',
     name: 'faulty',
     endpoint,
-    'access-key-id': KEY!.accessKeyId,
-    'access-key-secret': KEY!.accessKeySecret,
+    'access-key-id': KEY.accessKeyId,
+    'access-key-secret': KEY.accessKeySecret,
     ...extra
   }
 }
 
 async function run(options: RunOptions) {
   const result = await runAction(options)
-  expectNoSecrets(result, [KEY!.accessKeyId, KEY!.accessKeySecret])
+  expectNoSecrets(result, [KEY.accessKeyId, KEY.accessKeySecret])
   return result
 }
 

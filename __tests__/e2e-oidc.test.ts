@@ -3,27 +3,17 @@
  * service (so the real `core.getIDToken` path runs), STS AssumeRoleWithOIDC and the VPC API,
  * which accepts the STS keys only with their security token.
  */
-import { afterEach, describe, expect, test } from '@jest/globals'
-import {
-  DEFAULT_CREDENTIALS,
-  startStandIn,
-  type StandIn,
-  type StandInOptions
-} from '../test-server/stand-in.mjs'
+import { describe, expect, test } from '@jest/globals'
+import type { StandInOptions } from '../test-server/stand-in.mjs'
 import { runAction, type RunOptions, type RunResult } from '../test-server/run-action.mjs'
 import { expectNoSecrets } from '../__fixtures__/secrets.js'
+import { DEFAULT_KEY, standInPerTest } from '../__fixtures__/stand-in.js'
 
-const [KEY] = DEFAULT_CREDENTIALS
-if (!KEY) throw new Error('the stand-in has no default credentials')
-
-let standIn: StandIn | undefined
-afterEach(async () => {
-  await standIn?.close()
-  standIn = undefined
-})
+const KEY = DEFAULT_KEY
+const startStandIn = standInPerTest({ oidc: {} })
 
 async function start(options: StandInOptions = {}) {
-  const server = (standIn = await startStandIn({ oidc: {}, ...options }))
+  const server = await startStandIn(options)
   const oidc = server.oidc
   if (!oidc) throw new Error('the stand-in did not start its OIDC side')
   return { server, oidc }
@@ -95,10 +85,10 @@ describe('keyless credentials', () => {
     const started = await start()
     const result = await runAction(
       oidcRun(started, {
-        inputs: { 'access-key-id': KEY!.accessKeyId, 'access-key-secret': KEY!.accessKeySecret },
+        inputs: { 'access-key-id': KEY.accessKeyId, 'access-key-secret': KEY.accessKeySecret },
         env: {
-          ALIBABA_CLOUD_ACCESS_KEY_ID: KEY!.accessKeyId,
-          ALIBABA_CLOUD_ACCESS_KEY_SECRET: KEY!.accessKeySecret
+          ALIBABA_CLOUD_ACCESS_KEY_ID: KEY.accessKeyId,
+          ALIBABA_CLOUD_ACCESS_KEY_SECRET: KEY.accessKeySecret
         }
       })
     )

@@ -7,17 +7,12 @@ import { X509Certificate, createPrivateKey } from 'node:crypto'
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import {
-  DEFAULT_CREDENTIALS,
-  startStandIn,
-  type StandIn,
-  type StandInOptions
-} from '../test-server/stand-in.mjs'
+import type { StandIn } from '../test-server/stand-in.mjs'
 import { runAction, type RunOptions, type RunResult } from '../test-server/run-action.mjs'
 import { everythingShown, expectNoSecrets } from '../__fixtures__/secrets.js'
+import { DEFAULT_KEY, standInPerTest } from '../__fixtures__/stand-in.js'
 
-const [KEY] = DEFAULT_CREDENTIALS
-if (!KEY) throw new Error('the stand-in has no default credentials')
+const KEY = DEFAULT_KEY
 const WORKFLOW = {
   GITHUB_REPOSITORY: 'acme/onboarding',
   GITHUB_RUN_ID: '5150',
@@ -25,18 +20,11 @@ const WORKFLOW = {
   GITHUB_ACTION: 'certificates'
 }
 
-let standIn: StandIn | undefined
+const start = standInPerTest()
 const dirs: string[] = []
 afterEach(async () => {
-  await standIn?.close()
-  standIn = undefined
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true })
 })
-
-async function start(options: StandInOptions = {}) {
-  standIn = await startStandIn(options)
-  return standIn
-}
 
 async function tempDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'onboarding-e2e-'))
@@ -54,13 +42,13 @@ async function run(
       'region-id': 'cn-hangzhou',
       'ssl-vpn-server-id': 'vss-standin0001',
       endpoint: server.endpoint,
-      'access-key-id': KEY!.accessKeyId,
-      'access-key-secret': KEY!.accessKeySecret,
+      'access-key-id': KEY.accessKeyId,
+      'access-key-secret': KEY.accessKeySecret,
       ...inputs
     },
     env: { ...WORKFLOW, ...extra.env }
   })
-  expectNoSecrets(result, [KEY!.accessKeyId, KEY!.accessKeySecret, inputs['key-passphrase']])
+  expectNoSecrets(result, [KEY.accessKeyId, KEY.accessKeySecret, inputs['key-passphrase']])
   return result
 }
 

@@ -2,10 +2,11 @@
  * End to end: the bundled dist/index.js, run as the runner runs it (INPUT_* variables, outputs
  * read from the GITHUB_OUTPUT file), against the local HTTPS stand-in on loopback.
  */
-import { afterEach, describe, expect, test } from '@jest/globals'
-import { startStandIn, type StandIn, type StandInOptions } from '../test-server/stand-in.mjs'
+import { describe, expect, test } from '@jest/globals'
+import type { StandIn } from '../test-server/stand-in.mjs'
 import { runAction, type RunOptions } from '../test-server/run-action.mjs'
 import { expectNoSecrets } from '../__fixtures__/secrets.js'
+import { standInPerTest } from '../__fixtures__/stand-in.js'
 
 const KEY = { accessKeyId: 'LTAI5tE2eKeyId00001', accessKeySecret: 'e2e+Secret/With=Odd&Chars~*' }
 const STS = {
@@ -22,16 +23,7 @@ const ALL_SECRETS = [
   STS.securityToken
 ]
 
-let standIn: StandIn | undefined
-afterEach(async () => {
-  await standIn?.close()
-  standIn = undefined
-})
-
-async function start(options: StandInOptions = {}): Promise<StandIn> {
-  standIn = await startStandIn({ credentials: [KEY, STS], sslVpnServers: [SERVER], ...options })
-  return standIn
-}
+const start = standInPerTest({ credentials: [KEY, STS], sslVpnServers: [SERVER] })
 
 function baseInputs(server: StandIn, extra: Record<string, string> = {}): Record<string, string> {
   return {
