@@ -4,14 +4,14 @@
  */
 import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
-import { EnvHttpProxyAgent } from 'undici'
+import { EnvHttpProxyAgent, type Dispatcher } from 'undici'
 import { CancelledError, isExpectedFailure } from './errors.js'
 import { describeBatchFailure, describeFailure } from './failure.js'
 import { obtainCertificates } from './onboarding.js'
 import { writeProfile } from './profile.js'
 import { obtainCredentials } from './oidc.js'
 import { createSecretRegistry } from './redact.js'
-import { setOutputs, writeSummary } from './report.js'
+import { describeStart, setOutputs, writeSummary } from './report.js'
 import { DEFAULT_RETRY_POLICY } from './retry.js'
 import { readSettings, type Settings } from './settings.js'
 import { sleep } from './sleep.js'
@@ -25,31 +25,6 @@ const CONNECT_TIMEOUT_MS = 10_000
  * given, so Node's roots plus NODE_EXTRA_CA_CERTS (a corporate CA) stay in force.
  */
 const TLS_OPTIONS = { timeout: CONNECT_TIMEOUT_MS, rejectUnauthorized: true } as const
-
-function describeCredentials(credentials: Settings['credentials']): string {
-  if (credentials.source === 'oidc') {
-    return `STS keys for ${credentials.oidc.roleArn} from the job's OIDC token`
-  }
-  const kind = credentials.keys.securityToken ? 'STS keys' : 'AccessKey'
-  return `${kind} from ${credentials.source}`
-}
-
-function describeStart(settings: Settings): string {
-  const [first] = settings.targets
-  const what =
-    settings.targets.length === 1
-      ? `an SSL-VPN client certificate${first?.name ? ` named ${first.name}` : ''}`
-      : `${settings.targets.length} SSL-VPN client certificates, one at a time`
-  return [
-    `Obtaining ${what} on ${settings.sslVpnServerId} (${settings.regionId})`,
-    `  endpoint: ${settings.endpoint.origin}, signature ${settings.signatureVersion}, ${describeCredentials(settings.credentials)}`,
-    settings.targets.length === 1
-      ? `  client-token: ${first?.clientToken}, ${first?.clientTokenSource}`
-      : `  client-tokens: one per name, ${first?.clientTokenSource}`,
-    `  if-exists: ${settings.ifExists}${settings.configDir === undefined ? '' : `; profiles to ${settings.configDir}${settings.keyPassphrase === undefined ? '' : ' (keys encrypted)'}`}`,
-    `  timeout-seconds: ${settings.timeoutMs / 1000}`
-  ].join('\n')
-}
 
 /** The clientToken worth re-using after a failure: the only one, for a single certificate. */
 function singleToken(settings: Settings | undefined): string | undefined {
@@ -74,6 +49,29 @@ function abortOnCancellation(controller: AbortController): () => void {
   }
 }
 
+/** The real clock, randomness, network, files and runner: what tests replace. */
+function liveDependencies(
+  dispatcher: Dispatcher,
+  signal: AbortSignal,
+  secrets: ReturnType<typeof createSecretRegistry>
+) {
+  return {
+    dispatcher,
+    policy: DEFAULT_RETRY_POLICY,
+    now: Date.now,
+    sleep,
+    random: Math.random,
+    newNonce: () => randomBytes(16).toString('hex'),
+    signal,
+    redact: secrets.redact,
+    mask: secrets.mask,
+    log: (line: string) => core.info(line),
+    getIDToken: (audience: string) => core.getIDToken(audience),
+    env: process.env,
+    writeFile: writeProfile
+  }
+}
+
 export async function run(): Promise<void> {
   const cancellation = new AbortController()
   const stopListening = abortOnCancellation(cancellation)
@@ -92,33 +90,9 @@ export async function run(): Promise<void> {
     if (token !== undefined) core.setOutput('client-token', token)
     core.info(describeStart(settings))
     const deadline = Date.now() + settings.timeoutMs
-    const deps = {
-      dispatcher,
-      policy: DEFAULT_RETRY_POLICY,
-      now: Date.now,
-      sleep,
-      random: Math.random,
-      newNonce: () => randomBytes(16).toString('hex'),
-      signal: cancellation.signal,
-      redact: secrets.redact,
-      log: (line: string) => core.info(line)
-    }
-    const credentials = await obtainCredentials(
-      settings,
-      {
-        ...deps,
-        getIDToken: audience => core.getIDToken(audience),
-        mask: secrets.mask,
-        env: process.env
-      },
-      deadline
-    )
-    const outcomes = await obtainCertificates(settings, credentials, {
-      ...deps,
-      deadline,
-      mask: secrets.mask,
-      writeFile: writeProfile
-    })
+    const deps = liveDependencies(dispatcher, cancellation.signal, secrets)
+    const credentials = await obtainCredentials(settings, deps, deadline)
+    const outcomes = await obtainCertificates(settings, credentials, { ...deps, deadline })
     setOutputs(core, outcomes)
     if (process.env['GITHUB_STEP_SUMMARY']) await writeSummary(core.summary, settings, outcomes)
     const failed = outcomes.filter(o => !o.ok)

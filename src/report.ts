@@ -6,6 +6,33 @@
 import type { CertificateOutcome, Obtained } from './onboarding.js'
 import type { Settings } from './settings.js'
 
+/** The credentials' origin for the log: never a value. */
+export function describeCredentials(credentials: Settings['credentials']): string {
+  if (credentials.source === 'oidc') {
+    return `STS keys for ${credentials.oidc.roleArn} from the job's OIDC token`
+  }
+  const kind = credentials.keys.securityToken ? 'STS keys' : 'AccessKey'
+  return `${kind} from ${credentials.source}`
+}
+
+/** The first lines of the log: what the step will do, and how. */
+export function describeStart(settings: Settings): string {
+  const [first] = settings.targets
+  const what =
+    settings.targets.length === 1
+      ? `an SSL-VPN client certificate${first?.name ? ` named ${first.name}` : ''}`
+      : `${settings.targets.length} SSL-VPN client certificates, one at a time`
+  return [
+    `Obtaining ${what} on ${settings.sslVpnServerId} (${settings.regionId})`,
+    `  endpoint: ${settings.endpoint.origin}, signature ${settings.signatureVersion}, ${describeCredentials(settings.credentials)}`,
+    settings.targets.length === 1
+      ? `  client-token: ${first?.clientToken}, ${first?.clientTokenSource}`
+      : `  client-tokens: one per name, ${first?.clientTokenSource}`,
+    `  if-exists: ${settings.ifExists}${settings.configDir === undefined ? '' : `; profiles to ${settings.configDir}${settings.keyPassphrase === undefined ? '' : ' (keys encrypted)'}`}`,
+    `  timeout-seconds: ${settings.timeoutMs / 1000}`
+  ].join('\n')
+}
+
 export interface OutputSink {
   setOutput: (name: string, value: string) => void
 }
