@@ -3,7 +3,7 @@
  * the gateway is busy, one ClientToken for every attempt), find existing ones by name, and wait
  * for one to be ready and fetch its key material. Every call goes through rpc.ts.
  */
-import { stringField, type JsonObject } from './client.js'
+import { objectField, stringField, type JsonObject } from './client.js'
 import { CertificateNotReadyError, UnexpectedResponseError } from './errors.js'
 import { callRpc, type RpcDependencies } from './rpc.js'
 import type { CertificateRequest, Settings } from './settings.js'
@@ -116,13 +116,6 @@ export interface ExistingCertificate {
   name: string
   status: string
   createTime: number
-}
-
-function objectField(json: JsonObject | undefined, name: string): JsonObject | undefined {
-  const value = json?.[name]
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as JsonObject)
-    : undefined
 }
 
 /** `SslVpnClientCertKeys.SslVpnClientCertKey[]` of a DescribeSslVpnClientCerts page. */

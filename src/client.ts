@@ -136,6 +136,14 @@ function mapDefined<T, U>(value: T | undefined, f: (value: T) => U): U | undefin
   return value === undefined ? undefined : f(value)
 }
 
+/** A nested JSON object field, or undefined when absent or not an object. */
+export function objectField(json: JsonObject | undefined, name: string): JsonObject | undefined {
+  const value = json?.[name]
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as JsonObject)
+    : undefined
+}
+
 export function stringField(json: JsonObject | undefined, name: string): string | undefined {
   const value = json?.[name]
   return typeof value === 'string' && value !== '' ? value : undefined

@@ -3,7 +3,7 @@
  * (2015-04-01, anonymous) for short-lived keys of a RAM role. The token and the keys are masked
  * the moment they exist; the token is never written anywhere.
  */
-import { stringField, type JsonObject } from './client.js'
+import { objectField, stringField } from './client.js'
 import { InputError, TransportError, UnexpectedResponseError } from './errors.js'
 import { callRpc, type RpcDependencies } from './rpc.js'
 import type { CredentialSettings, Environment, OidcSettings } from './settings.js'
@@ -58,13 +58,6 @@ export async function fetchOidcToken(
   return token
 }
 
-function credentialsFrom(answer: JsonObject): JsonObject | undefined {
-  const value = answer['Credentials']
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as JsonObject)
-    : undefined
-}
-
 /** Exchanges `token` for STS keys; masks them before returning. Retries like every call. */
 export async function assumeRoleWithOidc(
   oidc: OidcSettings,
@@ -95,7 +88,7 @@ export async function assumeRoleWithOidc(
       logPrefix: ASSUME_ROLE_WITH_OIDC,
       accept: answer => {
         // Mask whatever came back before anything could print it, complete or not.
-        const fields = credentialsFrom(answer)
+        const fields = objectField(answer, 'Credentials')
         for (const name of ['AccessKeyId', 'AccessKeySecret', 'SecurityToken']) {
           const value = stringField(fields, name)
           if (value !== undefined) deps.mask(value)
@@ -115,7 +108,7 @@ export async function assumeRoleWithOidc(
       }
     }
   )
-  const fields = credentialsFrom(answer)
+  const fields = objectField(answer, 'Credentials')
   return {
     credentials: {
       accessKeyId: stringField(fields, 'AccessKeyId') ?? '',

@@ -169,15 +169,7 @@ export function parseSignatureVersion(raw: string): SignatureVersion {
 }
 
 export function parseTimeoutSeconds(raw: string): number {
-  if (raw === '') return DEFAULT_TIMEOUT_SECONDS
-  const seconds = /^\d{1,6}$/.test(raw) ? Number(raw) : NaN
-  if (!(seconds >= 1 && seconds <= MAX_TIMEOUT_SECONDS)) {
-    throw new InputError(
-      'timeout-seconds',
-      `${quote(raw)} is not valid; expected a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS} (default ${DEFAULT_TIMEOUT_SECONDS}).`
-    )
-  }
-  return seconds
+  return parseWholeNumber(raw, 'timeout-seconds', 1, MAX_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS)
 }
 
 const HOST_PORT_PATTERN =
@@ -231,17 +223,18 @@ function checkKeyMaterial(value: string, name: string, source: 'input' | 'enviro
   }
 }
 
-/**
- * Credentials come as one set: when `access-key-id` or `access-key-secret` is given as an input,
- * all three values are read from inputs; otherwise all three from the `ALIBABA_CLOUD_*` variables
- * (the names the official credentials action exports). Mixing the two would sign with a secret
- * that belongs to another key.
- */
-export function readCredentials(
+interface KeySet {
+  accessKeyId: string
+  accessKeySecret: string
+  securityToken: string
+}
+
+/** Both places keys can come from, every value masked at once, used or not. */
+function readKeySources(
   getInput: InputReader,
   env: Environment,
   maskSecret: (value: string) => void
-): CredentialSettings {
+): { fromInputs: KeySet; fromEnv: KeySet } {
   const fromInputs = {
     accessKeyId: getInput('access-key-id'),
     accessKeySecret: getInput('access-key-secret'),
@@ -255,7 +248,22 @@ export function readCredentials(
   for (const value of [...Object.values(fromInputs), ...Object.values(fromEnv)]) {
     if (value !== '') maskSecret(value)
   }
+  return { fromInputs, fromEnv }
+}
 
+/**
+ * Credentials come as one set: when `access-key-id` or `access-key-secret` is given as an input,
+ * all three values are read from inputs; otherwise all three from the `ALIBABA_CLOUD_*` variables
+ * (the names the official credentials action exports). Mixing the two would sign with a secret
+ * that belongs to another key.
+ */
+function readCredentials({
+  fromInputs,
+  fromEnv
+}: {
+  fromInputs: KeySet
+  fromEnv: KeySet
+}): CredentialSettings {
   const useInputs = fromInputs.accessKeyId !== '' || fromInputs.accessKeySecret !== ''
   if (!useInputs && fromInputs.securityToken !== '') {
     throw new InputError(
@@ -328,6 +336,7 @@ function parseArn(raw: string, input: string, pattern: RegExp, example: string):
   return raw
 }
 
+/** A whole number of seconds in [min, max]; '' is the fallback. */
 function parseWholeNumber(raw: string, input: string, min: number, max: number, fallback: number) {
   if (raw === '') return fallback
   const value = /^\d{1,6}$/.test(raw) ? Number(raw) : NaN
@@ -410,19 +419,9 @@ export function readCredentialSettings(
   env: Environment,
   maskSecret: (value: string) => void
 ): CredentialSettings {
+  const sources = readKeySources(getInput, env, maskSecret)
   const oidc = readOidcSettings(getInput, env)
-  if (oidc === undefined) return readCredentials(getInput, env, maskSecret)
-  for (const value of [
-    getInput('access-key-id'),
-    getInput('access-key-secret'),
-    getInput('security-token'),
-    env[ENV_ACCESS_KEY_ID],
-    env[ENV_ACCESS_KEY_SECRET],
-    env[ENV_SECURITY_TOKEN]
-  ]) {
-    if (value?.trim()) maskSecret(value.trim())
-  }
-  return { source: 'oidc', oidc }
+  return oidc === undefined ? readCredentials(sources) : { source: 'oidc', oidc }
 }
 
 /**
