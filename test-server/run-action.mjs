@@ -8,7 +8,11 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-export const ACTION_PATH = join(root, 'dist', 'index.js')
+/**
+ * The bundle under test: dist/index.js, or the file named by ACTION_UNDER_TEST (to run a test
+ * against another build, e.g. to show that it fails on an older bundle).
+ */
+export const ACTION_PATH = process.env.ACTION_UNDER_TEST || join(root, 'dist', 'index.js')
 export const TEST_CA_PATH = join(root, 'test-server', 'tls', 'ca.pem')
 
 /** The runner's variable for an input: `INPUT_` + name uppercased, spaces to `_` (hyphens kept). */
