@@ -3,7 +3,9 @@ import tseslint from 'typescript-eslint'
 import globals from 'globals'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/sdk-dist/', 'bench/.node24/'] },
+  {
+    ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/sdk-dist/', 'bench/.node24/', '.tmp/']
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -9,10 +9,12 @@ import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 /**
- * The bundle under test: dist/index.js, or the file named by ACTION_UNDER_TEST (to run a test
- * against another build, e.g. to show that it fails on an older bundle).
+ * The bundle under test: ACTION_UNDER_TEST (a file, to run a test against another build, e.g. to
+ * show that it fails on an older bundle), else `index.js` in ACTION_DIST (the end-to-end tests'
+ * global setup bundles the current sources there), else the committed dist/index.js (the demo).
  */
-export const ACTION_PATH = process.env.ACTION_UNDER_TEST || join(root, 'dist', 'index.js')
+export const ACTION_PATH =
+  process.env.ACTION_UNDER_TEST || join(process.env.ACTION_DIST || join(root, 'dist'), 'index.js')
 export const TEST_CA_PATH = join(root, 'test-server', 'tls', 'ca.pem')
 
 /** The runner's variable for an input: `INPUT_` + name uppercased, spaces to `_` (hyphens kept). */

@@ -1,0 +1,42 @@
+// Builds every bundle the repository ships with @vercel/ncc, the same way for `npm run bundle`
+// (into dist/, committed and checked by CI) and for the end-to-end tests (into a scratch folder,
+// so that a test run always exercises the current sources; see __fixtures__/e2e-global-setup.ts).
+//
+//   node scripts/bundle.mjs            → dist/
+//   node scripts/bundle.mjs --out DIR  → DIR/
+import { spawnSync } from 'node:child_process'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+
+/**
+ * What ships: each entry point and the folder (under the output root) its bundle goes to. The
+ * action.yml of each action names `<folder>/index.js`.
+ */
+export const BUNDLES = [{ entry: 'src/index.ts', folder: '.' }]
+
+/** ncc's flags: ESM output (the package is "type": "module"), minified (see CONTRIBUTING.md). */
+const NCC_FLAGS = ['--license', 'licenses.txt', '--target', 'es2022', '--minify', '--quiet']
+
+/** Bundles every entry into `outRoot`; throws with ncc's output when a build fails. */
+export function bundleAll(outRoot = join(ROOT, 'dist')) {
+  const ncc = join(ROOT, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
+  for (const { entry, folder } of BUNDLES) {
+    const out = join(outRoot, folder)
+    const result = spawnSync(process.execPath, [ncc, 'build', entry, '-o', out, ...NCC_FLAGS], {
+      cwd: ROOT,
+      encoding: 'utf8'
+    })
+    if (result.status !== 0) {
+      throw new Error(`ncc failed for ${entry}:\n${result.stdout}\n${result.stderr}`)
+    }
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const at = process.argv.indexOf('--out')
+  const outRoot = at > 0 ? resolve(process.argv[at + 1] ?? '') : join(ROOT, 'dist')
+  bundleAll(outRoot)
+  console.log(`Bundled ${BUNDLES.map(b => b.entry).join(', ')} into ${outRoot}`)
+}
