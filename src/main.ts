@@ -15,6 +15,7 @@ import { describeStart, setOutputs, writeSummary } from './report.js'
 import { DEFAULT_RETRY_POLICY } from './retry.js'
 import { readSettings, type Settings } from './settings.js'
 import { sleep } from './sleep.js'
+import { readableStack } from './stack-trace.js'
 
 /** Connecting (TCP + TLS) gets this long; the attempt as a whole gets the policy's timeout. */
 const CONNECT_TIMEOUT_MS = 10_000
@@ -108,7 +109,9 @@ export async function run(): Promise<void> {
       })
     )
     // A bug, not an expected failure: the stack helps whoever reports it (shown with debug logging).
-    if (!isExpectedFailure(error) && error instanceof Error && error.stack) core.debug(error.stack)
+    if (!isExpectedFailure(error) && error instanceof Error && error.stack) {
+      core.debug(readableStack(error.stack))
+    }
   } finally {
     stopListening()
     await dispatcher.destroy().catch(() => undefined)
