@@ -56,9 +56,8 @@ function first(value) {
 function forward(upstream, request) {
   const url = new URL(request.url, upstream)
   return new Promise((resolve, reject) => {
+    // The original Host header stays: V3 signatures cover it, and the stand-in checks them.
     const headers = { ...request.headers }
-    delete headers.host
-    headers.host = url.host
     const req = https.request(
       url,
       { method: request.method, headers, ca: TLS.ca, rejectUnauthorized: true },
