@@ -40,6 +40,7 @@ describe('obtainCertificates', () => {
     ifExists: 'create',
     configDir: undefined,
     keyPassphrase: undefined,
+    keepProfiles: false,
     credentials: { source: 'inputs', keys: { accessKeyId: 'id', accessKeySecret: 'secret' } },
     endpoint: {
       origin: 'https://vpc.cn-hangzhou.aliyuncs.com',
