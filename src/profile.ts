@@ -115,10 +115,10 @@ async function openConfigDir(
   try {
     handle = await openDirectory(path)
   } catch (error) {
-    if (errorCode(error) !== 'ENOENT') throw refusal(path, error)
+    if (errorCode(error) !== 'ENOENT') throw await refusal(path, error)
     await mkdir(path, { recursive: true, mode: 0o700 })
-    handle = await openDirectory(path).catch(error => {
-      throw refusal(path, error)
+    handle = await openDirectory(path).catch(async (error: unknown) => {
+      throw await refusal(path, error)
     })
   }
   try {
@@ -147,19 +147,23 @@ function openDirectory(path: string): Promise<FileHandle> {
   return open(path, constants.O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
 }
 
-/** The error for a config-dir that cannot be opened as a directory of its own. */
-function refusal(path: string, error: unknown): Error {
-  switch (errorCode(error)) {
-    case 'ELOOP':
+/**
+ * The error for a config-dir that cannot be opened as a directory of its own. With O_NOFOLLOW a
+ * link fails as ELOOP, or as ENOTDIR with O_DIRECTORY (Linux): lstat tells which it is.
+ */
+async function refusal(path: string, error: unknown): Promise<Error> {
+  const code = errorCode(error)
+  if (code === 'ELOOP' || code === 'ENOTDIR') {
+    const info = await lstat(path).catch(() => undefined)
+    if (code === 'ELOOP' || info?.isSymbolicLink()) {
       return new ProfileError(
         path,
         `config-dir ${path} is a symbolic link; profiles are only written to a real directory (give the directory it points to).`
       )
-    case 'ENOTDIR':
-      return new ProfileError(path, `config-dir ${path} exists and is not a directory.`)
-    default:
-      return error instanceof Error ? error : new Error(String(error))
+    }
+    return new ProfileError(path, `config-dir ${path} exists and is not a directory.`)
   }
+  return error instanceof Error ? error : new Error(String(error))
 }
 
 /**
