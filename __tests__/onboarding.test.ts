@@ -1,7 +1,9 @@
 import { describe, expect, test } from '@jest/globals'
 import { MockAgent } from 'undici'
-import { DeadlineError } from '../src/errors.js'
+import type { ExistingCertificate } from '../src/certificate.js'
+import { DeadlineError, UnexpectedResponseError } from '../src/errors.js'
 import {
+  chooseReusable,
   maskMultiline,
   obtainCertificates,
   type OnboardingDependencies
@@ -29,6 +31,45 @@ describe('maskMultiline', () => {
   })
 })
 
+describe('chooseReusable', () => {
+  function cert(certId: string, status: string, createTime: number): ExistingCertificate {
+    return { certId, name: 'dup', status, createTime, requestId: `R-${certId}` }
+  }
+
+  test('the oldest usable one; expired (and unknown) statuses skipped and named', () => {
+    const log: string[] = []
+    const chosen = chooseReusable(
+      [
+        cert('vsc-a', 'expired', 1),
+        cert('vsc-b', 'creating', 2),
+        cert('vsc-c', 'expiring-soon', 3),
+        cert('vsc-d', 'normal', 4)
+      ],
+      line => log.push(line)
+    )
+    expect(chosen?.certId).toBe('vsc-c')
+    expect(log).toEqual([
+      'Not reusing 2 certificates of that name that cannot be used: vsc-a (Status "expired"), vsc-b (Status "creating").',
+      'Reusing vsc-c (dup, Status expiring-soon): the oldest of 2 with that name and a usable Status.'
+    ])
+  })
+
+  test('none usable: undefined, and the log says one is created', () => {
+    const log: string[] = []
+    expect(chooseReusable([cert('vsc-a', 'expired', 1)], line => log.push(line))).toBeUndefined()
+    expect(log).toEqual([
+      'Not reusing a certificate of that name that cannot be used: vsc-a (Status "expired").',
+      'None of that name can be used; creating a new one.'
+    ])
+  })
+
+  test('none at all: undefined, nothing to say', () => {
+    const log: string[] = []
+    expect(chooseReusable([], line => log.push(line))).toBeUndefined()
+    expect(log).toEqual([])
+  })
+})
+
 describe('obtainCertificates', () => {
   const SETTINGS: Settings = {
     regionId: 'cn-hangzhou',
@@ -40,6 +81,7 @@ describe('obtainCertificates', () => {
     ifExists: 'create',
     configDir: undefined,
     keyPassphrase: undefined,
+    keepProfiles: false,
     credentials: { source: 'inputs', keys: { accessKeyId: 'id', accessKeySecret: 'secret' } },
     endpoint: {
       origin: 'https://vpc.cn-hangzhou.aliyuncs.com',
@@ -105,6 +147,69 @@ describe('obtainCertificates', () => {
     expect(log).toEqual([
       expect.stringMatching(/^\[2\/2\] ben: Certificate vsc-ben \(ben\) after 1 attempt/)
     ])
+  })
+
+  test('reuse: the request-id is the RequestId of the listing call that found it', async () => {
+    const agent = new MockAgent()
+    agent.disableNetConnect()
+    agent
+      .get(SETTINGS.endpoint.origin)
+      .intercept({ path: p => p.startsWith('/?'), method: 'POST' })
+      .reply(200, {
+        RequestId: 'LIST-1',
+        TotalCount: 2,
+        SslVpnClientCertKeys: {
+          SslVpnClientCertKey: [
+            { SslVpnClientCertId: 'vsc-old', Name: 'ann', Status: 'expired', CreateTime: 1 },
+            { SslVpnClientCertId: 'vsc-new', Name: 'ann', Status: 'normal', CreateTime: 2 }
+          ]
+        }
+      })
+    const [target] = SETTINGS.targets
+    const outcomes = await obtainCertificates(
+      { ...SETTINGS, targets: target ? [target] : [], ifExists: 'reuse' },
+      { accessKeyId: 'id', accessKeySecret: 'secret' },
+      deps(agent, () => 0, 60_000, [])
+    )
+    await agent.close()
+    expect(outcomes).toEqual([
+      expect.objectContaining({ ok: true, certId: 'vsc-new', created: false, requestId: 'LIST-1' })
+    ])
+  })
+
+  test('a name from the answer that is no file name: refused before the key is fetched', async () => {
+    const agent = new MockAgent()
+    agent.disableNetConnect()
+    const actions: string[] = []
+    agent
+      .get(SETTINGS.endpoint.origin)
+      .intercept({ path: p => p.startsWith('/?'), method: 'POST' })
+      .reply<object>(options => {
+        actions.push(String((options.headers as Record<string, string>)['x-acs-action']))
+        return {
+          statusCode: 200,
+          data: { RequestId: 'R1', SslVpnClientCertId: 'vsc-abc', Name: '../../x' }
+        }
+      })
+      .persist()
+    const outcomes = await obtainCertificates(
+      {
+        ...SETTINGS,
+        targets: [{ name: undefined, clientToken: 't', clientTokenSource: 'from the input' }],
+        configDir: '/nowhere'
+      },
+      { accessKeyId: 'id', accessKeySecret: 'secret' },
+      deps(agent, () => 0, 60_000, [])
+    )
+    await agent.close()
+    expect(actions).toEqual(['CreateSslVpnClientCert'])
+    const [outcome] = outcomes
+    expect(outcome?.ok).toBe(false)
+    const error = outcome && !outcome.ok ? outcome.error : undefined
+    expect(error).toBeInstanceOf(UnexpectedResponseError)
+    expect(error?.message).toBe(
+      'The API answered the certificate name "../../x", which is not a valid name (2 to 128 letters, digits, ".", "_" and "-", starting with a letter); no profile file is named after it, so no profile was written (RequestId: R1).'
+    )
   })
 
   test('past the deadline, the remaining names are not attempted (and say so)', async () => {

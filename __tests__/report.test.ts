@@ -17,6 +17,7 @@ const SETTINGS: Settings = {
   ifExists: 'reuse',
   configDir: '/tmp/profiles',
   keyPassphrase: undefined,
+  keepProfiles: false,
   credentials: {
     source: 'environment',
     keys: { accessKeyId: 'LTAI5tReportKeyId', accessKeySecret: 'ReportSecret' }

@@ -26,9 +26,12 @@ const VALID: Readonly<Record<string, string>> = {
   'ssl-vpn-server-id': 'vss-bp1abc123'
 }
 
-/** Reads inputs the way `core.getInput` does: missing is '', values are trimmed. */
+/** Reads inputs the way `core.getInput` does: missing is '', trimmed unless told otherwise. */
 function reader(inputs: Readonly<Record<string, string>>): InputReader {
-  return name => (inputs[name] ?? '').trim()
+  return (name, options) => {
+    const value = inputs[name] ?? ''
+    return options?.trimWhitespace === false ? value : value.trim()
+  }
 }
 
 interface ReadOptions {
@@ -578,7 +581,48 @@ describe('onboarding inputs (names, if-exists, config-dir, key-passphrase)', () 
     expect(masked).toContain('abc')
   })
 
+  test('key-passphrase is taken exactly as configured, surrounding spaces included', () => {
+    const masked: string[] = []
+    const settings = read(
+      { ...VALID, 'config-dir': 'out', 'key-passphrase': '  correct horse  ' },
+      { maskSecret: v => masked.push(v) }
+    )
+    expect(settings.keyPassphrase).toBe('  correct horse  ')
+    expect(masked).toContain('  correct horse  ')
+  })
+
+  test('key-passphrase: a line break is refused with a hint, the value never shown', () => {
+    const error = inputErrorFrom(() =>
+      read({ ...VALID, 'config-dir': 'out', 'key-passphrase': 'hunter22\n' })
+    )
+    expect(error.message).toMatch(/a secret saved with a trailing newline\?/)
+    expect(error.message).not.toContain('hunter22')
+  })
+
+  test('keep-profiles: false by default, YAML booleans accepted', () => {
+    expect(read({ ...VALID, 'config-dir': 'out' }).keepProfiles).toBe(false)
+    for (const value of ['true', 'True', 'TRUE']) {
+      expect(read({ ...VALID, 'config-dir': 'out', 'keep-profiles': value }).keepProfiles).toBe(
+        true
+      )
+    }
+    for (const value of ['false', 'False', 'FALSE', '']) {
+      expect(read({ ...VALID, 'keep-profiles': value }).keepProfiles).toBe(false)
+    }
+  })
+
   test.each([
+    [
+      { ...VALID, 'config-dir': 'out', 'key-passphrase': '     ' },
+      'key-passphrase',
+      /only whitespace/
+    ],
+    [
+      { ...VALID, 'config-dir': 'out', 'keep-profiles': 'yes' },
+      'keep-profiles',
+      /"yes" is not a boolean/
+    ],
+    [{ ...VALID, 'keep-profiles': 'true' }, 'keep-profiles', /needs 'config-dir'/],
     [{ ...VALID, name: 'alice', names: 'bob' }, 'names', /mutually exclusive/],
     [{ ...NO_NAME, names: 'alice\n1bob' }, 'names', /line 2: "1bob" does not start with a letter/],
     [{ ...NO_NAME, names: 'alice\nbob\nalice' }, 'names', /line 3: "alice" appears twice/],

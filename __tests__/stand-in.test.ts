@@ -942,6 +942,26 @@ describe('DescribeSslVpnClientCert and DescribeSslVpnClientCerts', () => {
     ).rejects.toThrow(/no SSL server/)
   })
 
+  test('existingCertificates: endTime in the past is expired, within 7 days expiring-soon', async () => {
+    const day = 24 * 60 * 60 * 1000
+    const s = await standIn({
+      existingCertificates: [
+        { name: 'old', endTime: Date.now() - day },
+        { name: 'soon', endTime: Date.now() + 2 * day },
+        { name: 'fresh' }
+      ]
+    })
+    const statuses = keysOf(await listOk(s, { PageSize: '50' })).map(k => [k.Name, k.Status])
+    expect(statuses).toEqual([
+      ['old', 'expired'],
+      ['soon', 'expiring-soon'],
+      ['fresh', 'normal']
+    ])
+    await expect(
+      startStandIn({ existingCertificates: [{ name: 'ok', endTime: Number.NaN }] })
+    ).rejects.toThrow(/endTime must be a number/)
+  })
+
   test('addCredential: a key issued at run time is accepted from then on', async () => {
     const s = await standIn()
     const sts = newStsCredential()

@@ -116,6 +116,8 @@ export interface ExistingCertificate {
   name: string
   status: string
   createTime: number
+  /** RequestId of the listing call that returned it (set by findCertificatesByName). */
+  requestId?: string | undefined
 }
 
 /** `SslVpnClientCertKeys.SslVpnClientCertKey[]` of a DescribeSslVpnClientCerts page. */
@@ -163,7 +165,8 @@ export async function findCertificatesByName(
       { logPrefix: LIST_ACTION }
     )
     const page = certificateKeys(answer)
-    found.push(...page.filter(c => c.name === name))
+    const requestId = stringField(answer, 'RequestId')
+    found.push(...page.filter(c => c.name === name).map(c => ({ ...c, requestId })))
     const total = typeof answer['TotalCount'] === 'number' ? answer['TotalCount'] : 0
     if (page.length === 0 || pageNumber * LIST_PAGE_SIZE >= total) break
   }

@@ -137,6 +137,22 @@ export class CertificateExistsError extends Error {
   }
 }
 
+/**
+ * A profile that cannot be written safely: config-dir or the file in its place is not what it
+ * must be (a symbolic link, not a regular file, writable by another user). `path` is named in the
+ * message.
+ */
+export class ProfileError extends Error {
+  override readonly name = 'ProfileError'
+
+  constructor(
+    readonly path: string,
+    message: string
+  ) {
+    super(message)
+  }
+}
+
 /** The workflow was cancelled (SIGINT/SIGTERM) while the action was working. */
 export class CancelledError extends Error {
   override readonly name = 'CancelledError'
@@ -152,6 +168,7 @@ export function isExpectedFailure(error: unknown): error is Error {
     error instanceof DeadlineError ||
     error instanceof CancelledError ||
     error instanceof CertificateNotReadyError ||
-    error instanceof CertificateExistsError
+    error instanceof CertificateExistsError ||
+    error instanceof ProfileError
   )
 }

@@ -5,10 +5,11 @@
 import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
 import { EnvHttpProxyAgent, type Dispatcher } from 'undici'
+import { profileRecorder, STATE_IS_POST, STATE_PROFILES } from './cleanup.js'
 import { CancelledError, isExpectedFailure } from './errors.js'
 import { describeBatchFailure, describeFailure } from './failure.js'
 import { obtainCertificates } from './onboarding.js'
-import { writeProfile } from './profile.js'
+import { prepareConfigDir, writeProfile } from './profile.js'
 import { obtainCredentials } from './oidc.js'
 import { createSecretRegistry } from './redact.js'
 import { describeStart, setOutputs, writeSummary } from './report.js'
@@ -54,7 +55,8 @@ function abortOnCancellation(controller: AbortController): () => void {
 function liveDependencies(
   dispatcher: Dispatcher,
   signal: AbortSignal,
-  secrets: ReturnType<typeof createSecretRegistry>
+  secrets: ReturnType<typeof createSecretRegistry>,
+  recordProfile: (path: string) => void
 ) {
   return {
     dispatcher,
@@ -69,11 +71,18 @@ function liveDependencies(
     log: (line: string) => core.info(line),
     getIDToken: (audience: string) => core.getIDToken(audience),
     env: process.env,
-    writeFile: writeProfile
+    writeFile: async (dir: string, fileName: string, content: string) => {
+      const path = await writeProfile(dir, fileName, content, line => core.info(line))
+      // At once, so the post step removes it even when a later name fails the step.
+      recordProfile(path)
+      return path
+    }
   }
 }
 
 export async function run(): Promise<void> {
+  // First, so the post step (the same bundle) knows it is the post step whatever happens here.
+  core.saveState(STATE_IS_POST, 'true')
   const cancellation = new AbortController()
   const stopListening = abortOnCancellation(cancellation)
   const dispatcher = new EnvHttpProxyAgent({
@@ -85,13 +94,24 @@ export async function run(): Promise<void> {
   // Every secret goes through here: masked in the runner's log and redacted from all we print.
   const secrets = createSecretRegistry(secret => core.setSecret(secret))
   try {
-    settings = readSettings(name => core.getInput(name), process.env, secrets.mask)
+    settings = readSettings(
+      (name, options) => core.getInput(name, options),
+      process.env,
+      secrets.mask
+    )
     // Known before the first call, so a failed or cancelled step still tells which token to re-use.
     const token = singleToken(settings)
     if (token !== undefined) core.setOutput('client-token', token)
     core.info(describeStart(settings))
     const deadline = Date.now() + settings.timeoutMs
-    const deps = liveDependencies(dispatcher, cancellation.signal, secrets)
+    // A config-dir that will be refused fails the step before any certificate is made.
+    if (settings.configDir !== undefined) {
+      await prepareConfigDir(settings.configDir, line => core.info(line))
+    }
+    const recordProfile = profileRecorder(settings.keepProfiles, value =>
+      core.saveState(STATE_PROFILES, value)
+    )
+    const deps = liveDependencies(dispatcher, cancellation.signal, secrets, recordProfile)
     const credentials = await obtainCredentials(settings, deps, deadline)
     const outcomes = await obtainCertificates(settings, credentials, { ...deps, deadline })
     setOutputs(core, outcomes)

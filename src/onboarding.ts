@@ -7,20 +7,30 @@
 import {
   createClientCertificate,
   findCertificatesByName,
+  USABLE_STATUSES,
   waitUntilReady,
+  type ExistingCertificate,
   type ServiceDependencies
 } from './certificate.js'
-import { CancelledError, CertificateExistsError, DeadlineError } from './errors.js'
+import {
+  CancelledError,
+  CertificateExistsError,
+  DeadlineError,
+  UnexpectedResponseError
+} from './errors.js'
 import { buildInlineProfile, encryptPrivateKey, profileFileName } from './profile.js'
 import { batchLeadingDelays, type BusySpan } from './retry.js'
-import type { CertificateTarget, Settings } from './settings.js'
+import { quote, type CertificateTarget, type Settings } from './settings.js'
 import type { Credentials } from './signer.js'
 
 export interface OnboardingDependencies extends ServiceDependencies {
   deadline: number
   /** Masks a secret in the runner's log and in everything the action prints. */
   mask: (secret: string) => void
-  /** Writes a profile file; returns its absolute path (profile.ts `writeProfile` in production). */
+  /**
+   * Writes a profile file directly inside `dir`; returns its absolute path (profile.ts
+   * `writeProfile` in production, which also records it for the post step's removal).
+   */
   writeFile: (dir: string, fileName: string, content: string) => Promise<string>
 }
 
@@ -73,6 +83,49 @@ interface GatewayPace {
   lastBusySpan: BusySpan | undefined
 }
 
+/**
+ * `if-exists: reuse`: the oldest certificate of that name whose Status can be used (`normal`,
+ * `expiring-soon`), for a stable choice; expired ones (and any other Status) are skipped and named
+ * in the log. Undefined when none can be used, so one is created.
+ */
+export function chooseReusable(
+  existing: readonly ExistingCertificate[],
+  log: (line: string) => void
+): ExistingCertificate | undefined {
+  const usable = existing.filter(c => USABLE_STATUSES.has(c.status))
+  const skipped = existing.filter(c => !USABLE_STATUSES.has(c.status))
+  if (skipped.length > 0) {
+    log(
+      `Not reusing ${skipped.length === 1 ? 'a certificate' : `${skipped.length} certificates`} of that name that cannot be used: ${skipped.map(c => `${c.certId} (Status ${quote(c.status)})`).join(', ')}.`
+    )
+  }
+  const [oldest] = usable
+  if (oldest === undefined) {
+    if (skipped.length > 0) log('None of that name can be used; creating a new one.')
+    return undefined
+  }
+  log(
+    `Reusing ${oldest.certId} (${oldest.name}, Status ${oldest.status})${usable.length > 1 ? `: the oldest of ${usable.length} with that name${skipped.length > 0 ? ' and a usable Status' : ''}` : ''}.`
+  )
+  return oldest
+}
+
+/** The answer named the certificate (or, unnamed, identified it) with something no file may be. */
+function unnameableProfile(
+  found: { certId: string; name: string },
+  requestId: string | undefined
+): UnexpectedResponseError {
+  const what =
+    found.name === ''
+      ? `the certificate ID ${quote(found.certId)}, which is not "vsc-" followed by lowercase letters and digits`
+      : `the certificate name ${quote(found.name)}, which is not a valid name (2 to 128 letters, digits, ".", "_" and "-", starting with a letter)`
+  return new UnexpectedResponseError(
+    200,
+    `The API answered ${what}; no profile file is named after it, so no profile was written${requestId ? ` (RequestId: ${requestId})` : ''}.`,
+    requestId
+  )
+}
+
 async function obtainOne(
   settings: Settings,
   target: CertificateTarget,
@@ -100,12 +153,11 @@ async function obtainOne(
         existing.map(c => c.certId)
       )
     }
-    const [oldest] = existing
+    const oldest = chooseReusable(existing, deps.log)
     if (oldest) {
       found = { certId: oldest.certId, name: oldest.name, status: oldest.status }
-      deps.log(
-        `Reusing ${oldest.certId} (${oldest.name}, Status ${oldest.status})${existing.length > 1 ? `: the oldest of ${existing.length} with that name` : ''}.`
-      )
+      // The answer that found it: the listing call's.
+      requestId = oldest.requestId
     }
   }
 
@@ -132,6 +184,9 @@ async function obtainOne(
 
   let configFile: string | undefined
   if (settings.configDir !== undefined) {
+    // Named before the key is fetched: a name or ID that cannot name a file stops here.
+    const fileName = profileFileName(target.name ?? found.name, found.certId)
+    if (fileName === undefined) throw unnameableProfile(found, requestId)
     const material = await waitUntilReady(
       settings,
       found.certId,
@@ -150,11 +205,7 @@ async function obtainOne(
     const profile = buildInlineProfile(material.clientConfig, { ...material, clientKey: key })
     maskMultiline(key, deps.mask)
     maskMultiline(profile, deps.mask)
-    configFile = await deps.writeFile(
-      settings.configDir,
-      profileFileName(target.name ?? found.name, found.certId),
-      profile
-    )
+    configFile = await deps.writeFile(settings.configDir, fileName, profile)
     deps.log(
       `Profile written: ${configFile} (mode 0600${settings.keyPassphrase === undefined ? '' : ', key encrypted with key-passphrase'}).`
     )

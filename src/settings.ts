@@ -40,8 +40,10 @@ export interface Settings {
   ifExists: IfExists
   /** Where to write OpenVPN profiles; when set, the action also waits for Status `normal`. */
   configDir: string | undefined
-  /** Encrypts the private key inside each profile (PKCS#8, AES-256). Masked. */
+  /** Encrypts the private key inside each profile (PKCS#8, AES-256). Masked; read untrimmed. */
   keyPassphrase: string | undefined
+  /** `keep-profiles`: leave the profiles in place after the job (no removal in the post step). */
+  keepProfiles: boolean
   credentials: CredentialSettings
   endpoint: Endpoint
   signatureVersion: SignatureVersion
@@ -73,7 +75,11 @@ export interface OidcSettings {
 export type CredentialSettings =
   { source: 'inputs' | 'environment'; keys: Credentials } | { source: 'oidc'; oidc: OidcSettings }
 
-export type InputReader = (name: string) => string
+/**
+ * Reads one input as `core.getInput` does: trimmed, unless `trimWhitespace` is false (a
+ * passphrase is taken exactly as configured).
+ */
+export type InputReader = (name: string, options?: { trimWhitespace?: boolean }) => string
 export type Environment = Readonly<Record<string, string | undefined>>
 
 export const ENV_ACCESS_KEY_ID = 'ALIBABA_CLOUD_ACCESS_KEY_ID'
@@ -87,7 +93,7 @@ export const MAX_TIMEOUT_SECONDS = 21_600
 const REGION_ID_PATTERN = /^[a-z]{2,}(?:-[a-z0-9]+){1,4}$/
 const SSL_VPN_SERVER_ID_PATTERN = /^vss-[a-z0-9]{1,64}$/
 /** The reference page's rule: 2–128 characters, letters, digits, `.`, `_`, `-`, starting with a letter. */
-const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9._-]{1,127}$/
+export const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9._-]{1,127}$/
 const PRINTABLE_ASCII = /^[\x20-\x7e]+$/
 /** AccessKey ids, secrets and STS tokens are base64-ish: no spaces, no control characters. */
 const KEY_MATERIAL = /^[\x21-\x7e]+$/
@@ -443,7 +449,12 @@ export function readSettings(
   const signatureVersion = parseSignatureVersion(getInput('signature-version'))
   const timeoutMs = parseTimeoutSeconds(getInput('timeout-seconds')) * 1000
   const configDir = parseConfigDir(getInput('config-dir'))
-  const keyPassphrase = parseKeyPassphrase(getInput('key-passphrase'), configDir, maskSecret)
+  const keyPassphrase = parseKeyPassphrase(
+    getInput('key-passphrase', { trimWhitespace: false }),
+    configDir,
+    maskSecret
+  )
+  const keepProfiles = parseKeepProfiles(getInput('keep-profiles'), configDir)
 
   const givenToken = parseClientToken(getInput('client-token'))
   if (givenToken !== undefined && names.length > 1) {
@@ -474,6 +485,7 @@ export function readSettings(
     ifExists,
     configDir,
     keyPassphrase,
+    keepProfiles,
     credentials,
     endpoint,
     signatureVersion,
@@ -561,6 +573,11 @@ export function parseConfigDir(raw: string): string | undefined {
   return raw
 }
 
+/**
+ * `key-passphrase`, exactly as configured: surrounding spaces are part of it (the runner passes
+ * the value untrimmed when read with `trimWhitespace: false`), since the key must open with what
+ * the user typed in the workflow. Empty means no encryption.
+ */
 export function parseKeyPassphrase(
   raw: string,
   configDir: string | undefined,
@@ -574,6 +591,19 @@ export function parseKeyPassphrase(
       "protects the key inside the profile, so it needs 'config-dir'."
     )
   }
+  // A secret saved with a trailing newline is the likely cause; say so, never the value.
+  if (/[\r\n]/.test(raw)) {
+    throw new InputError(
+      'key-passphrase',
+      'contains a line break (a secret saved with a trailing newline?); expected 4 to 1023 characters on one line, no control characters.'
+    )
+  }
+  if (raw.trim() === '') {
+    throw new InputError(
+      'key-passphrase',
+      'is only whitespace; expected 4 to 1023 characters (spaces inside or around are kept as typed).'
+    )
+  }
   // OpenSSL and OpenVPN take passphrases of 4 to 1023 bytes.
   if (raw.length < 4 || raw.length > 1023 || /\p{Cc}/u.test(raw)) {
     throw new InputError(
@@ -582,4 +612,22 @@ export function parseKeyPassphrase(
     )
   }
   return raw
+}
+
+/** `keep-profiles`: a YAML 1.2 boolean (as `core.getBooleanInput`), default false. */
+export function parseKeepProfiles(raw: string, configDir: string | undefined): boolean {
+  if (raw === '' || ['false', 'False', 'FALSE'].includes(raw)) return false
+  if (!['true', 'True', 'TRUE'].includes(raw)) {
+    throw new InputError(
+      'keep-profiles',
+      `${quote(raw)} is not a boolean; expected "true" (leave the profiles after the job) or "false" (the default: the post step removes them).`
+    )
+  }
+  if (configDir === undefined) {
+    throw new InputError(
+      'keep-profiles',
+      "keeps the profiles written to 'config-dir', so it needs 'config-dir'."
+    )
+  }
+  return true
 }

@@ -15,6 +15,11 @@ export interface RunOptions {
   onStdout?: ((chunk: string) => void) | undefined
   /** SIGKILL the action after this long (default 120 s). */
   killAfterMs?: number | undefined
+  /**
+   * A main step's `state` (RunResult.state): runs the post step, each value as `STATE_<name>`,
+   * as the runner does.
+   */
+  state?: Record<string, string> | undefined
 }
 
 export interface RunResult {
@@ -27,6 +32,8 @@ export interface RunResult {
   outputs: Record<string, string>
   /** The GITHUB_STEP_SUMMARY file. */
   summary: string
+  /** What the step saved (`core.saveState`, the GITHUB_STATE file), last value of each name. */
+  state: Record<string, string>
   durationMs: number
   /** `::error::` annotations, unescaped. */
   errors: string[]

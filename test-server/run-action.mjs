@@ -1,6 +1,8 @@
 // Runs the bundled action (dist/index.js) the way the GitHub runner does: a fresh Node process,
 // inputs as INPUT_<NAME> variables, outputs and the job summary written to the files named by
-// GITHUB_OUTPUT and GITHUB_STEP_SUMMARY. Shared by the end-to-end tests and `npm run demo`.
+// GITHUB_OUTPUT and GITHUB_STEP_SUMMARY, saved state to the file named by GITHUB_STATE. Passing a
+// run's `state` back runs the post step, as the runner does: each saved value as STATE_<name>.
+// Shared by the end-to-end tests and `npm run demo`.
 import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -23,8 +25,8 @@ export function inputVariable(name) {
 }
 
 /**
- * Parses a GITHUB_OUTPUT file: `name<<DELIMITER\nvalue\nDELIMITER\n` blocks (and `name=value`
- * lines, which older writers use).
+ * Parses a GITHUB_OUTPUT (or GITHUB_STATE) file: `name<<DELIMITER\nvalue\nDELIMITER\n` blocks
+ * (and `name=value` lines, which older writers use). A name written twice keeps its last value.
  */
 export function parseOutputFile(text) {
   const outputs = {}
@@ -53,22 +55,27 @@ export function parseOutputFile(text) {
  * @param {(child: import('node:child_process').ChildProcess) => void} [options.onSpawn]
  * @param {(chunk: string) => void} [options.onStdout] live stdout, e.g. for the demo
  * @param {number} [options.killAfterMs] safety net: SIGKILL the action after this long (default 120 s)
+ * @param {Record<string, string>} [options.state] a main step's `state`: run the post step with it
  */
 export async function runAction(options = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'ssl-vpn-action-'))
   const outputPath = join(dir, 'output')
   const summaryPath = join(dir, 'summary')
+  const statePath = join(dir, 'state')
   await writeFile(outputPath, '')
   await writeFile(summaryPath, '')
+  await writeFile(statePath, '')
   // Like the runner: a clean environment with PATH and the runner's own variables, not ours.
   const env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     GITHUB_OUTPUT: outputPath,
     GITHUB_STEP_SUMMARY: summaryPath,
+    GITHUB_STATE: statePath,
     ...(options.trustTestCa === false ? {} : { NODE_EXTRA_CA_CERTS: TEST_CA_PATH })
   }
   for (const [name, value] of Object.entries(options.inputs ?? {})) env[inputVariable(name)] = value
+  for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value
   for (const [name, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[name]
     else env[name] = value
@@ -92,6 +99,7 @@ export async function runAction(options = {}) {
   const durationMs = performance.now() - started
   const outputFile = await readFile(outputPath, 'utf8')
   const summary = await readFile(summaryPath, 'utf8')
+  const state = parseOutputFile(await readFile(statePath, 'utf8'))
   await rm(dir, { recursive: true, force: true })
   return {
     exitCode,
@@ -101,6 +109,7 @@ export async function runAction(options = {}) {
     outputFile,
     outputs: parseOutputFile(outputFile),
     summary,
+    state,
     durationMs,
     /** The `::error::` annotation text(s), unescaped as the runner shows them. */
     errors: [...stdout.matchAll(/^::error::(.*)$/gm)].map(m =>

@@ -81,6 +81,11 @@ export interface ExistingCertificate {
   sslVpnServerId?: string | undefined
   /** Default: the region of the SSL server chosen. */
   regionId?: string | undefined
+  /**
+   * EndTime, server-clock ms (default: creation + 1095 days). In the past: Status `expired`;
+   * less than 7 days ahead: `expiring-soon`.
+   */
+  endTime?: number | undefined
 }
 
 /** The runner's OIDC token service and STS AssumeRoleWithOIDC, played by the stand-in. */

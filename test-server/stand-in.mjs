@@ -909,7 +909,8 @@ function addCertificate(state, init) {
 
 /**
  * The `existingCertificates` option: certificates made before the stand-in started, one minute
- * apart and oldest first, so that listing order is the option's order. They are never pending.
+ * apart and oldest first, so that listing order is the option's order. They are never pending;
+ * an `endTime` in the past makes one expired (within 7 days from now, expiring-soon).
  * A mistake in the option throws here, at start, rather than surfacing as a puzzling API answer.
  * @param {State} state
  * @param {readonly ExistingCertificate[]} existing
@@ -922,14 +923,18 @@ function addExistingCertificates(state, existing) {
         `existingCertificates[${index}]: invalid name ${JSON.stringify(entry.name)}`
       )
     }
+    if (entry.endTime !== undefined && !Number.isFinite(entry.endTime)) {
+      throw new TypeError(`existingCertificates[${index}]: endTime must be a number (ms)`)
+    }
     const createdAt = startedAt - (existing.length - index) * 60_000
-    addCertificate(state, {
+    const certificate = addCertificate(state, {
       name: entry.name,
       server: serverForExisting(state, entry, index),
       clientToken: null,
       createdAt,
       pendingUntil: createdAt
     })
+    if (entry.endTime !== undefined) certificate.endTime = entry.endTime
   })
 }
 
