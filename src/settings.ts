@@ -87,7 +87,7 @@ export const MAX_TIMEOUT_SECONDS = 21_600
 const REGION_ID_PATTERN = /^[a-z]{2,}(?:-[a-z0-9]+){1,4}$/
 const SSL_VPN_SERVER_ID_PATTERN = /^vss-[a-z0-9]{1,64}$/
 /** The reference page's rule: 2–128 characters, letters, digits, `.`, `_`, `-`, starting with a letter. */
-const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9._-]{1,127}$/
+export const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9._-]{1,127}$/
 const PRINTABLE_ASCII = /^[\x20-\x7e]+$/
 /** AccessKey ids, secrets and STS tokens are base64-ish: no spaces, no control characters. */
 const KEY_MATERIAL = /^[\x21-\x7e]+$/
