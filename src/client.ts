@@ -1,6 +1,8 @@
 /**
  * One HTTPS round trip of a signed RPC request, and the translation of whatever comes back (or
  * doesn't) into a JSON object or one of the action's error classes. No retries here: see retry.ts.
+ * The answer is hostile input: at most 1 MiB of it is read, and every text taken from it goes
+ * through answer-text.ts.
  *
  * The network goes through an injected undici `Dispatcher` (in production an `EnvHttpProxyAgent`,
  * so `HTTPS_PROXY`/`NO_PROXY` work on self-hosted runners). TLS verification uses Node's defaults,
