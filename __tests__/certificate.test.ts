@@ -3,6 +3,8 @@ import { MockAgent, type Interceptable } from 'undici'
 import {
   createClientCertificate,
   createRequestParams,
+  findCertificatesByName,
+  waitUntilReady,
   type ServiceDependencies
 } from '../src/certificate.js'
 import { ApiError, DeadlineError, UnexpectedResponseError } from '../src/errors.js'
@@ -253,5 +255,90 @@ describe('createRequestParams', () => {
       ClientToken: TOKEN
     })
     expect('Name' in params).toBe(false)
+  })
+})
+
+describe('answers are checked before anything in them is used', () => {
+  const DEADLINE = START + 60_000
+
+  test.each([
+    ['SslVpnClientCertId', { SslVpnClientCertId: 'vsc-1\n::add-mask::x', Name: 'ci-cert' }],
+    ['SslVpnClientCertId', { SslVpnClientCertId: 'vsc-1\u2028x', Name: 'ci-cert' }],
+    ['SslVpnClientCertId', { SslVpnClientCertId: '../../x', Name: 'ci-cert' }],
+    ['SslVpnClientCertId', { SslVpnClientCertId: 42, Name: 'ci-cert' }],
+    ['Name', { SslVpnClientCertId: 'vsc-ok1', Name: 'ci-cert\r::error title=x::forged' }],
+    ['Name', { SslVpnClientCertId: 'vsc-ok1', Name: '../ci-cert' }]
+  ])(
+    'a created certificate with a malformed %s: unexpected answer, not retried',
+    async (field, data) => {
+      serve(() => ({ statusCode: 200, data: { RequestId: 'REQ-BAD', ...data } }))
+      const error = (await createClientCertificate(SETTINGS, KEYS, dependencies()).catch(
+        (e: unknown) => e
+      )) as UnexpectedResponseError
+      expect(error).toBeInstanceOf(UnexpectedResponseError)
+      expect(error).toMatchObject({ httpStatus: 200, requestId: 'REQ-BAD', field })
+      expect(error.message).toMatch(
+        new RegExp(
+          `^Unexpected answer to CreateSslVpnClientCert \\(RequestId: REQ-BAD\\): ${field} is `
+        )
+      )
+      expect(error.message).not.toMatch(/[\r\n\u2028]/)
+      expect(captured).toHaveLength(1)
+      expect(logLines).toEqual([])
+    }
+  )
+
+  test.each([
+    ['Name', { SslVpnClientCertId: 'vsc-ok1', Name: 'ci-cert\n::add-mask::x', Status: 'normal' }],
+    ['Status', { SslVpnClientCertId: 'vsc-ok1', Name: 'ci-cert', Status: 'normal\n::group::x' }],
+    ['SslVpnClientCertId', { SslVpnClientCertId: 'vsc-ok1\r', Name: 'ci-cert', Status: 'normal' }]
+  ])('a listing with a malformed %s: unexpected answer naming the entry', async (field, entry) => {
+    serve(() => ({
+      statusCode: 200,
+      data: {
+        RequestId: 'REQ-LIST',
+        TotalCount: 2,
+        SslVpnClientCertKeys: {
+          SslVpnClientCertKey: [
+            { SslVpnClientCertId: 'vsc-good1', Name: 'ci-cert', Status: 'normal' },
+            entry
+          ]
+        }
+      }
+    }))
+    const error = (await findCertificatesByName(
+      SETTINGS,
+      'ci-cert',
+      KEYS,
+      dependencies(),
+      DEADLINE
+    ).catch((e: unknown) => e)) as UnexpectedResponseError
+    expect(error).toBeInstanceOf(UnexpectedResponseError)
+    expect(error.field).toBe(`SslVpnClientCertKeys.SslVpnClientCertKey[1].${field}`)
+    expect(error.message).toMatch(
+      /^Unexpected answer to DescribeSslVpnClientCerts \(RequestId: REQ-LIST\)/
+    )
+  })
+
+  test('a Describe answer with a malformed Status: unexpected answer, after the material is masked', async () => {
+    const masked: string[] = []
+    serve(() => ({
+      statusCode: 200,
+      data: {
+        RequestId: 'REQ-D',
+        Name: 'ci-cert',
+        Status: 'normal\n::stop-commands::x',
+        CaCert: 'ca',
+        ClientCert: 'cert',
+        ClientKey: 'key',
+        ClientConfig: 'config'
+      }
+    }))
+    const error = await waitUntilReady(SETTINGS, 'vsc-ok1', KEYS, dependencies(), DEADLINE, text =>
+      masked.push(text)
+    ).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(UnexpectedResponseError)
+    expect(error).toMatchObject({ field: 'Status' })
+    expect(masked).toEqual(['ca', 'cert', 'key', 'config'])
   })
 })

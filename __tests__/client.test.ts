@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
 import { MockAgent, type Interceptable } from 'undici'
 import { interpretResponse, sendSignedRequest, toTransportError } from '../src/client.js'
 import { ApiError, CancelledError, TransportError, UnexpectedResponseError } from '../src/errors.js'
+import { MAX_ANSWER_BYTES, MAX_SHOWN_TEXT_LENGTH } from '../src/answer-text.js'
 import { createRedactor } from '../src/redact.js'
 import { signRequest, type SignedRequest } from '../src/signer.js'
 
@@ -214,6 +215,113 @@ describe('interpretResponse', () => {
   })
 })
 
+describe('interpretResponse: answers are hostile input', () => {
+  const options = { redact, now, action: 'CreateSslVpnClientCert' }
+  const LINE_BREAKS = ['\n', '\r', '\r\n', '\u2028', '\u2029', '\u0085']
+
+  test.each(LINE_BREAKS.map(b => [JSON.stringify(b), b]))(
+    'a %s in Message or Recommend never reaches the error: one line, the rest kept',
+    (_shown, lineBreak) => {
+      const error = thrownBy(() =>
+        interpretResponse(
+          400,
+          JSON_HEADERS,
+          JSON.stringify({
+            Code: 'Some.Code',
+            Message: `bad${lineBreak}::add-mask::x${lineBreak}${lineBreak}# Heading`,
+            Recommend: `https://r${lineBreak}::error title=t::forged`,
+            RequestId: 'REQ-1'
+          }),
+          options
+        )
+      ) as ApiError
+      expect(error).toBeInstanceOf(ApiError)
+      expect(error.message).toBe('bad ::add-mask::x # Heading')
+      expect(error.recommend).toBe('https://r ::error title=t::forged')
+    }
+  )
+
+  test.each([
+    ['Code', { Code: 'Forbidden\n::add-mask::x', RequestId: 'REQ-1' }, 'Code'],
+    ['Code', { Code: 'A'.repeat(129), RequestId: 'REQ-1' }, 'Code'],
+    ['RequestId', { Code: 'Forbidden', RequestId: 'REQ\r::group::x' }, 'RequestId'],
+    ['RequestId', { Code: 'Forbidden', RequestId: 'REQ\u2028x' }, 'RequestId']
+  ])('an error answer with a malformed %s: unexpected answer naming it', (_what, body, field) => {
+    const error = thrownBy(() =>
+      interpretResponse(403, JSON_HEADERS, JSON.stringify({ Message: 'm', ...body }), options)
+    ) as UnexpectedResponseError
+    expect(error).toBeInstanceOf(UnexpectedResponseError)
+    expect(error).toMatchObject({ httpStatus: 403, field })
+    expect(error.message).toMatch(
+      new RegExp(
+        `^Unexpected answer to CreateSslVpnClientCert(?: \\(RequestId: REQ-1\\))?: ${field} is "`
+      )
+    )
+    expect(error.message).not.toMatch(/[\r\n\u2028\u2029]/)
+  })
+
+  test('a malformed x-acs-request-id header: unexpected answer naming the header', () => {
+    const error = thrownBy(() =>
+      interpretResponse(503, { 'x-acs-request-id': 'a b' }, '{"Code":"X","Message":"m"}', options)
+    ) as UnexpectedResponseError
+    expect(error).toMatchObject({ httpStatus: 503, field: 'the x-acs-request-id header' })
+  })
+
+  test('a 2xx answer with a malformed RequestId is not a success', () => {
+    const error = thrownBy(() =>
+      interpretResponse(
+        200,
+        JSON_HEADERS,
+        JSON.stringify({ RequestId: 'R\n::add-mask::x', SslVpnClientCertId: 'vsc-1' }),
+        options
+      )
+    )
+    expect(error).toBeInstanceOf(UnexpectedResponseError)
+    expect(error).toMatchObject({ httpStatus: 200, field: 'RequestId' })
+  })
+
+  test('a huge Message is cut to a few hundred characters', () => {
+    const error = thrownBy(() =>
+      interpretResponse(
+        400,
+        JSON_HEADERS,
+        JSON.stringify({ Code: 'X', Message: `start ${'m'.repeat(500_000)}` }),
+        options
+      )
+    ) as ApiError
+    expect(error.message).toMatch(/^start m+…$/)
+    expect(error.message.length).toBeLessThanOrEqual(MAX_SHOWN_TEXT_LENGTH)
+  })
+
+  test.each([
+    ['\\/-escaped', (s: string) => s.replaceAll('/', '\\/')],
+    [
+      'lower-case percent-encoded',
+      (s: string) => encodeURIComponent(s).replace(/%../g, e => e.toLowerCase())
+    ],
+    [
+      '\\u-escaped',
+      (s: string) => s.replace(/[+/=]/g, c => `\\u00${c.charCodeAt(0).toString(16)}`)
+    ],
+    ['HTML-escaped', (s: string) => s.replace(/[+/=]/g, c => `&#x${c.charCodeAt(0).toString(16)};`)]
+  ])('a secret echoed %s is redacted, in a JSON message and in a page', (_what, escape) => {
+    const echoed = escape(KEY_SECRET)
+    const json = thrownBy(() =>
+      interpretResponse(
+        400,
+        JSON_HEADERS,
+        JSON.stringify({ Code: 'X', Message: `k=${echoed}` }),
+        options
+      )
+    ) as ApiError
+    expect(json.message).toBe('k=***')
+    const page = thrownBy(() =>
+      interpretResponse(502, {}, `<p>k=${echoed}</p>`, options)
+    ) as UnexpectedResponseError
+    expect(page.message).toContain('"k=***"')
+  })
+})
+
 describe('toTransportError', () => {
   const options = { origin: ORIGIN, timeoutMs: 10_000, redact }
   const withCode = (message: string, code: string) => Object.assign(new Error(message), { code })
@@ -362,6 +470,28 @@ describe('sendSignedRequest through a MockAgent', () => {
     const error = await send().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(UnexpectedResponseError)
     expect(error).toMatchObject({ httpStatus: 502 })
+  })
+
+  test('an answer of exactly 1 MiB is read', async () => {
+    const pad = 'A'.repeat(MAX_ANSWER_BYTES - JSON.stringify({ RequestId: 'R', Pad: '' }).length)
+    const body = JSON.stringify({ RequestId: 'R', Pad: pad })
+    expect(Buffer.byteLength(body)).toBe(MAX_ANSWER_BYTES)
+    pool.intercept(onPostToRoot).reply(200, body, { headers: JSON_HEADERS })
+    await expect(send()).resolves.toMatchObject({ RequestId: 'R' })
+  })
+
+  test.each([
+    ['1 MiB + 1 byte', MAX_ANSWER_BYTES + 1],
+    ['8 MiB', 8 * MAX_ANSWER_BYTES]
+  ])('an answer of %s: unexpected answer, naming the action and the body', async (_what, size) => {
+    const body = `{"Code":"X","Message":"${'A'.repeat(size - 25)}"}`
+    pool.intercept(onPostToRoot).reply(400, body, { headers: JSON_HEADERS })
+    const error = (await send().catch((e: unknown) => e)) as UnexpectedResponseError
+    expect(error).toBeInstanceOf(UnexpectedResponseError)
+    expect(error).toMatchObject({ httpStatus: 400, field: 'body' })
+    expect(error.message).toMatch(
+      /^Unexpected answer to CreateSslVpnClientCert: body is larger than 1 MiB \(HTTP 400\)/
+    )
   })
 
   test('no answer (replyWithError): TransportError', async () => {

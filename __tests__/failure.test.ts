@@ -127,6 +127,27 @@ describe('describeFailure: API errors', () => {
   })
 })
 
+describe('describeFailure: text from the answer', () => {
+  test('message, code, RequestId and Recommend are one line each and cut, however built', () => {
+    const text = describeFailure(
+      apiError({
+        code: 'Some.Code\n::add-mask::x',
+        message: `first\n::error::forged\u2028${'m'.repeat(5_000)}`,
+        requestId: 'R\r::group::x',
+        recommend: `https://r\n\n# Heading ${'r'.repeat(5_000)}`
+      }),
+      NO_CONTEXT
+    )
+    const lines = text.split('\n')
+    expect(lines).toHaveLength(2)
+    expect(lines[0]).toMatch(
+      /^Some\.Code ::add-mask::x: first ::error::forged m+… \(RequestId: R ::group::x\)$/
+    )
+    expect(lines[1]).toMatch(/^Diagnosis: https:\/\/r # Heading r+…$/)
+    for (const line of lines) expect(line.length).toBeLessThan(700)
+  })
+})
+
 describe('describeFailure: other errors', () => {
   test('DeadlineError: attempts, the timeout, the last answer and the client-token to re-use', () => {
     const last = apiError({

@@ -150,6 +150,52 @@ describe('assumeRoleWithOidc', () => {
   })
 })
 
+describe('assumeRoleWithOidc: the answer is checked before anything in it is used', () => {
+  test.each([
+    ['Credentials.Expiration', { Expiration: '2026-11-27T20:00:00Z\n::add-mask::x' }],
+    ['Credentials.Expiration', { Expiration: 'soon\u2028::error::forged' }],
+    ['Credentials.AccessKeyId', { AccessKeyId: 'STS.id\n::add-mask::x' }],
+    ['Credentials.AccessKeySecret', { AccessKeySecret: 'a secret with spaces' }],
+    ['Credentials.SecurityToken', { SecurityToken: 'CAIS\r\n::group::x' }]
+  ])(
+    'a malformed %s: unexpected answer naming it, keys masked, none quoted',
+    async (field, change) => {
+      const credentials = { ...ISSUED, ...change }
+      stsAnswers({ statusCode: 200, data: { RequestId: 'R5', Credentials: credentials } })
+      const error = (await assumeRoleWithOidc(OIDC, 'jwt', deps(), time + 60_000).catch(
+        (e: unknown) => e
+      )) as UnexpectedResponseError
+      expect(error).toBeInstanceOf(UnexpectedResponseError)
+      expect(error.field).toBe(field)
+      expect(error.message).toMatch(
+        new RegExp(
+          `^Unexpected answer to AssumeRoleWithOIDC \\(RequestId: R5\\): ${field.replace('.', '\\.')} is `
+        )
+      )
+      expect(error.message).not.toMatch(/[\r\n\u2028]/)
+      for (const key of [
+        credentials.AccessKeyId,
+        credentials.AccessKeySecret,
+        credentials.SecurityToken
+      ]) {
+        expect(masked).toContain(key)
+        expect(error.message).not.toContain(key)
+      }
+    }
+  )
+
+  test('a malformed RequestId: unexpected answer, nothing logged', async () => {
+    stsAnswers({ statusCode: 200, data: { RequestId: 'R\n::add-mask::x', Credentials: ISSUED } })
+    const error = await obtainCredentials(
+      { credentials: { source: 'oidc', oidc: OIDC } },
+      deps(),
+      time + 60_000
+    ).catch((e: unknown) => e)
+    expect(error).toMatchObject({ name: 'UnexpectedResponseError', field: 'RequestId' })
+    expect(events.filter(e => e.startsWith('log '))).toEqual([])
+  })
+})
+
 describe('obtainCredentials', () => {
   test('keys pass through untouched, with no network', async () => {
     const keys = { accessKeyId: 'id', accessKeySecret: 'secret' }

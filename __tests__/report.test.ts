@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals'
 import { ApiError } from '../src/errors.js'
 import type { CertificateOutcome, Obtained } from '../src/onboarding.js'
 import {
+  cellText,
   escapeHtml,
   setOutputs,
   summaryRows,
@@ -176,5 +177,32 @@ describe('summary', () => {
   test('no key material or token ever reaches the summary rows', () => {
     const text = JSON.stringify(summaryRows([ALICE, BOB, CAROL_FAILED]))
     for (const token of ['gha-alice', 'gha-bob', 'gha-carol']) expect(text).not.toContain(token)
+  })
+})
+
+describe('text that cannot break out of the summary or an output', () => {
+  test.each(
+    ['\n\n', '\r\r', '\r\n\r\n', '\u2028', '\u2029', '\u0085'].map(b => [JSON.stringify(b), b])
+  )('a cell with %s stays one line, its Markdown inert', (_shown, lineBreak) => {
+    const cell = cellText(`m${lineBreak}# Heading${lineBreak}![x](https://evil)<img src=x>`)
+    expect(cell).toBe('m # Heading ![x](https://evil)&lt;img src=x&gt;')
+  })
+
+  test('a failure cell is one line and cut, however long the message', () => {
+    const failed: CertificateOutcome = {
+      ...CAROL_FAILED,
+      error: new Error(`first ${'w'.repeat(10_000)}\u2028# Heading\nsecond line`)
+    }
+    const [row] = summaryRows([failed])
+    const cell = row?.[2] ?? ''
+    expect(cell).toMatch(/^<strong>failed<\/strong>: first w+…$/)
+    expect(cell.length).toBeLessThan(1_000)
+  })
+
+  test('an output value with a line break is refused, whatever put it there', () => {
+    const forged: Obtained = { ...ALICE, certId: 'vsc-1\n::add-mask::x' }
+    expect(() => setOutputs({ setOutput: () => undefined }, [forged])).toThrow(
+      /output cert-id: its value has a line break/
+    )
   })
 })

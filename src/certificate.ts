@@ -3,6 +3,7 @@
  * the gateway is busy, one ClientToken for every attempt), find existing ones by name, and wait
  * for one to be ready and fetch its key material. Every call goes through rpc.ts.
  */
+import { ANSWER_SHAPES, answerField, type AnswerSource } from './answer-text.js'
 import { objectField, stringField, type JsonObject } from './client.js'
 import { CertificateNotReadyError, UnexpectedResponseError } from './errors.js'
 import { callRpc, type RpcDependencies } from './rpc.js'
@@ -88,27 +89,44 @@ export async function createClientCertificate(
     {
       ...(deps.leadingDelaysMs ? { leadingDelaysMs: deps.leadingDelaysMs } : {}),
       accept: answer => {
-        if (stringField(answer, 'SslVpnClientCertId') === undefined) {
-          const requestId = stringField(answer, 'RequestId')
-          throw new UnexpectedResponseError(
-            200,
-            `The API answered without an SslVpnClientCertId${requestId ? ` (RequestId: ${requestId})` : ''}, so no certificate ID can be reported.`,
-            requestId
-          )
-        }
+        createdCertificate(answer, deps.redact)
       }
     }
   )
+  const created = createdCertificate(answer, deps.redact)
   return {
-    certId: stringField(answer, 'SslVpnClientCertId') ?? '',
-    requestId: stringField(answer, 'RequestId') ?? '',
-    name: stringField(answer, 'Name') ?? request.name ?? '',
+    certId: created.certId,
+    requestId: created.requestId ?? '',
+    name: created.name ?? request.name ?? '',
     clientToken: request.clientToken,
     attempts,
     waitedMs,
     elapsedMs: deps.now() - started,
     busySeenMs: attempts > 2 ? lastFailureMs : undefined
   }
+}
+
+/**
+ * The ID and name of a CreateSslVpnClientCert answer, checked against their shapes (RequestId:
+ * client.ts). Throws when the ID is missing or either is malformed.
+ */
+function createdCertificate(
+  answer: JsonObject,
+  redact: AnswerSource['redact']
+): { certId: string; name: string | undefined; requestId: string | undefined } {
+  const requestId = stringField(answer, 'RequestId')
+  const source = { action: CREATE_ACTION, redact, requestId }
+  const certId = answerField(answer, 'SslVpnClientCertId', ANSWER_SHAPES.certificateId, source)
+  const name = answerField(answer, 'Name', ANSWER_SHAPES.name, source)
+  if (certId === undefined) {
+    throw new UnexpectedResponseError(
+      200,
+      `The API answered without an SslVpnClientCertId${requestId ? ` (RequestId: ${requestId})` : ''}, so no certificate ID can be reported.`,
+      requestId,
+      'SslVpnClientCertId'
+    )
+  }
+  return { certId, name, requestId }
 }
 
 export interface ExistingCertificate {
@@ -120,19 +138,28 @@ export interface ExistingCertificate {
   requestId?: string | undefined
 }
 
-/** `SslVpnClientCertKeys.SslVpnClientCertKey[]` of a DescribeSslVpnClientCerts page. */
-export function certificateKeys(page: JsonObject): ExistingCertificate[] {
+/**
+ * `SslVpnClientCertKeys.SslVpnClientCertKey[]` of a DescribeSslVpnClientCerts page. The ID, name
+ * and status of every entry are checked against their shapes: one that fails makes the page an
+ * unexpected answer. `redact` quotes a malformed value safely.
+ */
+export function certificateKeys(
+  page: JsonObject,
+  redact: AnswerSource['redact']
+): ExistingCertificate[] {
   const list = objectField(page, 'SslVpnClientCertKeys')?.['SslVpnClientCertKey']
   if (!Array.isArray(list)) return []
-  return list.flatMap(item => {
+  const source = { action: LIST_ACTION, redact, requestId: stringField(page, 'RequestId') }
+  return list.flatMap((item, index) => {
     const key = item as JsonObject
-    const certId = stringField(key, 'SslVpnClientCertId')
+    const path = `SslVpnClientCertKeys.SslVpnClientCertKey[${index}].`
+    const certId = answerField(key, 'SslVpnClientCertId', ANSWER_SHAPES.certificateId, source, path)
     if (certId === undefined) return []
     return [
       {
         certId,
-        name: stringField(key, 'Name') ?? '',
-        status: stringField(key, 'Status') ?? '',
+        name: answerField(key, 'Name', ANSWER_SHAPES.name, source, path) ?? '',
+        status: answerField(key, 'Status', ANSWER_SHAPES.status, source, path) ?? '',
         createTime: typeof key['CreateTime'] === 'number' ? key['CreateTime'] : 0
       }
     ]
@@ -164,7 +191,7 @@ export async function findCertificatesByName(
       deadline,
       { logPrefix: LIST_ACTION }
     )
-    const page = certificateKeys(answer)
+    const page = certificateKeys(answer, deps.redact)
     const requestId = stringField(answer, 'RequestId')
     found.push(...page.filter(c => c.name === name).map(c => ({ ...c, requestId })))
     const total = typeof answer['TotalCount'] === 'number' ? answer['TotalCount'] : 0
@@ -215,7 +242,7 @@ export async function waitUntilReady(
           const value = stringField(answer, field)
           if (value !== undefined) maskMaterial(value)
         }
-        const status = stringField(answer, 'Status') ?? ''
+        const status = describedCertificate(answer, deps.redact).status
         if (status === 'expired') {
           throw new UnexpectedResponseError(
             200,
@@ -235,15 +262,28 @@ export async function waitUntilReady(
       }
     }
   )
+  const described = describedCertificate(answer, deps.redact)
   return {
     certId,
-    name: stringField(answer, 'Name') ?? '',
-    status: stringField(answer, 'Status') ?? '',
+    name: described.name,
+    status: described.status,
     caCert: stringField(answer, 'CaCert') ?? '',
     clientCert: stringField(answer, 'ClientCert') ?? '',
     clientKey: stringField(answer, 'ClientKey') ?? '',
     clientConfig: stringField(answer, 'ClientConfig') ?? '',
     attempts,
     waitedMs
+  }
+}
+
+/** The name and status of a DescribeSslVpnClientCert answer, checked against their shapes. */
+function describedCertificate(
+  answer: JsonObject,
+  redact: AnswerSource['redact']
+): { name: string; status: string } {
+  const source = { action: DESCRIBE_ACTION, redact, requestId: stringField(answer, 'RequestId') }
+  return {
+    name: answerField(answer, 'Name', ANSWER_SHAPES.name, source) ?? '',
+    status: answerField(answer, 'Status', ANSWER_SHAPES.status, source) ?? ''
   }
 }

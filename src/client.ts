@@ -1,12 +1,24 @@
 /**
  * One HTTPS round trip of a signed RPC request, and the translation of whatever comes back (or
  * doesn't) into a JSON object or one of the action's error classes. No retries here: see retry.ts.
+ * The answer is hostile input: at most 1 MiB of it is read, and every text taken from it goes
+ * through answer-text.ts.
  *
  * The network goes through an injected undici `Dispatcher` (in production an `EnvHttpProxyAgent`,
  * so `HTTPS_PROXY`/`NO_PROXY` work on self-hosted runners). TLS verification uses Node's defaults,
  * which include `NODE_EXTRA_CA_CERTS`; no `ca` option is passed, because that would disable it.
  */
 import { request, type Dispatcher } from 'undici'
+import {
+  ANSWER_SHAPES,
+  MAX_ANSWER_BYTES,
+  answerField,
+  bodyExcerpt,
+  checkedValue,
+  shownAnswerText,
+  unexpectedAnswer,
+  type AnswerSource
+} from './answer-text.js'
 import { ApiError, TransportError, UnexpectedResponseError } from './errors.js'
 import type { Redactor } from './redact.js'
 import type { SignedRequest } from './signer.js'
@@ -44,9 +56,6 @@ const UNTRUSTED_CERTIFICATE_CODES = new Set([
 /** Transport faults that will not go away by trying again. */
 const PERMANENT_TRANSPORT_CODES = new Set(['ENOTFOUND', 'ERR_INVALID_URL', 'UND_ERR_INVALID_ARG'])
 
-/** Longest piece of a non-API body (an HTML error page) quoted in an error. */
-const BODY_EXCERPT_LENGTH = 160
-
 /** Sends `signed` as `POST /?<query>` and returns the parsed JSON answer. */
 export async function sendSignedRequest(
   signed: SignedRequest,
@@ -56,7 +65,7 @@ export async function sendSignedRequest(
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout
   let status: number
   let headers: Record<string, string | string[] | undefined>
-  let text: string
+  let text: string | undefined
   try {
     const response = await request(`${options.origin}/?${signed.queryString}`, {
       method: signed.method,
@@ -67,11 +76,51 @@ export async function sendSignedRequest(
     })
     status = response.statusCode
     headers = response.headers
-    text = await response.body.text()
+    text = await readBody(response.body, headerValue(headers, 'content-length'))
   } catch (error) {
     throw toTransportError(error, timeout.aborted, options)
   }
-  return interpretResponse(status, headers, text, options)
+  const action = actionOf(signed)
+  if (text === undefined) {
+    throw unexpectedAnswer(
+      { action, redact: options.redact, httpStatus: status },
+      'body',
+      `is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB (HTTP ${status}), so it was not read further; an API answer is a few kilobytes`
+    )
+  }
+  return interpretResponse(status, headers, text, { ...options, action })
+}
+
+/** The action a request calls, for errors: from `x-acs-action` (V3) or the `Action` parameter. */
+function actionOf(signed: SignedRequest): string {
+  return (
+    signed.headers['x-acs-action'] ??
+    new URLSearchParams(signed.queryString).get('Action') ??
+    'the API call'
+  )
+}
+
+/**
+ * The body as UTF-8 text, or undefined when it is longer than {@link MAX_ANSWER_BYTES}: then
+ * reading stops there and the transfer is aborted, whatever `content-length` said.
+ */
+async function readBody(
+  body: Dispatcher.ResponseData['body'],
+  contentLength: string | undefined
+): Promise<string | undefined> {
+  if (Number(contentLength) > MAX_ANSWER_BYTES) {
+    body.destroy()
+    return undefined
+  }
+  const chunks: Buffer[] = []
+  let bytes = 0
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    bytes += chunk.length
+    // Leaving the loop destroys the body, which aborts the transfer.
+    if (bytes > MAX_ANSWER_BYTES) return undefined
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks).toString('utf8')
 }
 
 function headerValue(headers: Record<string, string | string[] | undefined>, name: string) {
@@ -79,23 +128,42 @@ function headerValue(headers: Record<string, string | string[] | undefined>, nam
   return Array.isArray(value) ? value[0] : value
 }
 
-/** Turns an HTTP answer into a JSON object (2xx) or the matching error. */
+/**
+ * Turns an HTTP answer into a JSON object (2xx) or the matching error. Every answer's RequestId,
+ * and an error's Code, are checked against their shape here; its Message and Recommend are made
+ * safe to show (answer-text.ts). `action` names the call in errors.
+ */
 export function interpretResponse(
   status: number,
   headers: Record<string, string | string[] | undefined>,
   text: string,
-  options: Pick<SendOptions, 'redact' | 'now'>
+  options: Pick<SendOptions, 'redact' | 'now'> & { action?: string }
 ): JsonObject {
   const json = parseJsonObject(text)
+  const source: AnswerSource = {
+    action: options.action ?? 'the API call',
+    redact: options.redact,
+    httpStatus: status
+  }
   if (status >= 200 && status < 300) {
-    if (json) return json
+    if (json) {
+      answerField(json, 'RequestId', ANSWER_SHAPES.requestId, source)
+      return json
+    }
     throw new UnexpectedResponseError(
       status,
-      `The API answered HTTP ${status} with a body that is not JSON (content-type: ${headerValue(headers, 'content-type') ?? 'none'}): ${excerpt(text, options.redact)}. A proxy or captive portal between the runner and the API may have answered instead.`
+      `The API answered HTTP ${status} with a body that is not JSON (content-type: ${shownAnswerText(headerValue(headers, 'content-type') ?? 'none', options.redact, 80)}): ${bodyExcerpt(text, options.redact)}. A proxy or captive portal between the runner and the API may have answered instead.`
     )
   }
-  const requestId = stringField(json, 'RequestId') ?? headerValue(headers, 'x-acs-request-id')
-  const code = stringField(json, 'Code')
+  const requestId =
+    answerField(json, 'RequestId', ANSWER_SHAPES.requestId, source) ??
+    checkedValue(
+      headerValue(headers, 'x-acs-request-id'),
+      'the x-acs-request-id header',
+      ANSWER_SHAPES.requestId,
+      source
+    )
+  const code = answerField(json, 'Code', ANSWER_SHAPES.code, { ...source, requestId })
   if (json && code) {
     const retryAfterHeader = headerValue(headers, 'x-acs-retry-after')?.trim()
     // An empty or malformed header means "no advice", not "retry at once".
@@ -105,10 +173,12 @@ export function interpretResponse(
     const validDate = serverDate && !Number.isNaN(serverDate.getTime()) ? serverDate : undefined
     throw new ApiError({
       code,
-      message: options.redact(stringField(json, 'Message') ?? '(no message)'),
+      message: shownAnswerText(stringField(json, 'Message') ?? '(no message)', options.redact),
       requestId,
       httpStatus: status,
-      recommend: mapDefined(stringField(json, 'Recommend'), options.redact),
+      recommend: mapDefined(stringField(json, 'Recommend'), text =>
+        shownAnswerText(text, options.redact)
+      ),
       retryAfterMs: Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
       serverDate: validDate,
       clockSkewMs: validDate ? validDate.getTime() - options.now() : undefined
@@ -116,7 +186,7 @@ export function interpretResponse(
   }
   throw new UnexpectedResponseError(
     status,
-    `HTTP ${status} without an API error code: ${excerpt(text, options.redact)}${status >= 500 ? ' (likely from a proxy or load balancer in front of the API)' : ''}`,
+    `HTTP ${status} without an API error code: ${bodyExcerpt(text, options.redact)}${status >= 500 ? ' (likely from a proxy or load balancer in front of the API)' : ''}`,
     requestId
   )
 }
@@ -147,19 +217,6 @@ export function objectField(json: JsonObject | undefined, name: string): JsonObj
 export function stringField(json: JsonObject | undefined, name: string): string | undefined {
   const value = json?.[name]
   return typeof value === 'string' && value !== '' ? value : undefined
-}
-
-/** A short, single-line, tag-free, redacted piece of a body, quoted. */
-function excerpt(text: string, redact: Redactor): string {
-  // Redact before cutting, so that a cut can never leave the start of a secret behind.
-  const plain = redact(text)
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-  if (plain === '') return 'an empty body'
-  const cut = plain.length > BODY_EXCERPT_LENGTH ? `${plain.slice(0, BODY_EXCERPT_LENGTH)}…` : plain
-  return JSON.stringify(cut)
 }
 
 function errorCode(error: unknown): string | undefined {

@@ -67,15 +67,21 @@ export class ApiError extends Error implements ApiErrorFields {
 
 /**
  * An answer that is not an Alibaba Cloud API answer: an HTML page from a proxy, a 200 without the
- * expected field, a body that is not JSON. `httpStatus` tells whether it is worth retrying (5xx).
+ * expected field, a field of the wrong shape, a body that is not JSON or too large. `httpStatus`
+ * tells whether it is worth retrying (5xx).
  */
 export class UnexpectedResponseError extends Error {
   override readonly name = 'UnexpectedResponseError'
 
+  /**
+   * @param field what was wrong with the answer, when one part of it was (`SslVpnClientCertId`,
+   *   `Credentials.Expiration`, `body` for an answer too large to read)
+   */
   constructor(
     readonly httpStatus: number,
     message: string,
-    readonly requestId: string | undefined = undefined
+    readonly requestId: string | undefined = undefined,
+    readonly field: string | undefined = undefined
   ) {
     super(message)
   }

@@ -2,6 +2,7 @@
  * Turns an error into the one message a user reads when the step fails: what happened, with the
  * API's code and RequestId, and for the known cases one line on what to do next.
  */
+import { cutText, MAX_SHOWN_TEXT_LENGTH, singleLine } from './answer-text.js'
 import {
   ApiError,
   CancelledError,
@@ -73,8 +74,15 @@ function formatDuration(ms: number): string {
   return minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)} h`
 }
 
+/** Text from an answer as one line of a message: whatever built the error, never more. */
+function shown(text: string): string {
+  return cutText(singleLine(text), MAX_SHOWN_TEXT_LENGTH)
+}
+
 function describeApiError(error: ApiError): string {
-  const lines = [withRequestId(`${error.code}: ${error.message}`, error.requestId)]
+  const lines = [
+    withRequestId(`${shown(error.code)}: ${shown(error.message)}`, shown(error.requestId ?? ''))
+  ]
   const skew = error.clockSkewMs
   if (error.code === 'InvalidTimeStamp.Expired' && skew !== undefined && error.serverDate) {
     const serverDate = error.serverDate.toISOString()
@@ -86,7 +94,7 @@ function describeApiError(error: ApiError): string {
   } else {
     const hint = HINTS[error.code]
     if (hint) lines.push(hint)
-    else if (error.recommend) lines.push(`Diagnosis: ${error.recommend}`)
+    else if (error.recommend) lines.push(`Diagnosis: ${shown(error.recommend)}`)
   }
   return lines.join('\n')
 }

@@ -3,7 +3,8 @@
  * (2015-04-01, anonymous) for short-lived keys of a RAM role. The token and the keys are masked
  * the moment they exist; the token is never written anywhere.
  */
-import { objectField, stringField } from './client.js'
+import { ANSWER_SHAPES, answerField, type AnswerSource } from './answer-text.js'
+import { objectField, stringField, type JsonObject } from './client.js'
 import { InputError, TransportError, UnexpectedResponseError } from './errors.js'
 import { callRpc, type RpcDependencies } from './rpc.js'
 import type { CredentialSettings, Environment, OidcSettings } from './settings.js'
@@ -89,36 +90,43 @@ export async function assumeRoleWithOidc(
       accept: answer => {
         // Mask whatever came back before anything could print it, complete or not.
         const fields = objectField(answer, 'Credentials')
-        for (const name of ['AccessKeyId', 'AccessKeySecret', 'SecurityToken']) {
+        for (const name of STS_KEY_FIELDS) {
           const value = stringField(fields, name)
           if (value !== undefined) deps.mask(value)
         }
-        if (
-          !stringField(fields, 'AccessKeyId') ||
-          !stringField(fields, 'AccessKeySecret') ||
-          !stringField(fields, 'SecurityToken')
-        ) {
-          const requestId = stringField(answer, 'RequestId')
-          throw new UnexpectedResponseError(
-            200,
-            `STS ${ASSUME_ROLE_WITH_OIDC} answered without complete Credentials${requestId ? ` (RequestId: ${requestId})` : ''}.`,
-            requestId
-          )
-        }
+        issuedCredentials(answer, deps.redact)
       }
     }
   )
+  return { ...issuedCredentials(answer, deps.redact), attempts }
+}
+
+const STS_KEY_FIELDS = ['AccessKeyId', 'AccessKeySecret', 'SecurityToken'] as const
+
+/**
+ * The keys, expiration and RequestId of an AssumeRoleWithOIDC answer, each checked against its
+ * shape (keys are never quoted). Throws when a key is missing or any is malformed.
+ */
+function issuedCredentials(
+  answer: JsonObject,
+  redact: AnswerSource['redact']
+): Omit<StsCredentials, 'attempts'> {
+  const requestId = stringField(answer, 'RequestId')
+  const source = { action: ASSUME_ROLE_WITH_OIDC, redact, requestId }
   const fields = objectField(answer, 'Credentials')
-  return {
-    credentials: {
-      accessKeyId: stringField(fields, 'AccessKeyId') ?? '',
-      accessKeySecret: stringField(fields, 'AccessKeySecret') ?? '',
-      securityToken: stringField(fields, 'SecurityToken') ?? ''
-    },
-    expiration: stringField(fields, 'Expiration'),
-    requestId: stringField(answer, 'RequestId'),
-    attempts
+  const [accessKeyId, accessKeySecret, securityToken] = STS_KEY_FIELDS.map(name =>
+    answerField(fields, name, ANSWER_SHAPES.keyMaterial, source, 'Credentials.')
+  )
+  const expiration = answerField(fields, 'Expiration', ANSWER_SHAPES.time, source, 'Credentials.')
+  if (!accessKeyId || !accessKeySecret || !securityToken) {
+    throw new UnexpectedResponseError(
+      200,
+      `STS ${ASSUME_ROLE_WITH_OIDC} answered without complete Credentials${requestId ? ` (RequestId: ${requestId})` : ''}.`,
+      requestId,
+      'Credentials'
+    )
   }
+  return { credentials: { accessKeyId, accessKeySecret, securityToken }, expiration, requestId }
 }
 
 /** The keys to sign with: as given, or from the OIDC exchange. */
