@@ -133,6 +133,20 @@ export const ANSWER_SHAPES = {
     expected: 'a UTC time such as "2025-03-01T12:00:00Z"',
     valid: value => !Number.isNaN(Date.parse(value))
   },
+  /** `CaCert`, `ClientCert`: one or more PEM certificates (a CA may come with its chain). */
+  certificatePem: {
+    pattern:
+      /^\s*(?:-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]{1,65536}-----END CERTIFICATE-----\s*){1,8}$/,
+    expected: 'PEM certificates',
+    secret: true
+  },
+  /** `ClientKey`: one PEM private key (PKCS#1, SEC1 or PKCS#8), nothing around it. */
+  privateKeyPem: {
+    pattern:
+      /^\s*-----BEGIN ((?:RSA |EC )?)PRIVATE KEY-----\r?\n[A-Za-z0-9+/=\r\n]{1,65536}-----END \1PRIVATE KEY-----\s*$/,
+    expected: 'one PEM private key',
+    secret: true
+  },
   keyMaterial: {
     pattern: /^[\x21-\x7e]{1,16384}$/,
     expected: 'printable ASCII without spaces, at most 16384 characters',

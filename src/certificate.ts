@@ -3,9 +3,10 @@
  * the gateway is busy, one ClientToken for every attempt), find existing ones by name, and wait
  * for one to be ready and fetch its key material. Every call goes through rpc.ts.
  */
-import { ANSWER_SHAPES, answerField, type AnswerSource } from './answer-text.js'
+import { ANSWER_SHAPES, answerField, unexpectedAnswer, type AnswerSource } from './answer-text.js'
 import { objectField, stringField, type JsonObject } from './client.js'
 import { CertificateNotReadyError, UnexpectedResponseError } from './errors.js'
+import { unsafeDirective } from './profile.js'
 import { callRpc, type RpcDependencies } from './rpc.js'
 import type { CertificateRequest, Settings } from './settings.js'
 import type { Credentials } from './signer.js'
@@ -259,6 +260,7 @@ export async function waitUntilReady(
             stringField(answer, 'RequestId')
           )
         }
+        checkProfileMaterial(answer, deps.redact)
       }
     }
   )
@@ -277,6 +279,25 @@ export async function waitUntilReady(
 }
 
 /** The name and status of a DescribeSslVpnClientCert answer, checked against their shapes. */
+/**
+ * The key material goes into a file that people open with OpenVPN: PEM blocks only, and a
+ * ClientConfig without directives that run programs or touch files (profile.ts).
+ */
+function checkProfileMaterial(answer: JsonObject, redact: AnswerSource['redact']): void {
+  const source = { action: DESCRIBE_ACTION, redact, requestId: stringField(answer, 'RequestId') }
+  answerField(answer, 'CaCert', ANSWER_SHAPES.certificatePem, source)
+  answerField(answer, 'ClientCert', ANSWER_SHAPES.certificatePem, source)
+  answerField(answer, 'ClientKey', ANSWER_SHAPES.privateKeyPem, source)
+  const unsafe = unsafeDirective(stringField(answer, 'ClientConfig') ?? '')
+  if (unsafe !== undefined) {
+    throw unexpectedAnswer(
+      source,
+      'ClientConfig',
+      `carries ${JSON.stringify(unsafe)}, which could run a program or touch files on the computer that opens the profile; expected an OpenVPN client configuration without scripts, plugins, management or file directives, so no profile was written`
+    )
+  }
+}
+
 function describedCertificate(
   answer: JsonObject,
   redact: AnswerSource['redact']
