@@ -90,7 +90,8 @@ describe('fetchOidcToken', () => {
           asked = true
           return 'x'
         }
-      })
+      }),
+      time + 60_000
     ).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(InputError)
     expect((error as Error).message).toContain('permissions: id-token: write')
@@ -98,7 +99,7 @@ describe('fetchOidcToken', () => {
   })
 
   test('the token is masked as soon as it arrives', async () => {
-    const token = await fetchOidcToken('aud-1', deps())
+    const token = await fetchOidcToken('aud-1', deps(), time + 60_000)
     expect(token).toBe('jwt-for-aud-1')
     expect(masked).toEqual(['jwt-for-aud-1'])
   })
@@ -110,7 +111,8 @@ describe('fetchOidcToken', () => {
         getIDToken: async () => {
           throw new Error('Failed to get ID Token. Error Code : 500')
         }
-      })
+      }),
+      time + 60_000
     ).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TransportError)
     expect((error as TransportError).retryable).toBe(false)

@@ -107,6 +107,8 @@ const TEST_POLICY: RetryPolicy = {
   initialDelayMs: 1_000,
   multiplier: 2,
   maxDelayMs: 5_000,
+  minDelayMs: 100,
+  maxAttempts: 1_000,
   jitterRatio: 0.5,
   attemptTimeoutMs: 10_000
 }
@@ -116,6 +118,8 @@ test('the default policy is the one bench/ chose: 2.5 s ×1.5 to a 9 s cap, 40 %
     initialDelayMs: 2_500,
     multiplier: 1.5,
     maxDelayMs: 9_000,
+    minDelayMs: 250,
+    maxAttempts: 100,
     jitterRatio: 0.4,
     attemptTimeoutMs: 10_000
   })

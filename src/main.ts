@@ -4,27 +4,19 @@
  */
 import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
-import { EnvHttpProxyAgent, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
 import { CancelledError, isExpectedFailure } from './errors.js'
 import { describeBatchFailure, describeFailure } from './failure.js'
+import { requestIdToken } from './id-token.js'
 import { obtainCertificates } from './onboarding.js'
 import { writeProfile } from './profile.js'
 import { obtainCredentials } from './oidc.js'
+import { createDispatcher, readProxySettings } from './proxy.js'
 import { createSecretRegistry } from './redact.js'
 import { describeStart, setOutputs, writeSummary } from './report.js'
 import { DEFAULT_RETRY_POLICY } from './retry.js'
 import { readSettings, type Settings } from './settings.js'
 import { sleep } from './sleep.js'
-
-/** Connecting (TCP + TLS) gets this long; the attempt as a whole gets the policy's timeout. */
-const CONNECT_TIMEOUT_MS = 10_000
-
-/**
- * TLS is always verified: `rejectUnauthorized` is set explicitly so that a stray
- * NODE_TLS_REJECT_UNAUTHORIZED=0 in a workflow's env cannot turn verification off. No `ca` is
- * given, so Node's roots plus NODE_EXTRA_CA_CERTS (a corporate CA) stay in force.
- */
-const TLS_OPTIONS = { timeout: CONNECT_TIMEOUT_MS, rejectUnauthorized: true } as const
 
 /** The clientToken worth re-using after a failure: the only one, for a single certificate. */
 function singleToken(settings: Settings | undefined): string | undefined {
@@ -49,13 +41,21 @@ function abortOnCancellation(controller: AbortController): () => void {
   }
 }
 
+/** With keyless credentials, what failure.ts needs to point at a closer STS endpoint. */
+function stsContext(settings: Settings | undefined) {
+  const credentials = settings?.credentials
+  return credentials?.source === 'oidc'
+    ? { origin: credentials.oidc.stsEndpoint.origin, regionId: settings?.regionId ?? '' }
+    : undefined
+}
+
 /** The real clock, randomness, network, files and runner: what tests replace. */
 function liveDependencies(
   dispatcher: Dispatcher,
   signal: AbortSignal,
   secrets: ReturnType<typeof createSecretRegistry>
 ) {
-  return {
+  const live = {
     dispatcher,
     policy: DEFAULT_RETRY_POLICY,
     now: Date.now,
@@ -66,24 +66,25 @@ function liveDependencies(
     redact: secrets.redact,
     mask: secrets.mask,
     log: (line: string) => core.info(line),
-    getIDToken: (audience: string) => core.getIDToken(audience),
     env: process.env,
     writeFile: writeProfile
   }
+  // The token comes through the same dispatcher, deadline and cancellation as every other call.
+  const getIDToken = (audience: string, deadline: number) =>
+    requestIdToken(audience, live, deadline)
+  return { ...live, getIDToken }
 }
 
 export async function run(): Promise<void> {
   const cancellation = new AbortController()
   const stopListening = abortOnCancellation(cancellation)
-  const dispatcher = new EnvHttpProxyAgent({
-    connect: TLS_OPTIONS,
-    // Through a proxy, the TLS session to the API runs inside the tunnel: same rules.
-    requestTls: TLS_OPTIONS
-  })
+  let dispatcher: Dispatcher | undefined
   let settings: Settings | undefined
   // Every secret goes through here: masked in the runner's log and redacted from all we print.
   const secrets = createSecretRegistry(secret => core.setSecret(secret))
   try {
+    // First: a proxy variable may carry a password, and a malformed one must fail here, named.
+    dispatcher = createDispatcher(readProxySettings(process.env, secrets.mask))
     settings = readSettings(name => core.getInput(name), process.env, secrets.mask)
     // Known before the first call, so a failed or cancelled step still tells which token to re-use.
     const token = singleToken(settings)
@@ -104,13 +105,14 @@ export async function run(): Promise<void> {
     core.setFailed(
       describeFailure(error, {
         clientToken: singleToken(settings),
-        timeoutSeconds: settings ? settings.timeoutMs / 1000 : undefined
+        timeoutSeconds: settings ? settings.timeoutMs / 1000 : undefined,
+        sts: stsContext(settings)
       })
     )
     // A bug, not an expected failure: the stack helps whoever reports it (shown with debug logging).
     if (!isExpectedFailure(error) && error instanceof Error && error.stack) core.debug(error.stack)
   } finally {
     stopListening()
-    await dispatcher.destroy().catch(() => undefined)
+    await dispatcher?.destroy().catch(() => undefined)
   }
 }
