@@ -1,6 +1,12 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
 import { MockAgent } from 'undici'
-import { InputError, TransportError, UnexpectedResponseError } from '../src/errors.js'
+import {
+  CancelledError,
+  DeadlineError,
+  InputError,
+  TransportError,
+  UnexpectedResponseError
+} from '../src/errors.js'
 import {
   assumeRoleWithOidc,
   fetchOidcToken,
@@ -78,6 +84,40 @@ function stsAnswers(...answers: { statusCode: number; data: object }[]) {
     .reply<object>(() => answers[Math.min(n++, answers.length - 1)]!)
     .persist()
 }
+
+describe('fetchOidcToken: the deadline and cancellation', () => {
+  test('the run’s deadline is handed to the token request', async () => {
+    const deadlines: number[] = []
+    await fetchOidcToken(
+      'aud',
+      deps({
+        getIDToken: async (audience, deadline) => {
+          deadlines.push(deadline)
+          return `jwt-for-${audience}`
+        }
+      }),
+      time + 12_345
+    )
+    expect(deadlines).toEqual([time + 12_345])
+  })
+
+  test.each([
+    ['a cancellation', new CancelledError('received SIGTERM')],
+    ['the deadline', new DeadlineError('x', new Error('not started'), 0, 'OIDC token request')],
+    ['a bad runner variable', new InputError('ACTIONS_ID_TOKEN_REQUEST_URL', 'bad', 'environment')]
+  ])('%s passes through as is', async (_what, thrown) => {
+    const error = await fetchOidcToken(
+      'aud',
+      deps({
+        getIDToken: async () => {
+          throw thrown
+        }
+      }),
+      time + 60_000
+    ).catch((e: unknown) => e)
+    expect(error).toBe(thrown)
+  })
+})
 
 describe('fetchOidcToken', () => {
   test('without the runner variables: names the missing permission, asks for no token', async () => {

@@ -55,11 +55,13 @@ export function maskProxyCredentials(raw: string, mask: (secret: string) => void
   const password = colon < 0 ? '' : userInfo.slice(colon + 1)
   if (password === '') return
   mask(password)
+  let decoded = password
   try {
-    mask(decodeURIComponent(password))
+    decoded = decodeURIComponent(password)
   } catch {
     // A malformed escape: the raw form is masked, and parseProxyUrl refuses the value.
   }
+  if (decoded !== password) mask(decoded)
 }
 
 /**
@@ -146,14 +148,18 @@ export function proxyVariableOf(error: unknown): string | undefined {
   return undefined
 }
 
+/** Marks `error` as a failure to connect to the proxy from `variable` (see proxyVariableOf). */
+export function markAsProxyFailure(error: unknown, variable: string): void {
+  if (error && typeof error === 'object' && !Object.hasOwn(error, PROXY_VARIABLE)) {
+    Object.defineProperty(error, PROXY_VARIABLE, { value: variable })
+  }
+}
+
 /** A connector that marks its failures as the proxy's, so that errors can name the proxy. */
 function markingFailures(connect: buildConnector.connector, variable: string) {
   return (options: buildConnector.Options, callback: buildConnector.Callback) => {
     connect(options, (...args) => {
-      const [error] = args
-      if (error && typeof error === 'object') {
-        Object.defineProperty(error, PROXY_VARIABLE, { value: variable })
-      }
+      markAsProxyFailure(args[0], variable)
       callback(...args)
     })
   }

@@ -217,15 +217,20 @@ export async function retryUntilDeadline<T>(
           env.operation
         )
       : new DeadlineError('deadline reached', lastError, attempts, env.operation)
+  // The signal's own reason when it is one (main.ts says which signal arrived).
+  const cancelled = () =>
+    env.signal?.reason instanceof CancelledError
+      ? env.signal.reason
+      : new CancelledError('cancelled')
   for (let attempt = 1; ; attempt++) {
-    if (env.signal?.aborted) throw new CancelledError('cancelled')
+    if (env.signal?.aborted) throw cancelled()
     const remainingMs = deadline - env.now()
     if (remainingMs < 0) throw deadlineReached(attempt - 1)
     try {
       const value = await operation(attempt, remainingMs)
       return { value, attempts: attempt, waitedMs, lastFailureMs }
     } catch (error) {
-      if (env.signal?.aborted) throw new CancelledError('cancelled')
+      if (env.signal?.aborted) throw cancelled()
       // The attempt found no time left to do anything: it did not happen.
       if (error instanceof DeadlineError) throw deadlineReached(attempt - 1)
       if (!(error instanceof Error) || !isRetryable(error)) throw error
