@@ -43,10 +43,8 @@ function abortOnCancellation(controller: AbortController): () => void {
 
 /** With keyless credentials, what failure.ts needs to point at a closer STS endpoint. */
 function stsContext(settings: Settings | undefined) {
-  const credentials = settings?.credentials
-  return credentials?.source === 'oidc'
-    ? { origin: credentials.oidc.stsEndpoint.origin, regionId: settings?.regionId ?? '' }
-    : undefined
+  if (settings?.credentials.source !== 'oidc') return undefined
+  return { origin: settings.credentials.oidc.stsEndpoint.origin, regionId: settings.regionId }
 }
 
 /** The real clock, randomness, network, files and runner: what tests replace. */

@@ -188,18 +188,16 @@ export function parseEndpoint(
 ): Endpoint {
   const given = raw === '' ? defaultHost : raw
   const expected = 'expected "host", "host:port" or "https://host[:port]"'
-  // Typed as a whole, so that control flow knows it does not return.
-  const refuse: (problem: string) => never = problem => {
-    throw new InputError(input, problem, source)
-  }
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(given)
   if (scheme && scheme[1]?.toLowerCase() === 'http') {
-    refuse(
-      `${quote(raw)} uses plain http://, which would send signed requests unencrypted; use https:// (${expected}).`
+    throw new InputError(
+      input,
+      `${quote(raw)} uses plain http://, which would send signed requests unencrypted; use https:// (${expected}).`,
+      source
     )
   }
   if (scheme && scheme[1]?.toLowerCase() !== 'https') {
-    refuse(`${quote(raw)} has an unsupported scheme; ${expected}.`)
+    throw new InputError(input, `${quote(raw)} has an unsupported scheme; ${expected}.`, source)
   }
   const hostPort = (scheme ? given.slice(scheme[0].length) : given).replace(/\/$/, '')
   const problem = /[@]/.test(hostPort)
@@ -209,12 +207,12 @@ export function parseEndpoint(
       : /\//.test(hostPort)
         ? 'carries a path'
         : undefined
-  if (problem) refuse(`${quote(raw)} ${problem}; ${expected}.`)
+  if (problem) throw new InputError(input, `${quote(raw)} ${problem}; ${expected}.`, source)
   const match = HOST_PORT_PATTERN.exec(hostPort)
   const host = match?.[1]?.toLowerCase()
   const port = match?.[2] === undefined ? 443 : Number(match[2])
   if (!match || !host || host.includes('..') || port < 1 || port > 65535) {
-    refuse(`${quote(raw)} is not a valid host and port; ${expected}.`)
+    throw new InputError(input, `${quote(raw)} is not a valid host and port; ${expected}.`, source)
   }
   const hostHeader = port === 443 ? host : `${host}:${port}`
   return { origin: `https://${hostHeader}`, hostHeader }
