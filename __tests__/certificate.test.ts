@@ -5,6 +5,9 @@ import {
   createRequestParams,
   findCertificatesByName,
   waitUntilReady,
+  LIST_PAGE_SIZE,
+  listPageCount,
+  MAX_LIST_PAGES,
   type ServiceDependencies
 } from '../src/certificate.js'
 import { ApiError, DeadlineError, UnexpectedResponseError } from '../src/errors.js'
@@ -340,5 +343,98 @@ describe('answers are checked before anything in them is used', () => {
     expect(error).toBeInstanceOf(UnexpectedResponseError)
     expect(error).toMatchObject({ field: 'Status' })
     expect(masked).toEqual(['ca', 'cert', 'key', 'config'])
+  })
+})
+
+describe('findCertificatesByName: paging', () => {
+  /** A page of `count` certificates; `named` of them carry the name looked for. */
+  function page(totalCount: unknown, count: number, named = 0, pageNumber = 1) {
+    return {
+      statusCode: 200,
+      data: {
+        RequestId: `REQ-LIST-${pageNumber}`,
+        TotalCount: totalCount,
+        PageNumber: pageNumber,
+        PageSize: LIST_PAGE_SIZE,
+        SslVpnClientCertKeys: {
+          SslVpnClientCertKey: Array.from({ length: count }, (_, i) => ({
+            SslVpnClientCertId: `vsc-p${pageNumber}n${i}`,
+            Name: i < named ? 'ci-cert' : `other-${i}`,
+            Status: 'normal',
+            CreateTime: 1_700_000_000_000 + pageNumber * 100 + i
+          }))
+        }
+      },
+      responseOptions: { headers: JSON_HEADERS }
+    }
+  }
+  const find = (deadline = time + 300_000) =>
+    findCertificatesByName(SETTINGS, 'ci-cert', KEYS, dependencies(), deadline)
+  const pagesAsked = () => captured.map(c => Number(c.query.get('PageNumber') ?? '0'))
+
+  test('reads as many pages as the first page’s TotalCount says, and finds every match', async () => {
+    serve(n => page(120, n < 3 ? 50 : 20, 1, n))
+    const found = await find()
+    expect(pagesAsked()).toEqual([1, 2, 3])
+    expect(found.map(c => c.certId)).toEqual(['vsc-p1n0', 'vsc-p2n0', 'vsc-p3n0'])
+  })
+
+  test('a TotalCount that grows with every page does not keep it paging', async () => {
+    serve(n => page((n + 1) * LIST_PAGE_SIZE, LIST_PAGE_SIZE, 0, n))
+    await find()
+    expect(pagesAsked()).toEqual([1, 2])
+  })
+
+  test('an empty page ends the listing early', async () => {
+    serve(n => page(500, n === 1 ? 50 : 0, 0, n))
+    await find()
+    expect(pagesAsked()).toEqual([1, 2])
+  })
+
+  test.each([
+    [
+      'more than the most pages',
+      MAX_LIST_PAGES * LIST_PAGE_SIZE + 1,
+      /more than the 5000 \(100 pages\)/
+    ],
+    ['a billion', 1_000_000_000, /TotalCount of 1000000000 certificates/],
+    ['a string', '60', /not a whole number/],
+    ['negative', -1, /not a whole number/],
+    ['a fraction', 12.5, /not a whole number/],
+    ['absent', undefined, /not a whole number/],
+    ['null', null, /not a whole number/]
+  ])('a TotalCount that is %s: an unexpected answer after one page', async (_w, total, message) => {
+    serve(() => page(total, 10))
+    const error = await find().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(UnexpectedResponseError)
+    expect((error as Error).message).toMatch(message)
+    expect((error as Error).message).toContain('(RequestId: REQ-LIST-1)')
+    expect(captured).toHaveLength(1)
+  })
+
+  test('exactly the most pages is read to the end', async () => {
+    serve(n => page(MAX_LIST_PAGES * LIST_PAGE_SIZE, LIST_PAGE_SIZE, 0, n))
+    await find()
+    expect(captured).toHaveLength(MAX_LIST_PAGES)
+  })
+
+  test('a page longer than the PageSize: an unexpected answer', async () => {
+    serve(() => page(60, 60))
+    await expect(find()).rejects.toThrow(/a page of 60 certificates for a PageSize of 50/)
+  })
+
+  test('the deadline between pages: the next page is not asked for', async () => {
+    // Each page takes 120 ms on the virtual clock; the deadline falls during the fourth.
+    serve(n => page(MAX_LIST_PAGES * LIST_PAGE_SIZE, LIST_PAGE_SIZE, 0, n))
+    const error = await find(time + 400).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(DeadlineError)
+    expect(error).toMatchObject({ attempts: 0, operation: 'DescribeSslVpnClientCerts' })
+    expect(captured).toHaveLength(4)
+  })
+
+  test('listPageCount: zero certificates is zero pages', () => {
+    expect(listPageCount({ TotalCount: 0 })).toBe(0)
+    expect(listPageCount({ TotalCount: 50 })).toBe(1)
+    expect(listPageCount({ TotalCount: 51 })).toBe(2)
   })
 })

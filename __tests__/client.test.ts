@@ -3,6 +3,7 @@ import { MockAgent, type Interceptable } from 'undici'
 import { interpretResponse, sendSignedRequest, toTransportError } from '../src/client.js'
 import { ApiError, CancelledError, TransportError, UnexpectedResponseError } from '../src/errors.js'
 import { MAX_ANSWER_BYTES, MAX_SHOWN_TEXT_LENGTH } from '../src/answer-text.js'
+import { markAsProxyFailure } from '../src/proxy.js'
 import { createRedactor } from '../src/redact.js'
 import { signRequest, type SignedRequest } from '../src/signer.js'
 
@@ -92,7 +93,10 @@ describe('interpretResponse', () => {
     ['absent', {}],
     ['not a number', { 'x-acs-retry-after': 'soon' }],
     ['negative', { 'x-acs-retry-after': '-5' }],
-    ['empty', { 'x-acs-retry-after': '' }]
+    ['empty', { 'x-acs-retry-after': '' }],
+    ['zero (a request storm if taken literally)', { 'x-acs-retry-after': '0' }],
+    ['zero, spelled otherwise', { 'x-acs-retry-after': ' 0.0 ' }],
+    ['infinite', { 'x-acs-retry-after': 'Infinity' }]
   ])('x-acs-retry-after %s: no server wait', (_what, headers) => {
     const error = thrownBy(() =>
       interpretResponse(400, headers, '{"Code":"Throttling.User","Message":"m"}', { redact, now })
@@ -383,6 +387,92 @@ describe('toTransportError', () => {
       options
     )
     expect(transport.message).not.toContain(KEY_ID)
+  })
+
+  test('every transport fault carries the origin it could not reach', () => {
+    for (const error of [
+      toTransportError(withCode('x', 'ECONNRESET'), false, options),
+      toTransportError(withCode('x', 'ENOTFOUND'), false, options),
+      toTransportError(withCode('x', 'CERT_HAS_EXPIRED'), false, options),
+      toTransportError(
+        new Error('Proxy response (403) !== 200 when HTTP Tunneling'),
+        false,
+        options
+      ),
+      toTransportError(new Error('timeout'), true, options)
+    ]) {
+      expect(error).toBeInstanceOf(TransportError)
+      expect((error as TransportError).origin).toBe(ORIGIN)
+    }
+  })
+
+  test('an attempt cut short by the deadline says how long it had, in tenths', () => {
+    const transport = toTransportError(new Error('timeout'), true, { ...options, timeoutMs: 987 })
+    expect(transport.message).toBe(`No answer from ${ORIGIN} within 1 s.`)
+    const short = toTransportError(new Error('timeout'), true, { ...options, timeoutMs: 240 })
+    expect(short.message).toBe(`No answer from ${ORIGIN} within 0.2 s.`)
+  })
+
+  test('`target` names what was called; the origin stays the origin', () => {
+    const transport = toTransportError(withCode('x', 'DEPTH_ZERO_SELF_SIGNED_CERT'), false, {
+      ...options,
+      target: `the OIDC token service at ${ORIGIN}`
+    })
+    expect(transport.message).toMatch(/^The TLS certificate of the OIDC token service at https:/)
+    expect(transport).toMatchObject({ origin: ORIGIN, retryable: false })
+  })
+
+  describe('failures of the connection to the proxy (marked by proxy.ts)', () => {
+    const proxyFailure = (code: string, message: string, variable = 'HTTPS_PROXY') => {
+      const error = withCode(message, code)
+      markAsProxyFailure(error, variable)
+      return error
+    }
+
+    test.each([
+      'DEPTH_ZERO_SELF_SIGNED_CERT',
+      'SELF_SIGNED_CERT_IN_CHAIN',
+      'CERT_HAS_EXPIRED',
+      'ERR_TLS_CERT_ALTNAME_INVALID'
+    ])('an untrusted proxy certificate (%s): the proxy named, not the API; permanent', code => {
+      const transport = toTransportError(proxyFailure(code, 'certificate problem'), false, options)
+      expect(transport).toMatchObject({ transportCode: code, retryable: false })
+      expect(transport.message).toMatch(
+        /^The TLS certificate of the proxy from HTTPS_PROXY was not trusted/
+      )
+      expect(transport.message).toContain('neither its credentials nor the request')
+      expect(transport.message).toContain('NODE_EXTRA_CA_CERTS')
+    })
+
+    test('undici’s wrapper for a proxy with the wrong host name: the inner TLS code', () => {
+      const inner = proxyFailure(
+        'ERR_TLS_CERT_ALTNAME_INVALID',
+        "Hostname/IP does not match certificate's altnames"
+      )
+      const wrapped = Object.assign(new Error('Secure Proxy Connection failed', { cause: inner }), {
+        code: 'UND_ERR_PRX_TLS'
+      })
+      const transport = toTransportError(wrapped, false, options)
+      expect(transport).toMatchObject({
+        transportCode: 'ERR_TLS_CERT_ALTNAME_INVALID',
+        retryable: false
+      })
+      expect(transport.message).toMatch(/the proxy from HTTPS_PROXY was not trusted/)
+    })
+
+    test.each([
+      ['ECONNREFUSED', true, /^Connection to the proxy from http_proxy failed \(ECONNREFUSED/],
+      ['ENOTFOUND', false, /^Cannot reach the proxy from http_proxy \(ENOTFOUND/]
+    ])('%s: retryable=%s, the proxy named by its variable', (code, retryable, message) => {
+      const transport = toTransportError(
+        proxyFailure(code, `${code} proxy.corp:3128`, 'http_proxy'),
+        false,
+        options
+      )
+      expect(transport).toMatchObject({ transportCode: code, retryable })
+      expect(transport.message).toMatch(message)
+      expect(transport.message).toContain(`the request for ${ORIGIN} was not sent`)
+    })
   })
 })
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals'
 import {
   ApiError,
+  AttemptLimitError,
   CancelledError,
   DeadlineError,
   InputError,
@@ -229,5 +230,75 @@ describe('describeFailure: other errors', () => {
   test('anything else: its message, or its text', () => {
     expect(describeFailure(new TypeError('x is undefined'), CONTEXT)).toBe('x is undefined')
     expect(describeFailure('a string', CONTEXT)).toBe('a string')
+  })
+})
+
+describe('describeFailure: deadlines and limits name the operation', () => {
+  test('an operation not started before the deadline is named', () => {
+    const error = new DeadlineError('x', new Error('not started'), 0, 'CreateSslVpnClientCert')
+    expect(describeFailure(error, CONTEXT)).toBe(
+      'CreateSslVpnClientCert was not started: timeout-seconds (300 s) was reached before its turn.'
+    )
+    // A batch name that never got its turn keeps the old wording.
+    expect(describeFailure(new DeadlineError('x', new Error('x'), 0), CONTEXT)).toMatch(
+      /^Not attempted: timeout-seconds \(300 s\)/
+    )
+  })
+
+  test('AttemptLimitError: the count, the operation, the last answer, the token to re-use', () => {
+    const last = apiError({ code: 'Throttling.User', requestId: 'REQ-T' })
+    const text = describeFailure(
+      new AttemptLimitError('limit', last, 100, 'CreateSslVpnClientCert'),
+      CONTEXT
+    )
+    expect(text).toMatch(
+      /^Gave up after 100 attempts: the most attempts the action makes of CreateSslVpnClientCert\. Last answer: Throttling\.User/
+    )
+    expect(text).toContain('RequestId: REQ-T')
+    expect(text).toContain(`client-token: ${TOKEN}`)
+  })
+})
+
+describe('describeFailure: STS out of reach points at a regional endpoint', () => {
+  const STS = { origin: 'https://sts.aliyuncs.com', regionId: 'eu-central-1' }
+  const HINT = /regional endpoint such as sts\.eu-central-1\.aliyuncs\.com/
+  const fault = (origin: string, code = 'ECONNRESET', retryable = true) =>
+    new TransportError(`Connection to ${origin} failed (${code}: x).`, code, retryable, origin)
+
+  test.each([
+    ['a retryable fault', fault(STS.origin)],
+    ['an unknown host', fault(STS.origin, 'ENOTFOUND', false)],
+    [
+      'the deadline after transport faults',
+      new DeadlineError('x', fault(STS.origin), 4, 'AssumeRoleWithOIDC')
+    ],
+    ['the attempt limit after transport faults', new AttemptLimitError('x', fault(STS.origin), 100)]
+  ])('%s at the STS endpoint: hinted', (_what, error) => {
+    const text = describeFailure(error, { ...CONTEXT, sts: STS })
+    expect(text).toMatch(HINT)
+    expect(text).toContain('ALIBABA_CLOUD_STS_REGION')
+    expect(text).toContain('sts-endpoint')
+  })
+
+  test.each([
+    ['not keyless (no STS in the context)', fault(STS.origin), undefined],
+    ['another origin (the VPC API)', fault('https://vpc.eu-central-1.aliyuncs.com'), STS],
+    [
+      'an untrusted certificate (no endpoint fixes that)',
+      fault(STS.origin, 'CERT_HAS_EXPIRED', false),
+      STS
+    ],
+    [
+      'an API answer, not a transport fault',
+      new DeadlineError('x', apiError({ code: 'Throttling.User' }), 3),
+      STS
+    ],
+    [
+      'the regional endpoint itself',
+      fault('https://sts.eu-central-1.aliyuncs.com'),
+      { origin: 'https://sts.eu-central-1.aliyuncs.com', regionId: 'eu-central-1' }
+    ]
+  ])('%s: no hint', (_what, error, sts) => {
+    expect(describeFailure(error, { ...CONTEXT, sts })).not.toMatch(/regional endpoint/)
   })
 })

@@ -1,6 +1,12 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
 import { MockAgent } from 'undici'
-import { InputError, TransportError, UnexpectedResponseError } from '../src/errors.js'
+import {
+  CancelledError,
+  DeadlineError,
+  InputError,
+  TransportError,
+  UnexpectedResponseError
+} from '../src/errors.js'
 import {
   assumeRoleWithOidc,
   fetchOidcToken,
@@ -79,6 +85,40 @@ function stsAnswers(...answers: { statusCode: number; data: object }[]) {
     .persist()
 }
 
+describe('fetchOidcToken: the deadline and cancellation', () => {
+  test('the run’s deadline is handed to the token request', async () => {
+    const deadlines: number[] = []
+    await fetchOidcToken(
+      'aud',
+      deps({
+        getIDToken: async (audience, deadline) => {
+          deadlines.push(deadline)
+          return `jwt-for-${audience}`
+        }
+      }),
+      time + 12_345
+    )
+    expect(deadlines).toEqual([time + 12_345])
+  })
+
+  test.each([
+    ['a cancellation', new CancelledError('received SIGTERM')],
+    ['the deadline', new DeadlineError('x', new Error('not started'), 0, 'OIDC token request')],
+    ['a bad runner variable', new InputError('ACTIONS_ID_TOKEN_REQUEST_URL', 'bad', 'environment')]
+  ])('%s passes through as is', async (_what, thrown) => {
+    const error = await fetchOidcToken(
+      'aud',
+      deps({
+        getIDToken: async () => {
+          throw thrown
+        }
+      }),
+      time + 60_000
+    ).catch((e: unknown) => e)
+    expect(error).toBe(thrown)
+  })
+})
+
 describe('fetchOidcToken', () => {
   test('without the runner variables: names the missing permission, asks for no token', async () => {
     let asked = false
@@ -90,7 +130,8 @@ describe('fetchOidcToken', () => {
           asked = true
           return 'x'
         }
-      })
+      }),
+      time + 60_000
     ).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(InputError)
     expect((error as Error).message).toContain('permissions: id-token: write')
@@ -98,7 +139,7 @@ describe('fetchOidcToken', () => {
   })
 
   test('the token is masked as soon as it arrives', async () => {
-    const token = await fetchOidcToken('aud-1', deps())
+    const token = await fetchOidcToken('aud-1', deps(), time + 60_000)
     expect(token).toBe('jwt-for-aud-1')
     expect(masked).toEqual(['jwt-for-aud-1'])
   })
@@ -110,7 +151,8 @@ describe('fetchOidcToken', () => {
         getIDToken: async () => {
           throw new Error('Failed to get ID Token. Error Code : 500')
         }
-      })
+      }),
+      time + 60_000
     ).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TransportError)
     expect((error as TransportError).retryable).toBe(false)

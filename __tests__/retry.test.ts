@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals'
 import {
   ApiError,
+  AttemptLimitError,
   CancelledError,
   DeadlineError,
   TransportError,
@@ -11,6 +12,7 @@ import {
   chooseDelay,
   computeBackoffDelay,
   DEFAULT_RETRY_POLICY,
+  BATCH_PACING,
   batchLeadingDelays,
   isRetryable,
   retryUntilDeadline,
@@ -107,6 +109,8 @@ const TEST_POLICY: RetryPolicy = {
   initialDelayMs: 1_000,
   multiplier: 2,
   maxDelayMs: 5_000,
+  minDelayMs: 100,
+  maxAttempts: 1_000,
   jitterRatio: 0.5,
   attemptTimeoutMs: 10_000
 }
@@ -116,6 +120,8 @@ test('the default policy is the one bench/ chose: 2.5 s ×1.5 to a 9 s cap, 40 %
     initialDelayMs: 2_500,
     multiplier: 1.5,
     maxDelayMs: 9_000,
+    minDelayMs: 250,
+    maxAttempts: 100,
     jitterRatio: 0.4,
     attemptTimeoutMs: 10_000
   })
@@ -523,5 +529,149 @@ describe('batch pacing', () => {
     )
     expect(outcome.attempts).toBe(3)
     expect(outcome.lastFailureMs).toBe(100 + 400 + 100)
+  })
+})
+
+describe('the floor, the attempt limit, and the deadline before every attempt', () => {
+  const policy: RetryPolicy = { ...TEST_POLICY, minDelayMs: 500, maxAttempts: 6 }
+
+  test('the default floor is the batch probe step: no wait the action makes is shorter', () => {
+    expect(BATCH_PACING.probeDelayMs).toBeGreaterThanOrEqual(DEFAULT_RETRY_POLICY.minDelayMs)
+    expect(DEFAULT_RETRY_POLICY.minDelayMs).toBeGreaterThan(0)
+  })
+
+  test.each([1, 100, 499])(
+    'a server advice of %d ms is raised to the floor (500 ms)',
+    retryAfterMs => {
+      const throttled = apiError('Throttling.User', 400, { retryAfterMs })
+      expect(chooseDelay(policy, 1, throttled, 60_000, () => 0)).toBe(500)
+    }
+  )
+
+  test('backoff and leading delays below the floor are raised to it; the time left still wins', () => {
+    const busy = apiError('VpnGateway.Configuring')
+    const full: RetryPolicy = { ...policy, jitterRatio: 1 }
+    expect(chooseDelay(full, 1, busy, 60_000, () => 0)).toBe(500)
+    expect(chooseDelay(policy, 1, busy, 60_000, () => 0, [0, 100])).toBe(500)
+    expect(chooseDelay(policy, 1, busy, 300, () => 0)).toBe(300)
+  })
+
+  test('no attempt starts after the deadline, the first one included', async () => {
+    const clock = virtualTime()
+    let calls = 0
+    const error = await retryUntilDeadline(
+      async () => {
+        calls++
+        return 'late'
+      },
+      policy,
+      clock.now() - 1,
+      { now: clock.now, sleep: clock.sleep, random: () => 0, operation: 'CreateSslVpnClientCert' }
+    ).catch((e: unknown) => e)
+    expect(calls).toBe(0)
+    expect(error).toBeInstanceOf(DeadlineError)
+    expect(error).toMatchObject({ attempts: 0, operation: 'CreateSslVpnClientCert' })
+    expect((error as Error).message).toBe(
+      'CreateSslVpnClientCert not started: timeout-seconds reached'
+    )
+  })
+
+  test('each attempt is told the time left', async () => {
+    const clock = virtualTime()
+    const deadline = clock.now() + 10_000
+    const left: number[] = []
+    await retryUntilDeadline(
+      async (attempt, remainingMs) => {
+        left.push(remainingMs)
+        clock.advance(1_000)
+        if (attempt < 3) throw apiError('VpnGateway.Configuring')
+        return 'ok'
+      },
+      policy,
+      deadline,
+      { now: clock.now, sleep: clock.sleep, random: () => 0 }
+    )
+    expect(left[0]).toBe(10_000)
+    const waits = clock.sleeps.map(s => s.ms)
+    expect(left).toEqual([
+      10_000,
+      10_000 - 1_000 - (waits[0] ?? 0),
+      10_000 - 2_000 - (waits[0] ?? 0) - (waits[1] ?? 0)
+    ])
+  })
+
+  test('an attempt that finds no time left: the deadline, with the last real failure', async () => {
+    const clock = virtualTime()
+    const busy = apiError('VpnGateway.Configuring')
+    let calls = 0
+    const error = await retryUntilDeadline(
+      async () => {
+        calls++
+        if (calls === 1) throw busy
+        throw new DeadlineError('no time left', new Error('not sent'), 0)
+      },
+      policy,
+      clock.now() + 60_000,
+      { now: clock.now, sleep: clock.sleep, random: () => 0, operation: 'DescribeSslVpnClientCert' }
+    ).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(DeadlineError)
+    expect(error).toMatchObject({
+      attempts: 1,
+      lastError: busy,
+      operation: 'DescribeSslVpnClientCert'
+    })
+  })
+
+  test('maxAttempts: AttemptLimitError with the last error, even with time left', async () => {
+    const clock = virtualTime()
+    const starts: number[] = []
+    const error = await retryUntilDeadline(
+      async () => {
+        starts.push(clock.now())
+        throw apiError('Throttling.User', 400, { retryAfterMs: 1 })
+      },
+      policy,
+      clock.now() + 3_600_000,
+      { now: clock.now, sleep: clock.sleep, random: () => 0, operation: 'CreateSslVpnClientCert' }
+    ).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(AttemptLimitError)
+    expect(error).toMatchObject({ attempts: 6, operation: 'CreateSslVpnClientCert' })
+    expect(starts).toHaveLength(6)
+    // The server asked for 1 ms each time; every wait was the floor.
+    expect(clock.sleeps.map(s => s.ms)).toEqual([500, 500, 500, 500, 500])
+  })
+
+  test('the default limit leaves the benchmarked schedule alone: 290 s busy is waited out', async () => {
+    const clock = virtualTime()
+    const start = clock.now()
+    const outcome = await retryUntilDeadline(
+      async () => {
+        const startedAt = clock.now()
+        clock.advance(100)
+        if (startedAt - start < 290_000) throw apiError('VpnGateway.Configuring')
+        return 'ok'
+      },
+      DEFAULT_RETRY_POLICY,
+      start + 300_000,
+      { now: clock.now, sleep: clock.sleep, random: () => 0 }
+    )
+    // random 0: the shortest waits, so the most attempts any seed can make.
+    expect(outcome.attempts).toBeLessThan(DEFAULT_RETRY_POLICY.maxAttempts)
+  })
+
+  test('a cancellation keeps its reason (which signal arrived)', async () => {
+    const clock = virtualTime()
+    const controller = new AbortController()
+    const reason = new CancelledError('received SIGTERM')
+    const error = await retryUntilDeadline(
+      async () => {
+        controller.abort(reason)
+        throw new TransportError('aborted', 'UND_ERR_ABORTED', true)
+      },
+      policy,
+      clock.now() + 60_000,
+      { now: clock.now, sleep: clock.sleep, random: () => 0, signal: controller.signal }
+    ).catch((e: unknown) => e)
+    expect(error).toBe(reason)
   })
 })

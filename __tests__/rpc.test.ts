@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
 import { MockAgent } from 'undici'
 import {
   ApiError,
+  DeadlineError,
   TransportError,
   UnexpectedResponseError,
   type ApiErrorFields
@@ -97,6 +98,49 @@ describe('callRpc, anonymous (STS AssumeRoleWithOIDC)', () => {
     )
     expect(log).toHaveLength(1)
     expect(log[0]).toMatch(/^AssumeRoleWithOIDC attempt 1: Throttling\.User \(RequestId: R1\)/)
+  })
+
+  const call = {
+    endpoint: { origin: ORIGIN, hostHeader: 'sts.aliyuncs.com' },
+    action: 'AssumeRoleWithOIDC',
+    version: '2015-04-01',
+    params: {},
+    auth: { kind: 'anonymous' as const, body: { OIDCToken: 'the-oidc-token' } }
+  }
+
+  test('past the deadline: nothing is sent, and the error says which operation', async () => {
+    let calls = 0
+    agent
+      .get(ORIGIN)
+      .intercept({ path: p => p.startsWith('/?'), method: 'POST' })
+      .reply(() => {
+        calls++
+        return { statusCode: 200, data: { RequestId: 'R' } }
+      })
+      .persist()
+    const error = await callRpc(call, deps(), time - 1).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(DeadlineError)
+    expect(error).toMatchObject({ attempts: 0, operation: 'AssumeRoleWithOIDC' })
+    expect(calls).toBe(0)
+  })
+
+  test('an attempt gets the time left, not the policy’s 10 s (real clock)', async () => {
+    agent
+      .get(ORIGIN)
+      .intercept({ path: p => p.startsWith('/?'), method: 'POST' })
+      .reply(200, { RequestId: 'R' })
+      .delay(5_000)
+    const started = Date.now()
+    const error = await callRpc(call, { ...deps(), now: Date.now }, Date.now() + 300).catch(
+      (e: unknown) => e
+    )
+    expect(Date.now() - started).toBeLessThan(DEFAULT_RETRY_POLICY.attemptTimeoutMs / 2)
+    expect(error).toBeInstanceOf(DeadlineError)
+    expect(error).toMatchObject({ attempts: 1, operation: 'AssumeRoleWithOIDC' })
+    // The time left when the attempt started: 0.3 s, less what signing took.
+    expect((error as DeadlineError).lastError.message).toMatch(
+      /^No answer from https:\/\/sts\.aliyuncs\.com within 0\.[23] s\.$/
+    )
   })
 })
 

@@ -543,6 +543,80 @@ describe('keyless (OIDC) settings', () => {
   })
 })
 
+describe('STS endpoint: the input, then ALIBABA_CLOUD_STS_ENDPOINT, then ALIBABA_CLOUD_STS_REGION', () => {
+  const ROLE = 'acs:ram::1234567890123456:role/github-ci'
+  const PROVIDER = 'acs:ram::1234567890123456:oidc-provider/github'
+  const { ['access-key-id']: _id, ['access-key-secret']: _secret, ...NO_KEYS } = VALID
+  const OIDC_INPUTS = { ...NO_KEYS, 'role-to-assume': ROLE, 'oidc-provider-arn': PROVIDER }
+  const stsOf = (inputs: Record<string, string>, env: Record<string, string>) => {
+    const { credentials } = read({ ...OIDC_INPUTS, ...inputs }, { env })
+    if (credentials.source !== 'oidc') throw new Error('not oidc')
+    return credentials.oidc.stsEndpoint.origin
+  }
+
+  test.each([
+    [{}, {}, 'https://sts.aliyuncs.com'],
+    [{}, { ALIBABA_CLOUD_STS_REGION: 'ap-southeast-1' }, 'https://sts.ap-southeast-1.aliyuncs.com'],
+    [{}, { ALIBABA_CLOUD_STS_REGION: ' eu-central-1 ' }, 'https://sts.eu-central-1.aliyuncs.com'],
+    [
+      {},
+      { ALIBABA_CLOUD_STS_ENDPOINT: 'sts.us-west-1.aliyuncs.com' },
+      'https://sts.us-west-1.aliyuncs.com'
+    ],
+    [
+      {},
+      {
+        ALIBABA_CLOUD_STS_ENDPOINT: 'https://sts-vpc.cn-hangzhou.aliyuncs.com',
+        ALIBABA_CLOUD_STS_REGION: 'ap-southeast-1'
+      },
+      'https://sts-vpc.cn-hangzhou.aliyuncs.com'
+    ],
+    [
+      { 'sts-endpoint': 'sts.cn-shanghai.aliyuncs.com' },
+      {
+        ALIBABA_CLOUD_STS_ENDPOINT: 'sts.us-west-1.aliyuncs.com',
+        ALIBABA_CLOUD_STS_REGION: 'ap-southeast-1'
+      },
+      'https://sts.cn-shanghai.aliyuncs.com'
+    ],
+    // A variable that a higher source overrides is not read, malformed or not.
+    [
+      { 'sts-endpoint': 'sts.cn-shanghai.aliyuncs.com' },
+      { ALIBABA_CLOUD_STS_REGION: 'NOT A REGION' },
+      'https://sts.cn-shanghai.aliyuncs.com'
+    ],
+    [
+      {},
+      { ALIBABA_CLOUD_STS_ENDPOINT: 'sts.us-west-1.aliyuncs.com', ALIBABA_CLOUD_STS_REGION: '!' },
+      'https://sts.us-west-1.aliyuncs.com'
+    ],
+    [
+      {},
+      { ALIBABA_CLOUD_STS_ENDPOINT: '  ', ALIBABA_CLOUD_STS_REGION: '' },
+      'https://sts.aliyuncs.com'
+    ]
+  ])('input %j, variables %j: %s', (inputs, env, origin) => {
+    expect(stsOf(inputs, env)).toBe(origin)
+  })
+
+  test.each([
+    ['ALIBABA_CLOUD_STS_REGION', 'AP_Southeast', /"AP_Southeast" is not a region ID/],
+    ['ALIBABA_CLOUD_STS_REGION', 'cn-hangzhou.evil.example', /is not a region ID/],
+    ['ALIBABA_CLOUD_STS_ENDPOINT', 'http://sts.aliyuncs.com', /uses plain http/],
+    ['ALIBABA_CLOUD_STS_ENDPOINT', 'sts.aliyuncs.com/path', /carries a path/],
+    ['ALIBABA_CLOUD_STS_ENDPOINT', 'user@sts.aliyuncs.com', /carries user info/]
+  ])('%s=%j: refused, naming the variable', (variable, value, message) => {
+    const error = inputErrorFrom(() => read(OIDC_INPUTS, { env: { [variable]: value } }))
+    expect(error.input).toBe(variable)
+    expect(error.message).toMatch(new RegExp(`^Environment variable ${variable}: `))
+    expect(error.message).toMatch(message)
+  })
+
+  test('without role-to-assume, the STS variables are not read', () => {
+    expect(() => read(VALID, { env: { ALIBABA_CLOUD_STS_REGION: 'NOT A REGION' } })).not.toThrow()
+  })
+})
+
 describe('onboarding inputs (names, if-exists, config-dir, key-passphrase)', () => {
   const { name: _name, ...NO_NAME } = VALID
 

@@ -23,6 +23,9 @@ export const TERRAFORM_POLICY = Object.freeze({
   initialDelayMs: 500,
   multiplier: 2,
   maxDelayMs: 10_000,
+  // Terraform has neither a floor below its schedule nor an attempt limit.
+  minDelayMs: 0,
+  maxAttempts: Infinity,
   jitterRatio: 0,
   attemptTimeoutMs: 10_000
 })
@@ -298,7 +301,14 @@ export async function searchGrid(mod, terraform, attemptTimeoutMs) {
     for (const multiplier of GRID.multiplier)
       for (const maxDelayMs of GRID.maxDelayMs)
         for (const jitterRatio of GRID.jitterRatio) {
-          const policy = { initialDelayMs, multiplier, maxDelayMs, jitterRatio, attemptTimeoutMs }
+          const policy = {
+            ...mod.DEFAULT_RETRY_POLICY,
+            initialDelayMs,
+            multiplier,
+            maxDelayMs,
+            jitterRatio,
+            attemptTimeoutMs
+          }
           tried++
           const screen = await simulatePolicy(mod, policy, 200)
           if (meetsAll(screen, terraform)) screened.push({ policy, calls: totalCalls(screen) })

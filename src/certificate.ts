@@ -17,6 +17,11 @@ export const DESCRIBE_ACTION = 'DescribeSslVpnClientCert'
 export const LIST_ACTION = 'DescribeSslVpnClientCerts'
 /** The largest page DescribeSslVpnClientCerts serves. */
 export const LIST_PAGE_SIZE = 50
+/**
+ * The most pages read for one name (5,000 certificates of that name): a listing that claims more is
+ * not believed, and no answer can keep the action paging.
+ */
+export const MAX_LIST_PAGES = 100
 /** Statuses of a certificate that can be used (expiring-soon still works). */
 export const USABLE_STATUSES: ReadonlySet<string> = new Set(['normal', 'expiring-soon'])
 
@@ -168,8 +173,34 @@ export function certificateKeys(
 }
 
 /**
+ * How many pages a listing has, from its first page's `TotalCount`: a whole number of at most
+ * MAX_LIST_PAGES pages, else the answer is not believed.
+ */
+export function listPageCount(firstPage: JsonObject): number {
+  const total = firstPage['TotalCount']
+  const requestId = stringField(firstPage, 'RequestId')
+  const fail = (problem: string) =>
+    new UnexpectedResponseError(
+      200,
+      `${LIST_ACTION} answered ${problem}${requestId ? ` (RequestId: ${requestId})` : ''}.`,
+      requestId
+    )
+  if (typeof total !== 'number' || !Number.isSafeInteger(total) || total < 0) {
+    throw fail('a TotalCount that is not a whole number of certificates')
+  }
+  const pages = Math.ceil(total / LIST_PAGE_SIZE)
+  if (pages > MAX_LIST_PAGES) {
+    throw fail(
+      `a TotalCount of ${total} certificates for one name, more than the ${MAX_LIST_PAGES * LIST_PAGE_SIZE} (${MAX_LIST_PAGES} pages) the action reads`
+    )
+  }
+  return pages
+}
+
+/**
  * Every certificate on the SSL server whose name is exactly `name` (the API filters by name; the
- * exact match is checked here too), reading all pages. Oldest first.
+ * exact match is checked here too), reading as many pages as the first page's TotalCount says (at
+ * most MAX_LIST_PAGES), each within the deadline. Oldest first.
  */
 export async function findCertificatesByName(
   target: VpcTarget,
@@ -179,7 +210,9 @@ export async function findCertificatesByName(
   deadline: number
 ): Promise<ExistingCertificate[]> {
   const found: ExistingCertificate[] = []
-  for (let pageNumber = 1; ; pageNumber++) {
+  let pages = 1
+  for (let pageNumber = 1; pageNumber <= pages; pageNumber++) {
+    // callRpc starts no attempt after the deadline, so a long listing stops between pages too.
     const { answer } = await callRpc(
       vpcCall(target, credentials, LIST_ACTION, {
         RegionId: target.regionId,
@@ -194,9 +227,17 @@ export async function findCertificatesByName(
     )
     const page = certificateKeys(answer, deps.redact)
     const requestId = stringField(answer, 'RequestId')
+    if (page.length > LIST_PAGE_SIZE) {
+      throw new UnexpectedResponseError(
+        200,
+        `${LIST_ACTION} answered a page of ${page.length} certificates for a PageSize of ${LIST_PAGE_SIZE}${requestId ? ` (RequestId: ${requestId})` : ''}.`,
+        requestId
+      )
+    }
     found.push(...page.filter(c => c.name === name).map(c => ({ ...c, requestId })))
-    const total = typeof answer['TotalCount'] === 'number' ? answer['TotalCount'] : 0
-    if (page.length === 0 || pageNumber * LIST_PAGE_SIZE >= total) break
+    // Later pages' TotalCount is not trusted: one that grows would keep the listing going.
+    if (pageNumber === 1) pages = listPageCount(answer)
+    if (page.length === 0) break
   }
   return found.sort((a, b) => a.createTime - b.createTime)
 }

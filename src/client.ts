@@ -20,6 +20,7 @@ import {
   type AnswerSource
 } from './answer-text.js'
 import { ApiError, TransportError, UnexpectedResponseError } from './errors.js'
+import { proxyVariableOf } from './proxy.js'
 import type { Redactor } from './redact.js'
 import type { SignedRequest } from './signer.js'
 
@@ -166,7 +167,7 @@ export function interpretResponse(
   const code = answerField(json, 'Code', ANSWER_SHAPES.code, { ...source, requestId })
   if (json && code) {
     const retryAfterHeader = headerValue(headers, 'x-acs-retry-after')?.trim()
-    // An empty or malformed header means "no advice", not "retry at once".
+    // An empty, malformed, zero or negative header means "no advice", not "retry at once".
     const retryAfter = retryAfterHeader ? Number(retryAfterHeader) : NaN
     const date = headerValue(headers, 'date')
     const serverDate = date ? new Date(date) : undefined
@@ -179,7 +180,7 @@ export function interpretResponse(
       recommend: mapDefined(stringField(json, 'Recommend'), text =>
         shownAnswerText(text, options.redact)
       ),
-      retryAfterMs: Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
+      retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
       serverDate: validDate,
       clockSkewMs: validDate ? validDate.getTime() - options.now() : undefined
     })
@@ -219,32 +220,50 @@ export function stringField(json: JsonObject | undefined, name: string): string 
   return typeof value === 'string' && value !== '' ? value : undefined
 }
 
-function errorCode(error: unknown): string | undefined {
+/** The codes on an error and its causes, outermost first. */
+function errorCodes(error: unknown): string[] {
   // undici wraps socket errors; the OS or TLS code may sit on the error or on its cause.
+  const codes: string[] = []
   for (let e: unknown = error, depth = 0; e && depth < 4; depth++) {
     const code = (e as { code?: unknown }).code
-    if (typeof code === 'string') return code
+    if (typeof code === 'string') codes.push(code)
     e = (e as { cause?: unknown }).cause
   }
-  return undefined
+  return codes
 }
 
-/** Classifies a failure without an HTTP answer. */
+/** Whole seconds, or tenths when the attempt was cut short by the deadline. */
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`
+}
+
+/**
+ * Classifies a failure without an HTTP answer. `target` names what was called in the messages
+ * (default: its origin).
+ */
 export function toTransportError(
   error: unknown,
   timedOut: boolean,
-  options: Pick<SendOptions, 'origin' | 'timeoutMs' | 'signal' | 'redact'>
+  options: Pick<SendOptions, 'origin' | 'timeoutMs' | 'signal' | 'redact'> & { target?: string }
 ): Error {
+  const { origin } = options
+  const target = options.target ?? origin
   if (options.signal?.aborted) return options.signal.reason as Error
   if (timedOut) {
     return new TransportError(
-      `No answer from ${options.origin} within ${options.timeoutMs / 1000} s.`,
+      `No answer from ${target} within ${formatSeconds(options.timeoutMs)}.`,
       'ATTEMPT_TIMEOUT',
-      true
+      true,
+      origin
     )
   }
-  const code = errorCode(error) ?? 'UNKNOWN'
+  const codes = errorCodes(error)
+  // A TLS verdict is the most telling code, wherever undici put it.
+  const code = codes.find(c => UNTRUSTED_CERTIFICATE_CODES.has(c)) ?? codes[0] ?? 'UNKNOWN'
   const detail = options.redact(error instanceof Error ? error.message : String(error))
+  const proxyVariable = proxyVariableOf(error)
+  if (proxyVariable !== undefined)
+    return proxyTransportError(proxyVariable, code, detail, target, origin)
   // undici: "Proxy response (403) !== 200 when HTTP Tunneling". The proxy's URL is not shown: it
   // may carry credentials.
   const proxyStatus = /Proxy response \((\d{3})\)/.exec(detail)?.[1]
@@ -257,25 +276,58 @@ export function toTransportError(
           ? ' Check HTTPS_PROXY/HTTP_PROXY, or list the API host in NO_PROXY if it should be reached directly.'
           : ''
     return new TransportError(
-      `The proxy from HTTPS_PROXY/HTTP_PROXY answered HTTP ${status} instead of opening a tunnel to ${options.origin}; the request never reached the API.${advice}`,
+      `The proxy from HTTPS_PROXY/HTTP_PROXY answered HTTP ${status} instead of opening a tunnel to ${target}; the request never reached ${target === origin ? 'the API' : 'it'}.${advice}`,
       `PROXY_${status}`,
       // A refusal is the proxy's policy; a 5xx may be a passing fault of the proxy or upstream.
-      status >= 500
+      status >= 500,
+      origin
     )
   }
   if (UNTRUSTED_CERTIFICATE_CODES.has(code)) {
     return new TransportError(
-      `The TLS certificate of ${options.origin} was not trusted (${code}: ${detail}). The action always verifies TLS; if a corporate proxy or private CA signs it, add that CA with NODE_EXTRA_CA_CERTS in the workflow's env.`,
+      `The TLS certificate of ${target} was not trusted (${code}: ${detail}). The action always verifies TLS; if a corporate proxy or private CA signs it, add that CA with NODE_EXTRA_CA_CERTS in the workflow's env.`,
       code,
-      false
+      false,
+      origin
     )
   }
   if (PERMANENT_TRANSPORT_CODES.has(code) || /^ERR_(SSL|TLS)_/.test(code)) {
-    return new TransportError(`Cannot reach ${options.origin} (${code}: ${detail}).`, code, false)
+    return new TransportError(`Cannot reach ${target} (${code}: ${detail}).`, code, false, origin)
   }
   return new TransportError(
-    `Connection to ${options.origin} failed (${code}: ${detail}).`,
+    `Connection to ${target} failed (${code}: ${detail}).`,
     code,
-    true
+    true,
+    origin
+  )
+}
+
+/**
+ * A failure of the connection to the proxy itself (proxy.ts tags those): named by its variable,
+ * never by its URL, which may carry credentials.
+ */
+function proxyTransportError(
+  variable: string,
+  code: string,
+  detail: string,
+  target: string,
+  origin: string
+): TransportError {
+  const proxy = `the proxy from ${variable}`
+  if (UNTRUSTED_CERTIFICATE_CODES.has(code) || code === 'UND_ERR_PRX_TLS') {
+    return new TransportError(
+      `The TLS certificate of ${proxy} was not trusted (${code}: ${detail}), so nothing was sent to the proxy: neither its credentials nor the request for ${target}. The action always verifies TLS, NODE_TLS_REJECT_UNAUTHORIZED notwithstanding; if a private CA signs the proxy's certificate, add that CA with NODE_EXTRA_CA_CERTS in the workflow's env.`,
+      code,
+      false,
+      origin
+    )
+  }
+  const permanent = PERMANENT_TRANSPORT_CODES.has(code) || /^ERR_(SSL|TLS)_/.test(code)
+  const what = permanent ? `Cannot reach ${proxy}` : `Connection to ${proxy} failed`
+  return new TransportError(
+    `${what} (${code}: ${detail}); the request for ${target} was not sent. Check ${variable}, or list the host in NO_PROXY if it should be reached directly.`,
+    code,
+    !permanent,
+    origin
   )
 }

@@ -95,23 +95,50 @@ export class UnexpectedResponseError extends Error {
 export class TransportError extends Error {
   override readonly name = 'TransportError'
 
+  /**
+   * @param origin the `https://host[:port]` that could not be reached, when known (failure.ts
+   * tells an unreachable STS endpoint by it)
+   */
   constructor(
     message: string,
     readonly transportCode: string,
-    readonly retryable: boolean
+    readonly retryable: boolean,
+    readonly origin: string | undefined = undefined
   ) {
     super(message)
   }
 }
 
-/** The deadline (`timeout-seconds`) passed while the operation was still being retried. */
+/**
+ * The deadline (`timeout-seconds`) passed while the operation was still being retried, or before
+ * it could start (`attempts` 0).
+ */
 export class DeadlineError extends Error {
   override readonly name = 'DeadlineError'
+
+  /** @param operation what was being attempted (`CreateSslVpnClientCert`), when known */
+  constructor(
+    message: string,
+    readonly lastError: Error,
+    readonly attempts: number,
+    readonly operation: string | undefined = undefined
+  ) {
+    super(message)
+  }
+}
+
+/**
+ * The operation failed the policy's `maxAttempts` times in a row, each time with a retryable error:
+ * retrying stops before the deadline, so that no server answer can keep the action calling.
+ */
+export class AttemptLimitError extends Error {
+  override readonly name = 'AttemptLimitError'
 
   constructor(
     message: string,
     readonly lastError: Error,
-    readonly attempts: number
+    readonly attempts: number,
+    readonly operation: string | undefined = undefined
   ) {
     super(message)
   }
@@ -172,6 +199,7 @@ export function isExpectedFailure(error: unknown): error is Error {
     error instanceof UnexpectedResponseError ||
     error instanceof TransportError ||
     error instanceof DeadlineError ||
+    error instanceof AttemptLimitError ||
     error instanceof CancelledError ||
     error instanceof CertificateNotReadyError ||
     error instanceof CertificateExistsError ||

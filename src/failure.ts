@@ -5,6 +5,7 @@
 import { cutText, MAX_SHOWN_TEXT_LENGTH, singleLine } from './answer-text.js'
 import {
   ApiError,
+  AttemptLimitError,
   CancelledError,
   CertificateExistsError,
   DeadlineError,
@@ -17,6 +18,8 @@ import {
 export interface FailureContext {
   clientToken: string | undefined
   timeoutSeconds: number | undefined
+  /** With keyless credentials: the STS endpoint in use and the run's region-id (see stsHint). */
+  sts?: { origin: string; regionId: string } | undefined
 }
 
 /** One-line hints for the codes a user can act on. */
@@ -99,6 +102,21 @@ function describeApiError(error: ApiError): string {
   return lines.join('\n')
 }
 
+/**
+ * When STS could not be reached (a transport fault, or the deadline after transport faults): the
+ * central endpoint is served from mainland China and often times out from elsewhere, so point at
+ * the regional one of the run's region, unless that is the one that failed.
+ */
+function stsHint(error: Error, sts: FailureContext['sts']): string | undefined {
+  const fault =
+    error instanceof DeadlineError || error instanceof AttemptLimitError ? error.lastError : error
+  if (!sts || !(fault instanceof TransportError) || fault.origin !== sts.origin) return undefined
+  if (!fault.retryable && fault.transportCode !== 'ENOTFOUND') return undefined
+  const regional = `sts.${sts.regionId}.aliyuncs.com`
+  if (sts.origin === `https://${regional}`) return undefined
+  return `STS at ${sts.origin} could not be reached. The central sts.aliyuncs.com is served from mainland China and often times out from elsewhere: a regional endpoint such as ${regional} may answer, set with the sts-endpoint input or the ALIBABA_CLOUD_STS_REGION (or ALIBABA_CLOUD_STS_ENDPOINT) variable.`
+}
+
 /** The failure message for `core.setFailed`. */
 export function describeFailure(error: unknown, context: FailureContext): string {
   const reuse = context.clientToken
@@ -107,15 +125,20 @@ export function describeFailure(error: unknown, context: FailureContext): string
   if (error instanceof InputError || error instanceof CertificateExistsError) return error.message
   if (error instanceof ApiError) return describeApiError(error)
   if (error instanceof DeadlineError && error.attempts === 0) {
-    return `Not attempted: timeout-seconds (${context.timeoutSeconds ?? '?'} s) was reached before its turn.`
+    return `${error.operation ? `${error.operation} was not started` : 'Not attempted'}: timeout-seconds (${context.timeoutSeconds ?? '?'} s) was reached before its turn.`
   }
-  if (error instanceof DeadlineError) {
+  if (error instanceof DeadlineError || error instanceof AttemptLimitError) {
     const last = describeFailure(error.lastError, {
       clientToken: undefined,
       timeoutSeconds: undefined
     })
+    const limit =
+      error instanceof DeadlineError
+        ? `timeout-seconds (${context.timeoutSeconds ?? '?'} s) reached`
+        : `the most attempts the action makes of ${error.operation ?? 'one operation'}`
     return [
-      `Gave up after ${error.attempts} ${error.attempts === 1 ? 'attempt' : 'attempts'}: timeout-seconds (${context.timeoutSeconds ?? '?'} s) reached. Last answer: ${last}`,
+      `Gave up after ${error.attempts} ${error.attempts === 1 ? 'attempt' : 'attempts'}: ${limit}. Last answer: ${last}`,
+      stsHint(error, context.sts),
       reuse
     ]
       .filter(Boolean)
@@ -127,7 +150,11 @@ export function describeFailure(error: unknown, context: FailureContext): string
       .join('\n')
   }
   if (error instanceof UnexpectedResponseError || error instanceof TransportError) {
-    return [error.message, error instanceof TransportError && !error.retryable ? undefined : reuse]
+    return [
+      error.message,
+      stsHint(error, context.sts),
+      error instanceof TransportError && !error.retryable ? undefined : reuse
+    ]
       .filter(Boolean)
       .join('\n')
   }

@@ -4,29 +4,21 @@
  */
 import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
-import { EnvHttpProxyAgent, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
 import { profileRecorder, STATE_IS_POST, STATE_PROFILES } from './cleanup.js'
 import { CancelledError, isExpectedFailure } from './errors.js'
 import { describeBatchFailure, describeFailure } from './failure.js'
+import { requestIdToken } from './id-token.js'
 import { obtainCertificates } from './onboarding.js'
 import { prepareConfigDir, writeProfile } from './profile.js'
 import { obtainCredentials } from './oidc.js'
+import { createDispatcher, readProxySettings } from './proxy.js'
 import { createSecretRegistry } from './redact.js'
 import { describeStart, setOutputs, writeSummary } from './report.js'
 import { DEFAULT_RETRY_POLICY } from './retry.js'
 import { readSettings, type Settings } from './settings.js'
 import { sleep } from './sleep.js'
 import { readableStack } from './stack-trace.js'
-
-/** Connecting (TCP + TLS) gets this long; the attempt as a whole gets the policy's timeout. */
-const CONNECT_TIMEOUT_MS = 10_000
-
-/**
- * TLS is always verified: `rejectUnauthorized` is set explicitly so that a stray
- * NODE_TLS_REJECT_UNAUTHORIZED=0 in a workflow's env cannot turn verification off. No `ca` is
- * given, so Node's roots plus NODE_EXTRA_CA_CERTS (a corporate CA) stay in force.
- */
-const TLS_OPTIONS = { timeout: CONNECT_TIMEOUT_MS, rejectUnauthorized: true } as const
 
 /** The clientToken worth re-using after a failure: the only one, for a single certificate. */
 function singleToken(settings: Settings | undefined): string | undefined {
@@ -51,6 +43,12 @@ function abortOnCancellation(controller: AbortController): () => void {
   }
 }
 
+/** With keyless credentials, what failure.ts needs to point at a closer STS endpoint. */
+function stsContext(settings: Settings | undefined) {
+  if (settings?.credentials.source !== 'oidc') return undefined
+  return { origin: settings.credentials.oidc.stsEndpoint.origin, regionId: settings.regionId }
+}
+
 /** The real clock, randomness, network, files and runner: what tests replace. */
 function liveDependencies(
   dispatcher: Dispatcher,
@@ -58,7 +56,7 @@ function liveDependencies(
   secrets: ReturnType<typeof createSecretRegistry>,
   recordProfile: (path: string) => void
 ) {
-  return {
+  const live = {
     dispatcher,
     policy: DEFAULT_RETRY_POLICY,
     now: Date.now,
@@ -69,7 +67,6 @@ function liveDependencies(
     redact: secrets.redact,
     mask: secrets.mask,
     log: (line: string) => core.info(line),
-    getIDToken: (audience: string) => core.getIDToken(audience),
     env: process.env,
     writeFile: async (dir: string, fileName: string, content: string) => {
       const path = await writeProfile(dir, fileName, content, line => core.info(line))
@@ -78,6 +75,10 @@ function liveDependencies(
       return path
     }
   }
+  // The token comes through the same dispatcher, deadline and cancellation as every other call.
+  const getIDToken = (audience: string, deadline: number) =>
+    requestIdToken(audience, live, deadline)
+  return { ...live, getIDToken }
 }
 
 export async function run(): Promise<void> {
@@ -85,15 +86,13 @@ export async function run(): Promise<void> {
   core.saveState(STATE_IS_POST, 'true')
   const cancellation = new AbortController()
   const stopListening = abortOnCancellation(cancellation)
-  const dispatcher = new EnvHttpProxyAgent({
-    connect: TLS_OPTIONS,
-    // Through a proxy, the TLS session to the API runs inside the tunnel: same rules.
-    requestTls: TLS_OPTIONS
-  })
+  let dispatcher: Dispatcher | undefined
   let settings: Settings | undefined
   // Every secret goes through here: masked in the runner's log and redacted from all we print.
   const secrets = createSecretRegistry(secret => core.setSecret(secret))
   try {
+    // First: a proxy variable may carry a password, and a malformed one must fail here, named.
+    dispatcher = createDispatcher(readProxySettings(process.env, secrets.mask))
     settings = readSettings(
       (name, options) => core.getInput(name, options),
       process.env,
@@ -125,7 +124,8 @@ export async function run(): Promise<void> {
     core.setFailed(
       describeFailure(error, {
         clientToken: singleToken(settings),
-        timeoutSeconds: settings ? settings.timeoutMs / 1000 : undefined
+        timeoutSeconds: settings ? settings.timeoutMs / 1000 : undefined,
+        sts: stsContext(settings)
       })
     )
     // A bug, not an expected failure: the stack helps whoever reports it (shown with debug logging).
@@ -134,6 +134,6 @@ export async function run(): Promise<void> {
     }
   } finally {
     stopListening()
-    await dispatcher.destroy().catch(() => undefined)
+    await dispatcher?.destroy().catch(() => undefined)
   }
 }

@@ -5,7 +5,14 @@
  */
 import { ANSWER_SHAPES, answerField, type AnswerSource } from './answer-text.js'
 import { objectField, stringField, type JsonObject } from './client.js'
-import { InputError, TransportError, UnexpectedResponseError } from './errors.js'
+import {
+  AttemptLimitError,
+  CancelledError,
+  DeadlineError,
+  InputError,
+  TransportError,
+  UnexpectedResponseError
+} from './errors.js'
 import { callRpc, type RpcDependencies } from './rpc.js'
 import type { CredentialSettings, Environment, OidcSettings } from './settings.js'
 import type { Credentials } from './signer.js'
@@ -14,8 +21,11 @@ export const STS_API_VERSION = '2015-04-01'
 export const ASSUME_ROLE_WITH_OIDC = 'AssumeRoleWithOIDC'
 
 export interface OidcDependencies extends RpcDependencies {
-  /** `core.getIDToken`: asks the runner's token service for a token with this audience. */
-  getIDToken: (audience: string) => Promise<string>
+  /**
+   * Asks the runner's token service for a token with this audience, by `deadline`
+   * (id-token.ts `requestIdToken` in production).
+   */
+  getIDToken: (audience: string, deadline: number) => Promise<string>
   /** Masks a secret in the runner's log and in everything this action prints. */
   mask: (secret: string) => void
   env: Environment
@@ -35,7 +45,8 @@ export interface StsCredentials {
  */
 export async function fetchOidcToken(
   audience: string,
-  deps: Pick<OidcDependencies, 'getIDToken' | 'mask' | 'env' | 'redact'>
+  deps: Pick<OidcDependencies, 'getIDToken' | 'mask' | 'env' | 'redact'>,
+  deadline: number
 ): Promise<string> {
   if (!deps.env['ACTIONS_ID_TOKEN_REQUEST_URL'] || !deps.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']) {
     throw new InputError(
@@ -46,8 +57,17 @@ export async function fetchOidcToken(
   }
   let token: string
   try {
-    token = await deps.getIDToken(audience)
+    token = await deps.getIDToken(audience, deadline)
   } catch (error) {
+    // Cancellation, the deadline and a bad runner variable are reported as such.
+    if (
+      error instanceof CancelledError ||
+      error instanceof DeadlineError ||
+      error instanceof AttemptLimitError ||
+      error instanceof InputError
+    ) {
+      throw error
+    }
     const detail = deps.redact(error instanceof Error ? error.message : String(error))
     throw new TransportError(
       `Could not get the OIDC token from GitHub (audience ${JSON.stringify(audience)}): ${detail}`,
@@ -137,7 +157,7 @@ export async function obtainCredentials(
 ): Promise<Credentials> {
   const source = settings.credentials
   if (source.source !== 'oidc') return source.keys
-  const token = await fetchOidcToken(source.oidc.audience, deps)
+  const token = await fetchOidcToken(source.oidc.audience, deps, deadline)
   const sts = await assumeRoleWithOidc(source.oidc, token, deps, deadline)
   deps.log(
     `Assumed ${source.oidc.roleArn} as session ${source.oidc.roleSessionName} with the job's OIDC token${sts.expiration ? `; keys valid until ${sts.expiration}` : ''} (RequestId: ${sts.requestId ?? 'none'}).`

@@ -74,7 +74,8 @@ export function unsafeDirective(clientConfig: string): string | undefined {
     const [first = '', ...args] = trimmed.split(/\s+/)
     const directive = first.replace(/^--/, '').toLowerCase()
     if (UNSAFE_DIRECTIVES.has(directive)) return first.slice(0, 40)
-    if (UNSAFE_WITH_ARGUMENT.has(directive) && args.length > 0) return `${first} ${args[0]?.slice(0, 40)}`
+    if (UNSAFE_WITH_ARGUMENT.has(directive) && args.length > 0)
+      return `${first} ${args[0]?.slice(0, 40)}`
   }
   return undefined
 }

@@ -5,6 +5,7 @@
  */
 import {
   ApiError,
+  AttemptLimitError,
   CancelledError,
   CertificateNotReadyError,
   DeadlineError,
@@ -19,6 +20,10 @@ export interface RetryPolicy {
   readonly multiplier: number
   /** No single wait is longer than this (a server's `x-acs-retry-after` excepted, up to the deadline). */
   readonly maxDelayMs: number
+  /** No wait is shorter than this (the server's advice included), unless less time is left. */
+  readonly minDelayMs: number
+  /** Attempts of one operation, the first included, before it gives up even with time left. */
+  readonly maxAttempts: number
   /** Share of each wait that is random: 0 = fixed schedule, 1 = "full jitter". */
   readonly jitterRatio: number
   /** How long one attempt may take before it is abandoned and retried. */
@@ -39,11 +44,20 @@ export interface RetryPolicy {
  *   polling in lockstep (without jitter they take ~4× the time the gateway needs; with it, ~1.6×).
  * - 10 s per attempt: the official SDKs use 3 s read timeouts, but a busy API answers slower and a
  *   false timeout costs a whole backoff.
+ * - At least 250 ms between attempts: a server that advises `x-acs-retry-after: 1` (or a bug that
+ *   makes any wait zero) gets at most 4 calls a second, not a storm. 250 ms is the shortest wait
+ *   the action already makes on purpose (BATCH_PACING's probe step), so the floor changes none of
+ *   the schedules bench/ measured.
+ * - At most 100 attempts per operation: even when every answer asks for the shortest wait, one
+ *   operation makes a bounded number of calls. The backoff alone needs more than 8 minutes for 100
+ *   attempts (43 calls for a gateway busy 290 s), so only a server advising short waits meets it.
  */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   initialDelayMs: 2_500,
   multiplier: 1.5,
   maxDelayMs: 9_000,
+  minDelayMs: 250,
+  maxAttempts: 100,
   jitterRatio: 0.4,
   attemptTimeoutMs: 10_000
 }
@@ -128,8 +142,8 @@ export function computeBackoffDelay(
 /**
  * The wait to use: the server's `x-acs-retry-after` when it sent one (throttling), else a leading
  * delay when the caller knows better (batch pacing), else the backoff (counted from the first
- * attempt after the leading delays); clamped to the time left so that no wait runs past the
- * deadline.
+ * attempt after the leading delays); never shorter than the policy's `minDelayMs`, and clamped to
+ * the time left so that no wait runs past the deadline.
  */
 export function chooseDelay(
   policy: RetryPolicy,
@@ -144,7 +158,7 @@ export function chooseDelay(
     serverDelay ??
     leadingDelaysMs[attempt - 1] ??
     computeBackoffDelay(policy, attempt - leadingDelaysMs.length, random)
-  return Math.max(0, Math.min(delay, remainingMs))
+  return Math.max(0, Math.min(Math.max(delay, policy.minDelayMs), remainingMs))
 }
 
 /** One failed attempt that will be retried, as reported to the log. */
@@ -164,6 +178,8 @@ export interface RetryEnvironment {
   onRetry?: (event: RetryEvent) => void
   /** Waits to use before the policy's backoff (see BATCH_PACING). */
   leadingDelaysMs?: readonly number[]
+  /** What is attempted (`CreateSslVpnClientCert`), for the errors that end the loop. */
+  operation?: string
 }
 
 export interface RetryOutcome<T> {
@@ -176,12 +192,14 @@ export interface RetryOutcome<T> {
 }
 
 /**
- * Runs `operation` until it succeeds, fails with a non-retryable error, or the deadline passes.
- * No attempt starts after `deadline`; an attempt that started before it may run for up to its own
- * timeout past it. The operation receives its 1-based attempt number.
+ * Runs `operation` until it succeeds, fails with a non-retryable error, fails `policy.maxAttempts`
+ * times, or the deadline passes. No attempt starts after `deadline`, the first included; an
+ * attempt gets the time left (`deadline - now`) as its second argument, and one that finds no time
+ * to do anything throws a DeadlineError, which ends the loop like the deadline itself. The
+ * operation receives its 1-based attempt number.
  */
 export async function retryUntilDeadline<T>(
-  operation: (attempt: number) => Promise<T>,
+  operation: (attempt: number, remainingMs: number) => Promise<T>,
   policy: RetryPolicy,
   deadline: number,
   env: RetryEnvironment
@@ -189,18 +207,39 @@ export async function retryUntilDeadline<T>(
   const started = env.now()
   let waitedMs = 0
   let lastFailureMs: number | undefined
+  let lastError: Error | undefined
+  const deadlineReached = (attempts: number) =>
+    lastError === undefined
+      ? new DeadlineError(
+          `${env.operation ?? 'the operation'} not started: timeout-seconds reached`,
+          new Error('not started'),
+          0,
+          env.operation
+        )
+      : new DeadlineError('deadline reached', lastError, attempts, env.operation)
+  // The signal's own reason when it is one (main.ts says which signal arrived).
+  const cancelled = () =>
+    env.signal?.reason instanceof CancelledError
+      ? env.signal.reason
+      : new CancelledError('cancelled')
   for (let attempt = 1; ; attempt++) {
-    if (env.signal?.aborted) throw new CancelledError('cancelled')
+    if (env.signal?.aborted) throw cancelled()
+    const remainingMs = deadline - env.now()
+    if (remainingMs < 0) throw deadlineReached(attempt - 1)
     try {
-      const value = await operation(attempt)
+      const value = await operation(attempt, remainingMs)
       return { value, attempts: attempt, waitedMs, lastFailureMs }
     } catch (error) {
-      if (env.signal?.aborted) throw new CancelledError('cancelled')
+      if (env.signal?.aborted) throw cancelled()
+      // The attempt found no time left to do anything: it did not happen.
+      if (error instanceof DeadlineError) throw deadlineReached(attempt - 1)
       if (!(error instanceof Error) || !isRetryable(error)) throw error
+      lastError = error
       lastFailureMs = env.now() - started
       const remainingMs = deadline - env.now()
-      if (remainingMs <= 0) {
-        throw new DeadlineError('deadline reached', error, attempt)
+      if (remainingMs <= 0) throw deadlineReached(attempt)
+      if (attempt >= policy.maxAttempts) {
+        throw new AttemptLimitError('attempt limit reached', error, attempt, env.operation)
       }
       const delayMs = chooseDelay(
         policy,

@@ -5,7 +5,12 @@
  */
 import type { Dispatcher } from 'undici'
 import { sendSignedRequest, type JsonObject } from './client.js'
-import { ApiError, CertificateNotReadyError, UnexpectedResponseError } from './errors.js'
+import {
+  ApiError,
+  CertificateNotReadyError,
+  DeadlineError,
+  UnexpectedResponseError
+} from './errors.js'
 import type { Redactor } from './redact.js'
 import { retryUntilDeadline, type RetryEvent, type RetryPolicy } from './retry.js'
 import type { Endpoint } from './settings.js'
@@ -89,6 +94,9 @@ export async function callRpc(
   const { auth } = call
   const outcome = await retryUntilDeadline(
     async () => {
+      // The attempt gets what is left of the deadline, if that is less than its own timeout.
+      const timeoutMs = Math.min(deps.policy.attemptTimeoutMs, deadline - deps.now())
+      if (timeoutMs <= 0) throw new DeadlineError('no time left', new Error('not sent'), 0)
       // A fresh date and nonce for every attempt: a replayed signature would be refused.
       const context = { date: new Date(deps.now()), nonce: deps.newNonce() }
       const wire =
@@ -98,7 +106,7 @@ export async function callRpc(
       const answer = await sendSignedRequest(wire, {
         origin: call.endpoint.origin,
         dispatcher: deps.dispatcher,
-        timeoutMs: deps.policy.attemptTimeoutMs,
+        timeoutMs,
         redact: deps.redact,
         now: deps.now,
         ...(deps.signal ? { signal: deps.signal } : {})
@@ -112,6 +120,7 @@ export async function callRpc(
       now: deps.now,
       sleep: deps.sleep,
       random: deps.random,
+      operation: call.action,
       ...(deps.signal ? { signal: deps.signal } : {}),
       ...(options.leadingDelaysMs ? { leadingDelaysMs: options.leadingDelaysMs } : {}),
       onRetry: event => deps.log(formatRetryLine(event, options.logPrefix))

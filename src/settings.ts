@@ -186,18 +186,24 @@ const HOST_PORT_PATTERN =
  * http, other schemes, user info, paths, queries and fragments are refused: the request is signed
  * for host and path `/`, and it carries credentials, so it goes over verified TLS only.
  */
-export function parseEndpoint(raw: string, defaultHost: string, input = 'endpoint'): Endpoint {
+export function parseEndpoint(
+  raw: string,
+  defaultHost: string,
+  input = 'endpoint',
+  source: 'input' | 'environment' = 'input'
+): Endpoint {
   const given = raw === '' ? defaultHost : raw
   const expected = 'expected "host", "host:port" or "https://host[:port]"'
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(given)
   if (scheme && scheme[1]?.toLowerCase() === 'http') {
     throw new InputError(
       input,
-      `${quote(raw)} uses plain http://, which would send signed requests unencrypted; use https:// (${expected}).`
+      `${quote(raw)} uses plain http://, which would send signed requests unencrypted; use https:// (${expected}).`,
+      source
     )
   }
   if (scheme && scheme[1]?.toLowerCase() !== 'https') {
-    throw new InputError(input, `${quote(raw)} has an unsupported scheme; ${expected}.`)
+    throw new InputError(input, `${quote(raw)} has an unsupported scheme; ${expected}.`, source)
   }
   const hostPort = (scheme ? given.slice(scheme[0].length) : given).replace(/\/$/, '')
   const problem = /[@]/.test(hostPort)
@@ -207,12 +213,12 @@ export function parseEndpoint(raw: string, defaultHost: string, input = 'endpoin
       : /\//.test(hostPort)
         ? 'carries a path'
         : undefined
-  if (problem) throw new InputError(input, `${quote(raw)} ${problem}; ${expected}.`)
+  if (problem) throw new InputError(input, `${quote(raw)} ${problem}; ${expected}.`, source)
   const match = HOST_PORT_PATTERN.exec(hostPort)
   const host = match?.[1]?.toLowerCase()
   const port = match?.[2] === undefined ? 443 : Number(match[2])
   if (!match || !host || host.includes('..') || port < 1 || port > 65535) {
-    throw new InputError(input, `${quote(raw)} is not a valid host and port; ${expected}.`)
+    throw new InputError(input, `${quote(raw)} is not a valid host and port; ${expected}.`, source)
   }
   const hostHeader = port === 443 ? host : `${host}:${port}`
   return { origin: `https://${hostHeader}`, hostHeader }
@@ -313,6 +319,9 @@ function readCredentials({
 
 export const DEFAULT_AUDIENCE = 'sts.aliyuncs.com'
 export const DEFAULT_STS_HOST = 'sts.aliyuncs.com'
+/** The official credential libraries' variables for another STS endpoint (reference §5). */
+export const ENV_STS_ENDPOINT = 'ALIBABA_CLOUD_STS_ENDPOINT'
+export const ENV_STS_REGION = 'ALIBABA_CLOUD_STS_REGION'
 export const DEFAULT_ROLE_DURATION_SECONDS = 900
 /** The longest session a RAM role can allow (its MaxSessionDuration tops out at 12 h). */
 export const MAX_ROLE_DURATION_SECONDS = 43_200
@@ -340,6 +349,34 @@ function parseArn(raw: string, input: string, pattern: RegExp, example: string):
     throw new InputError(input, `${quote(raw)} is not a valid ARN; expected ${example}.`)
   }
   return raw
+}
+
+/**
+ * The STS endpoint, in order of precedence: the `sts-endpoint` input, ALIBABA_CLOUD_STS_ENDPOINT,
+ * `sts.<ALIBABA_CLOUD_STS_REGION>.aliyuncs.com`, then the central sts.aliyuncs.com (as the official
+ * credential libraries choose). A variable that a higher source overrides is not read.
+ */
+export function parseStsEndpoint(raw: string, env: Environment): Endpoint {
+  if (raw !== '') return parseEndpoint(raw, DEFAULT_STS_HOST, 'sts-endpoint')
+  const endpoint = (env[ENV_STS_ENDPOINT] ?? '').trim()
+  if (endpoint !== '') {
+    return parseEndpoint(endpoint, DEFAULT_STS_HOST, ENV_STS_ENDPOINT, 'environment')
+  }
+  const region = (env[ENV_STS_REGION] ?? '').trim()
+  if (region === '') return parseEndpoint('', DEFAULT_STS_HOST, 'sts-endpoint')
+  if (region.length > 63 || !REGION_ID_PATTERN.test(region)) {
+    throw new InputError(
+      ENV_STS_REGION,
+      `${quote(region)} is not a region ID; expected lowercase words joined by hyphens, e.g. "ap-southeast-1", for sts.<region>.aliyuncs.com.`,
+      'environment'
+    )
+  }
+  return parseEndpoint(
+    `sts.${region}.aliyuncs.com`,
+    DEFAULT_STS_HOST,
+    ENV_STS_REGION,
+    'environment'
+  )
 }
 
 /** A whole number of seconds in [min, max]; '' is the fallback. */
@@ -412,7 +449,7 @@ export function readOidcSettings(
       DEFAULT_ROLE_DURATION_SECONDS
     ),
     audience,
-    stsEndpoint: parseEndpoint(getInput('sts-endpoint'), DEFAULT_STS_HOST, 'sts-endpoint')
+    stsEndpoint: parseStsEndpoint(getInput('sts-endpoint'), env)
   }
 }
 

@@ -7,6 +7,11 @@ export interface ConnectProxyOptions {
   port?: number | undefined
   /** Answer every CONNECT with 403 instead of tunnelling. Default false. */
   refuse?: boolean | undefined
+  /**
+   * Listen as an https:// proxy: 'trusted' with the stand-in's certificate (signed by tls/ca.pem),
+   * 'untrusted' with the self-signed tls/untrusted.pem. Default: plain http://.
+   */
+  tls?: 'trusted' | 'untrusted' | undefined
 }
 
 export interface TunnelRecord {
@@ -19,6 +24,8 @@ export interface TunnelRecord {
    * (the target could not be reached); null while connecting upstream or when closed first.
    */
   status: 200 | 403 | 502 | null
+  /** The Proxy-Authorization header of the CONNECT, as received (null when absent). */
+  proxyAuthorization: string | null
 }
 
 export interface ProxiedRequest {
@@ -30,13 +37,15 @@ export interface ProxiedRequest {
 }
 
 export interface ConnectProxy {
-  /** 'http://127.0.0.1:PORT': the value for HTTPS_PROXY / HTTP_PROXY. */
+  /** 'http://127.0.0.1:PORT' ('https://…' with `tls`): the value for HTTPS_PROXY / HTTP_PROXY. */
   url: string
   port: number
   /** One record per CONNECT received, in arrival order (live array). */
   readonly tunnels: TunnelRecord[]
   /** Plain (non-CONNECT) proxy requests, each answered 502 (live array). */
   readonly requests: ProxiedRequest[]
+  /** TCP connections accepted so far, TLS handshake finished or not. */
+  readonly connections: number
   /** Destroys every open socket (tunnels included) and stops listening. */
   close(): Promise<void>
 }

@@ -7,15 +7,21 @@
  * rather than resolved, for the same reason. Plain (non-CONNECT) proxy requests are recorded and
  * answered 502; nothing is ever forwarded for them.
  *
+ * With `tls: 'trusted'` it listens as an https:// proxy with the stand-in's certificate (signed by
+ * tls/ca.pem); with `tls: 'untrusted'`, with the self-signed tls/untrusted.pem, as an impostor would.
+ * `connections` counts every client that reached it, finished TLS handshake or not.
+ *
  * Plain JavaScript ESM with JSDoc types (see connect-proxy.d.mts), no dependencies.
  *
  * Usage:
  *   const proxy = await startConnectProxy()
  *   // … HTTPS_PROXY=proxy.url …
- *   proxy.tunnels // [{ target: 'localhost:8443', at: 1700000000000, status: 200 }]
+ *   proxy.tunnels // [{ target: 'localhost:8443', at: 1700000000000, status: 200, proxyAuthorization: null }]
  *   await proxy.close()
  */
+import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import { connect, isIPv4 } from 'node:net'
 
 /** @typedef {import('./connect-proxy.d.mts').ConnectProxyOptions} ConnectProxyOptions */
@@ -76,9 +82,15 @@ function answerAndEnd(socket, status, reason) {
  * @param {ConnectProxyOptions} [options]
  * @returns {Promise<ConnectProxy>}
  */
-export async function startConnectProxy({ host = '127.0.0.1', port = 0, refuse = false } = {}) {
+export async function startConnectProxy({
+  host = '127.0.0.1',
+  port = 0,
+  refuse = false,
+  tls = undefined
+} = {}) {
   /** @type {TunnelRecord[]} */
   const tunnels = []
+  let connections = 0
   /** @type {ProxiedRequest[]} */
   const requests = []
   // Every socket, client side and upstream, so close() can end open tunnels at once.
@@ -91,16 +103,37 @@ export async function startConnectProxy({ host = '127.0.0.1', port = 0, refuse =
   }
   let closed = false
 
-  const server = createServer((req, res) => {
+  /** @type {import('node:http').RequestListener} */
+  const onRequest = (req, res) => {
     requests.push({ method: req.method ?? '', url: req.url ?? '', at: Date.now() })
     res.writeHead(502, { 'content-type': 'text/plain', connection: 'close' })
     res.end('This test proxy only tunnels (CONNECT).\n')
+  }
+  const base = tls === 'untrusted' ? 'untrusted' : 'server'
+  const server = tls
+    ? createTlsServer(
+        {
+          cert: readFileSync(new URL(`./tls/${base}.pem`, import.meta.url)),
+          key: readFileSync(new URL(`./tls/${base}.key`, import.meta.url))
+        },
+        onRequest
+      )
+    : createServer(onRequest)
+  server.on('connection', socket => {
+    connections++
+    track(socket)
   })
-  server.on('connection', track)
+  // A client that refuses the certificate ends the handshake: nothing to answer.
+  server.on('tlsClientError', (_error, socket) => socket.destroy())
 
   server.on('connect', (req, clientSocket, head) => {
     /** @type {TunnelRecord} */
-    const record = { target: req.url ?? '', at: Date.now(), status: null }
+    const record = {
+      target: req.url ?? '',
+      at: Date.now(),
+      status: null,
+      proxyAuthorization: req.headers['proxy-authorization'] ?? null
+    }
     tunnels.push(record)
     // Errors (a client that resets) must not crash the test process.
     clientSocket.on('error', () => undefined)
@@ -162,10 +195,13 @@ export async function startConnectProxy({ host = '127.0.0.1', port = 0, refuse =
   const hostInUrl = host.includes(':') ? `[${host}]` : host
 
   return {
-    url: `http://${hostInUrl}:${boundPort}`,
+    url: `${tls ? 'https' : 'http'}://${hostInUrl}:${boundPort}`,
     port: boundPort,
     tunnels,
     requests,
+    get connections() {
+      return connections
+    },
     async close() {
       if (closed) return
       closed = true
