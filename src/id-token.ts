@@ -7,6 +7,7 @@
  * none of those. Redirects are not followed: the request carries the runner's bearer token.
  */
 import { request, type Dispatcher } from 'undici'
+import { shownAnswerText } from './answer-text.js'
 import { toTransportError } from './client.js'
 import { DeadlineError, InputError, UnexpectedResponseError } from './errors.js'
 import type { Redactor } from './redact.js'
@@ -84,12 +85,8 @@ function serviceMessage(text: string, redact: Redactor): string {
     return ''
   }
   if (typeof message !== 'string' || message === '') return ''
-  const plain = redact(message)
-    .replace(/[\p{Cc}\s]+/gu, ' ')
-    .trim()
-  const cut =
-    plain.length > MESSAGE_EXCERPT_LENGTH ? `${plain.slice(0, MESSAGE_EXCERPT_LENGTH)}…` : plain
-  return `: ${JSON.stringify(cut)}`
+  // The same treatment as every API message (answer-text.ts): one line, cut, redacted.
+  return `: ${JSON.stringify(shownAnswerText(message, redact, MESSAGE_EXCERPT_LENGTH))}`
 }
 
 /**
