@@ -25,10 +25,15 @@ export function readAction(path) {
 
 /** One line of table text: folded whitespace, pipes escaped. */
 function cell(text) {
-  return String(text ?? '')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/\|/g, '\\|')
+  return (
+    String(text ?? '')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .replace(/\|/g, '\\|')
+      // `<name>` in a description would render as an (invisible) HTML tag.
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+  )
 }
 
 export function table(kind, path) {
@@ -57,11 +62,16 @@ function documents() {
   return ['README.md', ...docs].filter(f => existsSync(join(ROOT, f)))
 }
 
-/** The document with every marked table regenerated, formatted as `prettier --check` expects. */
+/**
+ * The document with every marked table regenerated, formatted as `prettier --check` expects. The
+ * tables themselves are left unpadded (prettier-ignore): padded to their longest description they
+ * would triple the README's size.
+ */
 export async function render(text, file) {
   const filled = text.replace(
     MARKED,
-    (_all, open, kind, path, close) => `${open}\n${table(kind, path).join('\n')}\n\n${close}`
+    (_all, open, kind, path, close) =>
+      `${open}<!-- prettier-ignore-start -->\n${table(kind, path).join('\n')}\n<!-- prettier-ignore-end -->\n${close}`
   )
   const options = (await prettier.resolveConfig(join(ROOT, file))) ?? {}
   return prettier.format(filled, { ...options, filepath: join(ROOT, file) })
