@@ -1,0 +1,59 @@
+/** Types for github-stand-in.mjs: the GitHub REST issue endpoints, on loopback. */
+
+export interface GitHubIssue {
+  number: number
+  title: string
+  body: string
+  state: 'open' | 'closed'
+  labels: string[]
+  /** Comment bodies, oldest first. */
+  comments: string[]
+  /** A pull request (GitHub lists them among issues). */
+  pullRequest: boolean
+}
+
+export interface GitHubRequest {
+  method: string
+  path: string
+  query: Record<string, string>
+  /** The JSON body of a write. */
+  body?: Record<string, unknown>
+  /** The status answered. */
+  status: number
+}
+
+export interface GitHubStandInOptions {
+  /** The token the action must present. Default 'ghs_standin_token_0001'. */
+  token?: string | undefined
+  /** 'owner/name'. Default 'acme/vpn-admin'. */
+  repository?: string | undefined
+  /** Issues present from the start, numbered from 1. */
+  issues?:
+    | readonly {
+        title: string
+        body?: string
+        state?: 'open' | 'closed'
+        labels?: readonly string[]
+        comments?: readonly string[]
+        pullRequest?: boolean
+      }[]
+    | undefined
+  /** Answer every write with 403 "Resource not accessible by integration". Default false. */
+  forbidden?: boolean | undefined
+  port?: number | undefined
+}
+
+export interface GitHubStandIn {
+  /** For GITHUB_API_URL: 'https://127.0.0.1:PORT'. */
+  url: string
+  token: string
+  repository: string
+  /** Every issue (live array). */
+  readonly issues: GitHubIssue[]
+  /** Every request (live array). */
+  readonly requests: GitHubRequest[]
+  setForbidden(value: boolean): void
+  close(): Promise<void>
+}
+
+export function startGitHubStandIn(options?: GitHubStandInOptions): Promise<GitHubStandIn>
