@@ -4,7 +4,7 @@
  * for one to be ready and fetch its key material. Every call goes through rpc.ts.
  */
 import { ANSWER_SHAPES, answerField, unexpectedAnswer, type AnswerSource } from './answer-text.js'
-import { objectField, stringField, type JsonObject } from './client.js'
+import { objectField, stringField, type JsonObject } from './transport.js'
 import { CertificateNotReadyError, UnexpectedResponseError } from './errors.js'
 import { unsafeDirective } from './profile.js'
 import { callRpc, type RpcDependencies } from './rpc.js'
