@@ -16,8 +16,9 @@ import { maskMultiline } from './redact.js'
 import { quote, type CertificateTarget, type Settings } from './settings.js'
 import { USABLE_STATUSES, type ExistingCertificate, type VpcClient } from './vpc-client.js'
 
-/** What onboarding does besides calling the API (vpc-client.ts does that). */
+/** What onboarding needs besides the VPC client (which calls the API, by the run's deadline). */
 export interface OnboardingDependencies {
+  /** Onboarding's own lines (a batch prefixes each with its `[i/n] name: `). */
   log: (line: string) => void
   /** Masks a secret in the runner's log and in everything the action prints. */
   mask: (secret: string) => void

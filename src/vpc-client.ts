@@ -374,7 +374,6 @@ async function waitUntilReady(
   }
 }
 
-/** The name and status of a DescribeSslVpnClientCert answer, checked against their shapes. */
 /**
  * The key material goes into a file that people open with OpenVPN: PEM blocks only, and a
  * ClientConfig without directives that run programs or touch files (profile.ts).
@@ -394,6 +393,7 @@ function checkProfileMaterial(answer: JsonObject, redact: AnswerSource['redact']
   }
 }
 
+/** The name and status of a DescribeSslVpnClientCert answer, checked against their shapes. */
 function describedCertificate(
   answer: JsonObject,
   redact: AnswerSource['redact']
