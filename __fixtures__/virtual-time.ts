@@ -15,7 +15,7 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../src/retry.js'
 import type { CallContext, RpcDependencies } from '../src/rpc.js'
 
 /** Where virtual time starts unless a test says otherwise (2023-11-14T22:13:20Z). */
-export const VIRTUAL_START = 1_700_000_000_000
+const VIRTUAL_START = 1_700_000_000_000
 
 export interface VirtualClock {
   /** The virtual time, in ms. */
