@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
-import { MockAgent, type Interceptable } from 'undici'
+import { beforeEach, describe, expect, test } from '@jest/globals'
+import { virtualRunPerTest } from '../__fixtures__/virtual-time.js'
 import {
   CancelledError,
   DeadlineError,
@@ -15,6 +15,7 @@ import {
 } from '../src/id-token.js'
 import { createSecretRegistry } from '../src/redact.js'
 import { DEFAULT_RETRY_POLICY } from '../src/retry.js'
+import type { RpcDependencies } from '../src/rpc.js'
 
 const SERVICE = 'https://token.actions.example'
 const ENV = {
@@ -24,25 +25,23 @@ const ENV = {
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJzdHMuYWxpeXVuY3MuY29tIn0.c2lnbmF0dXJl'
 const JSON_HEADERS = { 'content-type': 'application/json' }
 
-let agent: MockAgent
-let service: Interceptable
 let seen: { path: string; headers: Record<string, string> }[]
 let masked: string[]
-let time: number
-let sleeps: number[]
+/** Every secret, masked into `masked` and redacted from what the run prints. */
+let secrets: ReturnType<typeof createSecretRegistry>
 
 beforeEach(() => {
-  agent = new MockAgent()
-  agent.disableNetConnect()
-  service = agent.get(SERVICE)
   seen = []
   masked = []
-  time = 1_800_000_000_000
-  sleeps = []
+  secrets = createSecretRegistry(secret => masked.push(secret))
 })
-afterEach(async () => {
-  await agent.close()
-})
+const run = virtualRunPerTest(() => ({ start: 1_800_000_000_000, redact: secrets.redact }))
+/** The mock token service. */
+const service = () => run().agent.get(SERVICE)
+/** The virtual time now. */
+const now = () => run().clock.now()
+/** The waits so far, in ms. */
+const sleeps = () => run().clock.sleeps.map(s => s.ms)
 
 function headersOf(raw: unknown): Record<string, string> {
   const result: Record<string, string> = {}
@@ -54,7 +53,7 @@ function headersOf(raw: unknown): Record<string, string> {
 
 /** Answers the n-th request (1-based) with `answer(n)`. */
 function answers(answer: (n: number) => { statusCode: number; data?: string | object }) {
-  service
+  service()
     .intercept({ path: p => p.startsWith('/idtoken/'), method: 'GET' })
     .reply(opts => {
       seen.push({ path: opts.path, headers: headersOf(opts.headers) })
@@ -64,22 +63,19 @@ function answers(answer: (n: number) => { statusCode: number; data?: string | ob
     .persist()
 }
 
-function deps(overrides: Partial<IdTokenDependencies> = {}): IdTokenDependencies {
-  const secrets = createSecretRegistry(secret => masked.push(secret))
+/** The request's dependencies: the run's, with a deadline a minute away unless overridden. */
+function deps(
+  overrides: {
+    rpc?: Partial<RpcDependencies>
+    deadline?: number
+    env?: IdTokenDependencies['env']
+  } = {}
+): IdTokenDependencies {
   return {
-    dispatcher: agent,
-    policy: DEFAULT_RETRY_POLICY,
-    now: () => time,
-    sleep: async ms => {
-      sleeps.push(ms)
-      time += ms
-    },
-    random: () => 0.5,
-    redact: secrets.redact,
+    rpc: { ...run().rpc, ...overrides.rpc },
+    deadline: overrides.deadline ?? now() + 60_000,
     mask: secrets.mask,
-    log: () => undefined,
-    env: ENV,
-    ...overrides
+    env: overrides.env ?? ENV
   }
 }
 
@@ -92,7 +88,7 @@ const failure = (promise: Promise<unknown>) =>
 describe('requestIdToken, as @actions/core asks', () => {
   test('GET the URL + &audience=<encoded>, bearer request token; the token, masked', async () => {
     answers(() => ({ statusCode: 200, data: { count: 1, value: JWT } }))
-    const token = await requestIdToken('https://github.com/acme org', deps(), time + 60_000)
+    const token = await requestIdToken('https://github.com/acme org', deps())
     expect(token).toBe(JWT)
     expect(seen).toHaveLength(1)
     expect(seen[0]?.path).toBe(
@@ -110,10 +106,10 @@ describe('requestIdToken, as @actions/core asks', () => {
     answers(n =>
       n === 1 ? { statusCode: 503, data: 'busy' } : { statusCode: 200, data: { value: JWT } }
     )
-    expect(await requestIdToken('aud', deps(), time + 60_000)).toBe(JWT)
+    expect(await requestIdToken('aud', deps())).toBe(JWT)
     expect(seen).toHaveLength(2)
-    expect(sleeps).toHaveLength(1)
-    expect(sleeps[0]).toBeGreaterThanOrEqual(DEFAULT_RETRY_POLICY.minDelayMs)
+    expect(sleeps()).toHaveLength(1)
+    expect(sleeps()[0]).toBeGreaterThanOrEqual(DEFAULT_RETRY_POLICY.minDelayMs)
   })
 
   test.each([
@@ -122,22 +118,24 @@ describe('requestIdToken, as @actions/core asks', () => {
     [404, /HTTP 404: "Bad credentials"\.$/]
   ])('HTTP %d: an unexpected answer, not retried', async (status, message) => {
     answers(() => ({ statusCode: status, data: { message: 'Bad credentials' } }))
-    const error = await failure(requestIdToken('aud', deps(), time + 60_000))
+    const error = await failure(requestIdToken('aud', deps()))
     expect(error).toBeInstanceOf(UnexpectedResponseError)
     expect((error as Error).message).toMatch(message)
     expect(seen).toHaveLength(1)
   })
 
   test('a redirect is not followed: the request carries the runner’s token', async () => {
-    service.intercept({ path: p => p.startsWith('/idtoken/'), method: 'GET' }).reply(() => {
-      seen.push({ path: '', headers: {} })
-      return {
-        statusCode: 302,
-        data: '',
-        responseOptions: { headers: { location: 'https://elsewhere.example/steal' } }
-      }
-    })
-    const error = await failure(requestIdToken('aud', deps(), time + 60_000))
+    service()
+      .intercept({ path: p => p.startsWith('/idtoken/'), method: 'GET' })
+      .reply(() => {
+        seen.push({ path: '', headers: {} })
+        return {
+          statusCode: 302,
+          data: '',
+          responseOptions: { headers: { location: 'https://elsewhere.example/steal' } }
+        }
+      })
+    const error = await failure(requestIdToken('aud', deps()))
     expect((error as Error).message).toMatch(/HTTP 302\. A redirect is not followed/)
     expect(seen).toHaveLength(1)
   })
@@ -147,7 +145,7 @@ describe('requestIdToken, as @actions/core asks', () => {
       statusCode: 401,
       data: { message: `token ${ENV.ACTIONS_ID_TOKEN_REQUEST_TOKEN} rejected\n::error::x` }
     }))
-    const error = (await failure(requestIdToken('aud', deps(), time + 60_000))) as Error
+    const error = (await failure(requestIdToken('aud', deps()))) as Error
     expect(error.message).not.toContain(ENV.ACTIONS_ID_TOKEN_REQUEST_TOKEN)
     expect(error.message).toContain('token *** rejected ::error::x')
     expect(error.message).not.toContain('\n')
@@ -165,7 +163,7 @@ describe('requestIdToken, as @actions/core asks', () => {
     ['JSON null', 'null']
   ])('200 with %s: an unexpected answer; a string value is masked first', async (_what, data) => {
     answers(() => ({ statusCode: 200, data }))
-    const error = (await failure(requestIdToken('aud', deps(), time + 60_000))) as Error
+    const error = (await failure(requestIdToken('aud', deps()))) as Error
     expect(error).toBeInstanceOf(UnexpectedResponseError)
     expect(error.message).toMatch(/without a token of the expected form/)
     const value = typeof data === 'object' && 'value' in data ? data.value : undefined
@@ -178,7 +176,7 @@ describe('requestIdToken, as @actions/core asks', () => {
 
   test('an answer larger than the bound is not read to the end', async () => {
     answers(() => ({ statusCode: 200, data: `{"value":"${'a'.repeat(MAX_ANSWER_BYTES)}"}` }))
-    const error = (await failure(requestIdToken('aud', deps(), time + 60_000))) as Error
+    const error = (await failure(requestIdToken('aud', deps()))) as Error
     expect(error).toBeInstanceOf(UnexpectedResponseError)
     expect(error.message).toMatch(/more than 64 KiB/)
   })
@@ -190,11 +188,7 @@ describe('requestIdToken, as @actions/core asks', () => {
   ])('a token URL with %s is refused before any request, naming the variable', async (_w, url) => {
     answers(() => ({ statusCode: 200, data: { value: JWT } }))
     const error = (await failure(
-      requestIdToken(
-        'aud',
-        deps({ env: { ...ENV, ACTIONS_ID_TOKEN_REQUEST_URL: url } }),
-        time + 60_000
-      )
+      requestIdToken('aud', deps({ env: { ...ENV, ACTIONS_ID_TOKEN_REQUEST_URL: url } }))
     )) as InputError
     expect(error).toBeInstanceOf(InputError)
     expect(error.message).toMatch(/^Environment variable ACTIONS_ID_TOKEN_REQUEST_URL: /)
@@ -206,7 +200,9 @@ describe('requestIdToken, as @actions/core asks', () => {
 describe('requestIdToken: deadline and cancellation', () => {
   test('past the deadline: not started, and says which operation', async () => {
     answers(() => ({ statusCode: 200, data: { value: JWT } }))
-    const error = (await failure(requestIdToken('aud', deps(), time - 1))) as DeadlineError
+    const error = (await failure(
+      requestIdToken('aud', deps({ deadline: now() - 1 }))
+    )) as DeadlineError
     expect(error).toBeInstanceOf(DeadlineError)
     expect(error.attempts).toBe(0)
     expect(error.operation).toBe(ID_TOKEN_OPERATION)
@@ -214,13 +210,13 @@ describe('requestIdToken: deadline and cancellation', () => {
   })
 
   test('the attempt gets the time left, not its own 10 s', async () => {
-    service
+    service()
       .intercept({ path: p => p.startsWith('/idtoken/'), method: 'GET' })
       .reply(200, { value: JWT }, { headers: JSON_HEADERS })
       .delay(5_000)
     const started = Date.now()
     const error = (await failure(
-      requestIdToken('aud', deps({ now: Date.now }), Date.now() + 200)
+      requestIdToken('aud', deps({ rpc: { now: Date.now }, deadline: Date.now() + 200 }))
     )) as DeadlineError
     expect(Date.now() - started).toBeLessThan(DEFAULT_RETRY_POLICY.attemptTimeoutMs / 2)
     expect(error).toBeInstanceOf(DeadlineError)
@@ -232,7 +228,7 @@ describe('requestIdToken: deadline and cancellation', () => {
   })
 
   test('cancelled while the service hangs: the cancellation, at once', async () => {
-    service
+    service()
       .intercept({ path: p => p.startsWith('/idtoken/'), method: 'GET' })
       .reply(200, { value: JWT }, { headers: JSON_HEADERS })
       .delay(5_000)
@@ -241,7 +237,10 @@ describe('requestIdToken: deadline and cancellation', () => {
     setTimeout(() => controller.abort(reason), 50)
     const started = Date.now()
     const error = await failure(
-      requestIdToken('aud', deps({ now: Date.now, signal: controller.signal }), Date.now() + 60_000)
+      requestIdToken(
+        'aud',
+        deps({ rpc: { now: Date.now, signal: controller.signal }, deadline: Date.now() + 60_000 })
+      )
     )
     expect(error).toBe(reason)
     expect(Date.now() - started).toBeLessThan(2_000)

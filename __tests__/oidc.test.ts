@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
-import { MockAgent } from 'undici'
+import { beforeEach, describe, expect, test } from '@jest/globals'
+import { virtualRunPerTest } from '../__fixtures__/virtual-time.js'
 import {
   CancelledError,
   DeadlineError,
@@ -14,7 +14,6 @@ import {
   type OidcDependencies
 } from '../src/oidc.js'
 import { createSecretRegistry } from '../src/redact.js'
-import { DEFAULT_RETRY_POLICY } from '../src/retry.js'
 import type { OidcSettings } from '../src/settings.js'
 
 const STS = 'https://sts.aliyuncs.com'
@@ -37,38 +36,31 @@ const ISSUED = {
   Expiration: '2026-11-27T20:00:00Z'
 }
 
-let agent: MockAgent
 let masked: string[]
 let events: string[]
-let time: number
+/** Every secret, masked in `masked` and `events`, and redacted from what the run prints. */
+let secrets: ReturnType<typeof createSecretRegistry>
 
 beforeEach(() => {
-  agent = new MockAgent()
-  agent.disableNetConnect()
   masked = []
   events = []
-  time = 1_800_000_000_000
-})
-afterEach(async () => {
-  await agent.close()
-})
-
-function deps(overrides: Partial<OidcDependencies> = {}): OidcDependencies {
-  const secrets = createSecretRegistry(secret => {
+  secrets = createSecretRegistry(secret => {
     masked.push(secret)
     events.push(`mask ${secret}`)
   })
+})
+const run = virtualRunPerTest(() => ({
+  start: 1_800_000_000_000,
+  redact: secrets.redact,
+  log: line => events.push(`log ${line}`)
+}))
+/** The virtual time now. */
+const now = () => run().clock.now()
+
+/** The exchange's dependencies with a deadline a minute away, unless `overrides` say otherwise. */
+function deps(overrides: Partial<OidcDependencies> = {}): OidcDependencies {
   return {
-    dispatcher: agent,
-    policy: DEFAULT_RETRY_POLICY,
-    now: () => time,
-    sleep: async ms => {
-      time += ms
-    },
-    random: () => 0.5,
-    newNonce: () => 'nonce',
-    redact: secrets.redact,
-    log: line => events.push(`log ${line}`),
+    ...run().withDeadlineIn(60_000),
     getIDToken: async audience => `jwt-for-${audience}`,
     mask: secrets.mask,
     env: TOKEN_ENV,
@@ -78,6 +70,7 @@ function deps(overrides: Partial<OidcDependencies> = {}): OidcDependencies {
 
 function stsAnswers(...answers: { statusCode: number; data: object }[]) {
   let n = 0
+  const { agent } = run()
   agent
     .get(STS)
     .intercept({ path: p => p.startsWith('/?'), method: 'POST' })
@@ -91,14 +84,14 @@ describe('fetchOidcToken: the deadline and cancellation', () => {
     await fetchOidcToken(
       'aud',
       deps({
+        deadline: now() + 12_345,
         getIDToken: async (audience, deadline) => {
           deadlines.push(deadline)
           return `jwt-for-${audience}`
         }
-      }),
-      time + 12_345
+      })
     )
-    expect(deadlines).toEqual([time + 12_345])
+    expect(deadlines).toEqual([now() + 12_345])
   })
 
   test.each([
@@ -112,8 +105,7 @@ describe('fetchOidcToken: the deadline and cancellation', () => {
         getIDToken: async () => {
           throw thrown
         }
-      }),
-      time + 60_000
+      })
     ).catch((e: unknown) => e)
     expect(error).toBe(thrown)
   })
@@ -130,8 +122,7 @@ describe('fetchOidcToken', () => {
           asked = true
           return 'x'
         }
-      }),
-      time + 60_000
+      })
     ).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(InputError)
     expect((error as Error).message).toContain('permissions: id-token: write')
@@ -139,7 +130,7 @@ describe('fetchOidcToken', () => {
   })
 
   test('the token is masked as soon as it arrives', async () => {
-    const token = await fetchOidcToken('aud-1', deps(), time + 60_000)
+    const token = await fetchOidcToken('aud-1', deps())
     expect(token).toBe('jwt-for-aud-1')
     expect(masked).toEqual(['jwt-for-aud-1'])
   })
@@ -151,8 +142,7 @@ describe('fetchOidcToken', () => {
         getIDToken: async () => {
           throw new Error('Failed to get ID Token. Error Code : 500')
         }
-      }),
-      time + 60_000
+      })
     ).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TransportError)
     expect((error as TransportError).retryable).toBe(false)
@@ -163,7 +153,7 @@ describe('fetchOidcToken', () => {
 describe('assumeRoleWithOidc', () => {
   test('returns the STS keys, masked before the function returns', async () => {
     stsAnswers({ statusCode: 200, data: { RequestId: 'R', Credentials: ISSUED } })
-    const sts = await assumeRoleWithOidc(OIDC, 'jwt', deps(), time + 60_000)
+    const sts = await assumeRoleWithOidc(OIDC, 'jwt', deps())
     expect(sts.credentials).toEqual({
       accessKeyId: ISSUED.AccessKeyId,
       accessKeySecret: ISSUED.AccessKeySecret,
@@ -183,9 +173,7 @@ describe('assumeRoleWithOidc', () => {
         Credentials: { AccessKeyId: 'STS.half', AccessKeySecret: 'half-secret' }
       }
     })
-    const error = await assumeRoleWithOidc(OIDC, 'jwt', deps(), time + 60_000).catch(
-      (e: unknown) => e
-    )
+    const error = await assumeRoleWithOidc(OIDC, 'jwt', deps()).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(UnexpectedResponseError)
     expect((error as Error).message).toContain('without complete Credentials (RequestId: R9)')
     expect(masked).toEqual(expect.arrayContaining(['STS.half', 'half-secret']))
@@ -204,7 +192,7 @@ describe('assumeRoleWithOidc: the answer is checked before anything in it is use
     async (field, change) => {
       const credentials = { ...ISSUED, ...change }
       stsAnswers({ statusCode: 200, data: { RequestId: 'R5', Credentials: credentials } })
-      const error = (await assumeRoleWithOidc(OIDC, 'jwt', deps(), time + 60_000).catch(
+      const error = (await assumeRoleWithOidc(OIDC, 'jwt', deps()).catch(
         (e: unknown) => e
       )) as UnexpectedResponseError
       expect(error).toBeInstanceOf(UnexpectedResponseError)
@@ -230,8 +218,7 @@ describe('assumeRoleWithOidc: the answer is checked before anything in it is use
     stsAnswers({ statusCode: 200, data: { RequestId: 'R\n::add-mask::x', Credentials: ISSUED } })
     const error = await obtainCredentials(
       { credentials: { source: 'oidc', oidc: OIDC } },
-      deps(),
-      time + 60_000
+      deps()
     ).catch((e: unknown) => e)
     expect(error).toMatchObject({ name: 'UnexpectedResponseError', field: 'RequestId' })
     expect(events.filter(e => e.startsWith('log '))).toEqual([])
@@ -243,8 +230,7 @@ describe('obtainCredentials', () => {
     const keys = { accessKeyId: 'id', accessKeySecret: 'secret' }
     const credentials = await obtainCredentials(
       { credentials: { source: 'inputs', keys } },
-      deps(),
-      time + 1
+      deps({ deadline: now() + 1 })
     )
     expect(credentials).toBe(keys)
   })
@@ -253,8 +239,7 @@ describe('obtainCredentials', () => {
     stsAnswers({ statusCode: 200, data: { RequestId: 'R1', Credentials: ISSUED } })
     const credentials = await obtainCredentials(
       { credentials: { source: 'oidc', oidc: OIDC } },
-      deps(),
-      time + 60_000
+      deps()
     )
     expect(credentials.securityToken).toBe(ISSUED.SecurityToken)
     const logIndex = events.findIndex(e => e.startsWith('log '))

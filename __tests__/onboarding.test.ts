@@ -1,35 +1,14 @@
 import { describe, expect, test } from '@jest/globals'
-import { MockAgent } from 'undici'
-import type { ExistingCertificate } from '../src/certificate.js'
+import type { MockAgent } from 'undici'
+import { virtualRun } from '../__fixtures__/virtual-time.js'
 import { DeadlineError, UnexpectedResponseError } from '../src/errors.js'
 import {
   chooseReusable,
-  maskMultiline,
   obtainCertificates,
   type OnboardingDependencies
 } from '../src/onboarding.js'
-import { createRedactor } from '../src/redact.js'
-import { DEFAULT_RETRY_POLICY } from '../src/retry.js'
 import type { Settings } from '../src/settings.js'
-
-describe('maskMultiline', () => {
-  test('the whole text and every identifying line; not armour or short directives', () => {
-    const masked: string[] = []
-    const key = [
-      '-----BEGIN PRIVATE KEY-----',
-      'MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg4KSsJLoglRUu42my',
-      'short',
-      '  nDJRWcxhcGsK9cnJVCVYUtkBRd8wW3pCOAsLmMoeFsHLoUaHQLDUdCSW  ',
-      '-----END PRIVATE KEY-----'
-    ].join('\n')
-    maskMultiline(key, secret => masked.push(secret))
-    expect(masked).toEqual([
-      key,
-      'MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg4KSsJLoglRUu42my',
-      'nDJRWcxhcGsK9cnJVCVYUtkBRd8wW3pCOAsLmMoeFsHLoUaHQLDUdCSW'
-    ])
-  })
-})
+import { createVpcClient, type ExistingCertificate, type VpcClient } from '../src/vpc-client.js'
 
 describe('chooseReusable', () => {
   function cert(certId: string, status: string, createTime: number): ExistingCertificate {
@@ -91,32 +70,33 @@ describe('obtainCertificates', () => {
     timeoutMs: 60_000
   }
 
-  function deps(
-    agent: MockAgent,
-    now: () => number,
+  const KEYS = { accessKeyId: 'id', accessKeySecret: 'secret' }
+
+  /**
+   * A run in virtual time from `start` with `deadline`: its mock network, the VPC client of
+   * SETTINGS on it, and onboarding's own dependencies; what either logs goes into `log`.
+   */
+  function virtualOnboarding(
+    start: number,
     deadline: number,
     log: string[]
-  ): OnboardingDependencies {
-    return {
-      dispatcher: agent,
-      policy: DEFAULT_RETRY_POLICY,
-      now,
-      sleep: async () => undefined,
-      random: () => 0.5,
-      newNonce: () => 'n',
-      redact: createRedactor([]),
+  ): { agent: MockAgent; vpc: VpcClient; deps: OnboardingDependencies } {
+    const { agent, rpc } = virtualRun({ start, log: line => log.push(line) })
+    const mask = () => undefined
+    const vpc = createVpcClient({ rpc, deadline, mask, target: SETTINGS, credentials: KEYS })
+    const deps: OnboardingDependencies = {
       log: line => log.push(line),
-      deadline,
-      mask: () => undefined,
+      mask,
       writeFile: async () => {
         throw new Error('no profile expected')
       }
     }
+    return { agent, vpc, deps }
   }
 
   test('a name that fails does not stop the next; log lines carry the [i/n] name prefix', async () => {
-    const agent = new MockAgent()
-    agent.disableNetConnect()
+    const log: string[] = []
+    const { agent, vpc, deps } = virtualOnboarding(0, 60_000, log)
     let n = 0
     agent
       .get(SETTINGS.endpoint.origin)
@@ -133,12 +113,7 @@ describe('obtainCertificates', () => {
             }
       )
       .persist()
-    const log: string[] = []
-    const outcomes = await obtainCertificates(
-      SETTINGS,
-      { accessKeyId: 'id', accessKeySecret: 'secret' },
-      deps(agent, () => 0, 60_000, log)
-    )
+    const outcomes = await obtainCertificates(SETTINGS, vpc, deps)
     await agent.close()
     expect(outcomes.map(o => [o.requested, o.ok])).toEqual([
       ['ann', false],
@@ -149,9 +124,41 @@ describe('obtainCertificates', () => {
     ])
   })
 
+  test('in a batch, the client’s retry lines carry the name’s prefix too', async () => {
+    const log: string[] = []
+    const { agent, vpc, deps } = virtualOnboarding(0, 60_000, log)
+    let n = 0
+    agent
+      .get(SETTINGS.endpoint.origin)
+      .intercept({ path: p => p.startsWith('/?'), method: 'POST' })
+      .reply<object>(() =>
+        ++n === 1
+          ? {
+              statusCode: 400,
+              data: { Code: 'VpnGateway.Configuring', Message: 'busy', RequestId: 'R1' }
+            }
+          : {
+              statusCode: 200,
+              data: {
+                RequestId: `R${n}`,
+                SslVpnClientCertId: `vsc-${n}`,
+                Name: n === 2 ? 'ann' : 'ben'
+              }
+            }
+      )
+      .persist()
+    const outcomes = await obtainCertificates(SETTINGS, vpc, deps)
+    await agent.close()
+    expect(outcomes.map(o => o.ok)).toEqual([true, true])
+    expect(log).toEqual([
+      expect.stringMatching(/^\[1\/2\] ann: Attempt 1: VpnGateway\.Configuring \(RequestId: R1\)/),
+      expect.stringMatching(/^\[1\/2\] ann: Certificate vsc-2 \(ann\) after 2 attempts/),
+      expect.stringMatching(/^\[2\/2\] ben: Certificate vsc-3 \(ben\) after 1 attempt/)
+    ])
+  })
+
   test('reuse: the request-id is the RequestId of the listing call that found it', async () => {
-    const agent = new MockAgent()
-    agent.disableNetConnect()
+    const { agent, vpc, deps } = virtualOnboarding(0, 60_000, [])
     agent
       .get(SETTINGS.endpoint.origin)
       .intercept({ path: p => p.startsWith('/?'), method: 'POST' })
@@ -168,8 +175,8 @@ describe('obtainCertificates', () => {
     const [target] = SETTINGS.targets
     const outcomes = await obtainCertificates(
       { ...SETTINGS, targets: target ? [target] : [], ifExists: 'reuse' },
-      { accessKeyId: 'id', accessKeySecret: 'secret' },
-      deps(agent, () => 0, 60_000, [])
+      vpc,
+      deps
     )
     await agent.close()
     expect(outcomes).toEqual([
@@ -178,8 +185,7 @@ describe('obtainCertificates', () => {
   })
 
   test('a name from the answer that is no file name: refused before the key is fetched', async () => {
-    const agent = new MockAgent()
-    agent.disableNetConnect()
+    const { agent, vpc, deps } = virtualOnboarding(0, 60_000, [])
     const actions: string[] = []
     agent
       .get(SETTINGS.endpoint.origin)
@@ -198,8 +204,8 @@ describe('obtainCertificates', () => {
         targets: [{ name: undefined, clientToken: 't', clientTokenSource: 'from the input' }],
         configDir: '/nowhere'
       },
-      { accessKeyId: 'id', accessKeySecret: 'secret' },
-      deps(agent, () => 0, 60_000, [])
+      vpc,
+      deps
     )
     await agent.close()
     expect(actions).toEqual(['CreateSslVpnClientCert'])
@@ -207,7 +213,7 @@ describe('obtainCertificates', () => {
     expect(outcome?.ok).toBe(false)
     const error = outcome && !outcome.ok ? outcome.error : undefined
     expect(error).toBeInstanceOf(UnexpectedResponseError)
-    // The create answer's Name is refused where answers are read (certificate.ts); the profile
+    // The create answer's Name is refused where answers are read (vpc-client.ts); the profile
     // writer's own check of the file name stays as a second guard (profile.test.ts).
     expect(error?.message).toMatch(
       /^Unexpected answer to CreateSslVpnClientCert \(RequestId: R1\): Name is "\.\.\/\.\.\/x"; expected 2 to 128 characters/
@@ -215,13 +221,8 @@ describe('obtainCertificates', () => {
   })
 
   test('past the deadline, the remaining names are not attempted (and say so)', async () => {
-    const agent = new MockAgent()
-    agent.disableNetConnect()
-    const outcomes = await obtainCertificates(
-      SETTINGS,
-      { accessKeyId: 'id', accessKeySecret: 'secret' },
-      deps(agent, () => 100, 100, [])
-    )
+    const { agent, vpc, deps } = virtualOnboarding(100, 100, [])
+    const outcomes = await obtainCertificates(SETTINGS, vpc, deps)
     await agent.close()
     expect(outcomes).toHaveLength(2)
     for (const outcome of outcomes) {

@@ -4,6 +4,7 @@ import fc from 'fast-check'
 import {
   createRedactor,
   createSecretRegistry,
+  maskMultiline,
   REDACTED,
   secretForms,
   unescapeFully
@@ -306,5 +307,24 @@ describe('at scale', () => {
     expect(registry.redact(`a ${encodeURIComponent('LateSecretValue0001')} b`)).toBe(
       `a ${REDACTED} b`
     )
+  })
+})
+
+describe('maskMultiline', () => {
+  test('the whole text and every identifying line; not armour or short directives', () => {
+    const masked: string[] = []
+    const key = [
+      '-----BEGIN PRIVATE KEY-----',
+      'MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg4KSsJLoglRUu42my',
+      'short',
+      '  nDJRWcxhcGsK9cnJVCVYUtkBRd8wW3pCOAsLmMoeFsHLoUaHQLDUdCSW  ',
+      '-----END PRIVATE KEY-----'
+    ].join('\n')
+    maskMultiline(key, secret => masked.push(secret))
+    expect(masked).toEqual([
+      key,
+      'MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg4KSsJLoglRUu42my',
+      'nDJRWcxhcGsK9cnJVCVYUtkBRd8wW3pCOAsLmMoeFsHLoUaHQLDUdCSW'
+    ])
   })
 })

@@ -1,4 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
+import { virtualClock } from '../__fixtures__/virtual-time.js'
 import {
   ApiError,
   AttemptLimitError,
@@ -12,9 +13,6 @@ import {
   chooseDelay,
   computeBackoffDelay,
   DEFAULT_RETRY_POLICY,
-  BATCH_PACING,
-  batchLeadingDelays,
-  isRetryable,
   retryUntilDeadline,
   type RetryEvent,
   type RetryPolicy
@@ -36,73 +34,6 @@ function apiError(code: string, httpStatus = 400, extra: Partial<ApiErrorFields>
 
 /** The largest number `random` may return ([0, 1)). */
 const ALMOST_ONE = 1 - Number.EPSILON
-
-describe('isRetryable', () => {
-  // Reference alibaba-cloud-api.md §3: code, its HTTP status, retry?
-  test.each([
-    ['VpnGateway.Configuring', 400, true],
-    ['Throttling', 400, true],
-    ['Throttling.User', 400, true],
-    ['Throttling.Api', 429, true],
-    ['Throttling.Resource', 400, true],
-    ['Vpc.Throttling.Burst', 400, true],
-    ['ServiceUnavailable', 503, true],
-    ['InternalError', 500, true],
-    ['OperationConflict', 409, true],
-    ['Forbidden', 403, false],
-    ['Forbbiden.SubUser', 403, false],
-    ['Resource.QuotaFull', 400, false],
-    ['VpnGateway.FinancialLocked', 400, false],
-    ['InvalidName', 400, false],
-    ['SignatureDoesNotMatch', 400, false],
-    ['SignatureDoesNotMatch', 403, false],
-    ['InvalidAccessKeyId.NotFound', 404, false],
-    ['InvalidTimeStamp.Expired', 400, false],
-    ['SignatureNonceUsed', 400, false],
-    ['IdempotentParameterMismatch', 400, false],
-    // classified by code, not by status
-    ['InternalError', 400, true],
-    ['ServiceUnavailable', 400, true],
-    // any 5xx, even with a code nobody listed
-    ['Vpc.SomethingNew', 500, true],
-    ['Vpc.SomethingNew', 502, true],
-    ['Vpc.SomethingNew', 400, false],
-    ['throttling.lowercase', 400, false]
-  ])('ApiError %s (HTTP %d): %s', (code, status, expected) => {
-    expect(isRetryable(apiError(code, status))).toBe(expected)
-  })
-
-  test.each([
-    [502, true],
-    [503, true],
-    [504, true],
-    [500, true],
-    [200, false],
-    [404, false],
-    [400, false]
-  ])('UnexpectedResponseError HTTP %d: %s', (status, expected) => {
-    expect(isRetryable(new UnexpectedResponseError(status, 'not an API answer'))).toBe(expected)
-  })
-
-  test.each([
-    [true, true],
-    [false, false]
-  ])('TransportError with retryable=%s: %s', (retryable, expected) => {
-    expect(isRetryable(new TransportError('no answer', 'ECONNRESET', retryable))).toBe(expected)
-  })
-
-  test.each([
-    ['a plain Error', new Error('bug')],
-    ['a TypeError', new TypeError('bug')],
-    ['a DeadlineError', new DeadlineError('late', apiError('VpnGateway.Configuring'), 3)],
-    ['a CancelledError', new CancelledError('cancelled')],
-    ['a string', 'VpnGateway.Configuring'],
-    ['undefined', undefined],
-    ['a look-alike object', { code: 'VpnGateway.Configuring', httpStatus: 503 }]
-  ])('%s is not retryable', (_what, error) => {
-    expect(isRetryable(error)).toBe(false)
-  })
-})
 
 /** A policy with round numbers, so the arithmetic below can be checked by eye. */
 const TEST_POLICY: RetryPolicy = {
@@ -219,31 +150,13 @@ describe('chooseDelay', () => {
   })
 })
 
-/** A fake clock: `sleep` advances it instead of waiting, and every wait is recorded. */
-function virtualTime(start = 1_700_000_000_000) {
-  let time = start
-  const sleeps: { ms: number; at: number }[] = []
-  return {
-    now: () => time,
-    advance: (ms: number) => {
-      time += ms
-    },
-    sleeps,
-    sleep: async (ms: number, signal?: AbortSignal) => {
-      if (signal?.aborted) throw new CancelledError('cancelled during the wait')
-      sleeps.push({ ms, at: time })
-      time += ms
-    }
-  }
-}
-
 describe('retryUntilDeadline in virtual time', () => {
   const policy = TEST_POLICY
   /** Each attempt takes this long on the fake clock. */
   const ATTEMPT_MS = 250
 
   test('succeeds after N busy answers, with N + 1 attempts and every wait counted', async () => {
-    const clock = virtualTime()
+    const clock = virtualClock()
     const busyAnswers = 6
     const seen: number[] = []
     const outcome = await retryUntilDeadline(
@@ -267,7 +180,7 @@ describe('retryUntilDeadline in virtual time', () => {
   })
 
   test('succeeds at once without waiting', async () => {
-    const clock = virtualTime()
+    const clock = virtualClock()
     const outcome = await retryUntilDeadline(async () => 42, policy, clock.now() + 1_000, {
       now: clock.now,
       sleep: clock.sleep,
@@ -282,7 +195,7 @@ describe('retryUntilDeadline in virtual time', () => {
     ['a 200 without the expected field', new UnexpectedResponseError(200, 'no id')],
     ['a bug', new TypeError('undefined is not a function')]
   ])('%s is thrown as is after exactly 1 attempt', async (_what, error) => {
-    const clock = virtualTime()
+    const clock = virtualClock()
     let calls = 0
     const run = retryUntilDeadline(
       async () => {
@@ -299,7 +212,7 @@ describe('retryUntilDeadline in virtual time', () => {
   })
 
   test('a thrown non-Error is passed through after 1 attempt', async () => {
-    const clock = virtualTime()
+    const clock = virtualClock()
     let calls = 0
     const run = retryUntilDeadline(
       async () => {
@@ -315,7 +228,7 @@ describe('retryUntilDeadline in virtual time', () => {
   })
 
   test('the deadline: DeadlineError with the last error and the count; no attempt after it', async () => {
-    const clock = virtualTime()
+    const clock = virtualClock()
     const deadline = clock.now() + 30_000
     const starts: number[] = []
     const thrown: ApiError[] = []
@@ -351,7 +264,7 @@ describe('retryUntilDeadline in virtual time', () => {
   })
 
   test('a server wait longer than the time left is cut to the time left', async () => {
-    const clock = virtualTime()
+    const clock = virtualClock()
     const deadline = clock.now() + 10_000
     const starts: number[] = []
     const run = retryUntilDeadline(
@@ -371,7 +284,7 @@ describe('retryUntilDeadline in virtual time', () => {
   })
 
   test('an attempt that itself runs past the deadline ends the loop', async () => {
-    const clock = virtualTime()
+    const clock = virtualClock()
     const run = retryUntilDeadline(
       async () => {
         clock.advance(45_000)
@@ -389,7 +302,7 @@ describe('retryUntilDeadline in virtual time', () => {
   })
 
   test('an already aborted signal: CancelledError, no attempt', async () => {
-    const clock = virtualTime()
+    const clock = virtualClock()
     const controller = new AbortController()
     controller.abort()
     let calls = 0
@@ -407,7 +320,7 @@ describe('retryUntilDeadline in virtual time', () => {
   })
 
   test('aborted during an attempt: CancelledError, not a retry', async () => {
-    const clock = virtualTime()
+    const clock = virtualClock()
     const controller = new AbortController()
     let calls = 0
     const run = retryUntilDeadline(
@@ -426,7 +339,7 @@ describe('retryUntilDeadline in virtual time', () => {
   })
 
   test('aborted during a wait: the signal reaches sleep, and no further attempt starts', async () => {
-    const clock = virtualTime()
+    const clock = virtualClock()
     const controller = new AbortController()
     let calls = 0
     const run = retryUntilDeadline(
@@ -449,7 +362,7 @@ describe('retryUntilDeadline in virtual time', () => {
   })
 
   test('onRetry reports each failed attempt with its wait and the time left', async () => {
-    const clock = virtualTime()
+    const clock = virtualClock()
     const deadline = clock.now() + 60_000
     const events: RetryEvent[] = []
     const failures: { error: Error; remainingMs: number }[] = []
@@ -483,25 +396,7 @@ describe('retryUntilDeadline in virtual time', () => {
   })
 })
 
-describe('batch pacing', () => {
-  test('no busy create seen yet: no leading delays', () => {
-    expect(batchLeadingDelays(undefined)).toBeUndefined()
-  })
-
-  test('only the first attempt failed: start one probe step before the last success', () => {
-    expect(batchLeadingDelays({ busyAtMs: undefined, freeByMs: 2_600 })).toEqual([
-      2_350, 250, 250, 250
-    ])
-  })
-
-  test('a wide bracket: start one probe step after the last busy answer', () => {
-    expect(batchLeadingDelays({ busyAtMs: 1_700, freeByMs: 5_000 })).toEqual([1_950, 250, 250, 250])
-  })
-
-  test('a narrow bracket: never before the last busy answer', () => {
-    expect(batchLeadingDelays({ busyAtMs: 1_950, freeByMs: 2_100 })).toEqual([1_950, 250, 250, 250])
-  })
-
+describe('leading delays (a batch’s pacing, batch-pacing.ts)', () => {
   test('chooseDelay takes the leading delays first, then the backoff from its first step', () => {
     const busy = apiError('VpnGateway.Configuring')
     const leading = [1_900, 250]
@@ -515,7 +410,7 @@ describe('batch pacing', () => {
   })
 
   test('retryUntilDeadline reports when the last retried failure came', async () => {
-    const clock = virtualTime()
+    const clock = virtualClock()
     let calls = 0
     const outcome = await retryUntilDeadline(
       async () => {
@@ -535,11 +430,6 @@ describe('batch pacing', () => {
 describe('the floor, the attempt limit, and the deadline before every attempt', () => {
   const policy: RetryPolicy = { ...TEST_POLICY, minDelayMs: 500, maxAttempts: 6 }
 
-  test('the default floor is the batch probe step: no wait the action makes is shorter', () => {
-    expect(BATCH_PACING.probeDelayMs).toBeGreaterThanOrEqual(DEFAULT_RETRY_POLICY.minDelayMs)
-    expect(DEFAULT_RETRY_POLICY.minDelayMs).toBeGreaterThan(0)
-  })
-
   test.each([1, 100, 499])(
     'a server advice of %d ms is raised to the floor (500 ms)',
     retryAfterMs => {
@@ -557,7 +447,7 @@ describe('the floor, the attempt limit, and the deadline before every attempt', 
   })
 
   test('no attempt starts after the deadline, the first one included', async () => {
-    const clock = virtualTime()
+    const clock = virtualClock()
     let calls = 0
     const error = await retryUntilDeadline(
       async () => {
@@ -577,7 +467,7 @@ describe('the floor, the attempt limit, and the deadline before every attempt', 
   })
 
   test('each attempt is told the time left', async () => {
-    const clock = virtualTime()
+    const clock = virtualClock()
     const deadline = clock.now() + 10_000
     const left: number[] = []
     await retryUntilDeadline(
@@ -601,7 +491,7 @@ describe('the floor, the attempt limit, and the deadline before every attempt', 
   })
 
   test('an attempt that finds no time left: the deadline, with the last real failure', async () => {
-    const clock = virtualTime()
+    const clock = virtualClock()
     const busy = apiError('VpnGateway.Configuring')
     let calls = 0
     const error = await retryUntilDeadline(
@@ -623,7 +513,7 @@ describe('the floor, the attempt limit, and the deadline before every attempt', 
   })
 
   test('maxAttempts: AttemptLimitError with the last error, even with time left', async () => {
-    const clock = virtualTime()
+    const clock = virtualClock()
     const starts: number[] = []
     const error = await retryUntilDeadline(
       async () => {
@@ -642,7 +532,7 @@ describe('the floor, the attempt limit, and the deadline before every attempt', 
   })
 
   test('the default limit leaves the benchmarked schedule alone: 290 s busy is waited out', async () => {
-    const clock = virtualTime()
+    const clock = virtualClock()
     const start = clock.now()
     const outcome = await retryUntilDeadline(
       async () => {
@@ -660,7 +550,7 @@ describe('the floor, the attempt limit, and the deadline before every attempt', 
   })
 
   test('a cancellation keeps its reason (which signal arrived)', async () => {
-    const clock = virtualTime()
+    const clock = virtualClock()
     const controller = new AbortController()
     const reason = new CancelledError('received SIGTERM')
     const error = await retryUntilDeadline(

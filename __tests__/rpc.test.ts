@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
-import { MockAgent } from 'undici'
+import { beforeEach, describe, expect, test } from '@jest/globals'
+import { virtualRunPerTest } from '../__fixtures__/virtual-time.js'
 import {
   ApiError,
   DeadlineError,
@@ -9,45 +9,23 @@ import {
 } from '../src/errors.js'
 import { createRedactor } from '../src/redact.js'
 import { DEFAULT_RETRY_POLICY } from '../src/retry.js'
-import { callRpc, formatRetryLine, type RpcDependencies } from '../src/rpc.js'
+import { callRpc, formatRetryLine } from '../src/rpc.js'
 
 const ORIGIN = 'https://sts.aliyuncs.com'
 
 describe('callRpc, anonymous (STS AssumeRoleWithOIDC)', () => {
-  let agent: MockAgent
-  let time: number
+  const run = virtualRunPerTest(() => ({ redact: createRedactor(['the-oidc-token']) }))
+  /** The mock STS endpoint. */
+  const sts = () => run().agent.get(ORIGIN)
   const requests: { path: string; body: string; headers: Record<string, string> }[] = []
 
   beforeEach(() => {
-    agent = new MockAgent()
-    agent.disableNetConnect()
-    time = 1_700_000_000_000
     requests.length = 0
   })
-  afterEach(async () => {
-    await agent.close()
-  })
-
-  function deps(log: string[] = []): RpcDependencies {
-    let n = 0
-    return {
-      dispatcher: agent,
-      policy: DEFAULT_RETRY_POLICY,
-      now: () => time,
-      sleep: async ms => {
-        time += ms
-      },
-      random: () => 0.5,
-      newNonce: () => `nonce-${++n}`,
-      redact: createRedactor(['the-oidc-token']),
-      log: line => log.push(line)
-    }
-  }
 
   test('sends the operation parameters in a form body, the common ones in the query; retries', async () => {
     let calls = 0
-    agent
-      .get(ORIGIN)
+    sts()
       .intercept({ path: p => p.startsWith('/?'), method: 'POST' })
       .reply<object>(opts => {
         requests.push({
@@ -64,7 +42,7 @@ describe('callRpc, anonymous (STS AssumeRoleWithOIDC)', () => {
           : { statusCode: 200, data: { RequestId: 'R2', Credentials: { AccessKeyId: 'STS.x' } } }
       })
       .persist()
-    const log: string[] = []
+    const log = run().logLines
     const outcome = await callRpc(
       {
         endpoint: { origin: ORIGIN, hostHeader: 'sts.aliyuncs.com' },
@@ -76,8 +54,7 @@ describe('callRpc, anonymous (STS AssumeRoleWithOIDC)', () => {
           body: { OIDCToken: 'the-oidc-token', RoleArn: 'acs:ram::1:role/r' }
         }
       },
-      deps(log),
-      time + 60_000,
+      run().withDeadlineIn(60_000),
       { logPrefix: 'AssumeRoleWithOIDC' }
     )
     expect(outcome.attempts).toBe(2)
@@ -110,30 +87,27 @@ describe('callRpc, anonymous (STS AssumeRoleWithOIDC)', () => {
 
   test('past the deadline: nothing is sent, and the error says which operation', async () => {
     let calls = 0
-    agent
-      .get(ORIGIN)
+    sts()
       .intercept({ path: p => p.startsWith('/?'), method: 'POST' })
       .reply(() => {
         calls++
         return { statusCode: 200, data: { RequestId: 'R' } }
       })
       .persist()
-    const error = await callRpc(call, deps(), time - 1).catch((e: unknown) => e)
+    const error = await callRpc(call, run().withDeadlineIn(-1)).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(DeadlineError)
     expect(error).toMatchObject({ attempts: 0, operation: 'AssumeRoleWithOIDC' })
     expect(calls).toBe(0)
   })
 
   test('an attempt gets the time left, not the policy’s 10 s (real clock)', async () => {
-    agent
-      .get(ORIGIN)
+    sts()
       .intercept({ path: p => p.startsWith('/?'), method: 'POST' })
       .reply(200, { RequestId: 'R' })
       .delay(5_000)
     const started = Date.now()
-    const error = await callRpc(call, { ...deps(), now: Date.now }, Date.now() + 300).catch(
-      (e: unknown) => e
-    )
+    const realClock = { rpc: { ...run().rpc, now: Date.now }, deadline: Date.now() + 300 }
+    const error = await callRpc(call, realClock).catch((e: unknown) => e)
     expect(Date.now() - started).toBeLessThan(DEFAULT_RETRY_POLICY.attemptTimeoutMs / 2)
     expect(error).toBeInstanceOf(DeadlineError)
     expect(error).toMatchObject({ attempts: 1, operation: 'AssumeRoleWithOIDC' })

@@ -1,11 +1,22 @@
 /**
  * The action's error classes. Each carries the facts a user needs to act (which input, which API
- * code, which RequestId) and a stable `name`, so `main.ts` can tell an expected failure (one line,
- * no stack trace) from a bug.
+ * code, which RequestId) and a stable `name`. All extend {@link ExpectedFailure}, so `main.ts` can
+ * tell an expected failure (one line, no stack trace) from a bug without keeping a list. Which of
+ * them are worth another attempt is decided in error-classification.ts.
  */
 
+/**
+ * A failure the action anticipates and explains in one line: anything else that is thrown is a
+ * bug, reported with its stack trace (under debug logging). Every class below extends it; a new
+ * one must too, and set its own `name`.
+ */
+export abstract class ExpectedFailure extends Error {
+  /** The class's own name (`InputError`…), stable: tests and logs tell failures apart by it. */
+  abstract override readonly name: string
+}
+
 /** A bad or missing input, found before any network call. */
-export class InputError extends Error {
+export class InputError extends ExpectedFailure {
   override readonly name = 'InputError'
 
   /**
@@ -43,7 +54,7 @@ export interface ApiErrorFields {
 }
 
 /** An error answer from the API, with its code. Messages are already redacted. */
-export class ApiError extends Error implements ApiErrorFields {
+export class ApiError extends ExpectedFailure implements ApiErrorFields {
   override readonly name = 'ApiError'
   readonly code: string
   readonly requestId: string | undefined
@@ -70,7 +81,7 @@ export class ApiError extends Error implements ApiErrorFields {
  * expected field, a field of the wrong shape, a body that is not JSON or too large. `httpStatus`
  * tells whether it is worth retrying (5xx).
  */
-export class UnexpectedResponseError extends Error {
+export class UnexpectedResponseError extends ExpectedFailure {
   override readonly name = 'UnexpectedResponseError'
 
   /**
@@ -92,7 +103,7 @@ export class UnexpectedResponseError extends Error {
  * timeout. `retryable` is false for faults that another attempt cannot fix (an untrusted
  * certificate, an unknown host).
  */
-export class TransportError extends Error {
+export class TransportError extends ExpectedFailure {
   override readonly name = 'TransportError'
 
   /**
@@ -113,7 +124,7 @@ export class TransportError extends Error {
  * The deadline (`timeout-seconds`) passed while the operation was still being retried, or before
  * it could start (`attempts` 0).
  */
-export class DeadlineError extends Error {
+export class DeadlineError extends ExpectedFailure {
   override readonly name = 'DeadlineError'
 
   /** @param operation what was being attempted (`CreateSslVpnClientCert`), when known */
@@ -131,7 +142,7 @@ export class DeadlineError extends Error {
  * The operation failed the policy's `maxAttempts` times in a row, each time with a retryable error:
  * retrying stops before the deadline, so that no server answer can keep the action calling.
  */
-export class AttemptLimitError extends Error {
+export class AttemptLimitError extends ExpectedFailure {
   override readonly name = 'AttemptLimitError'
 
   constructor(
@@ -145,7 +156,7 @@ export class AttemptLimitError extends Error {
 }
 
 /** The certificate exists but its Status is not `normal` yet: worth asking again. */
-export class CertificateNotReadyError extends Error {
+export class CertificateNotReadyError extends ExpectedFailure {
   override readonly name = 'CertificateNotReadyError'
 
   constructor(
@@ -157,7 +168,7 @@ export class CertificateNotReadyError extends Error {
 }
 
 /** `if-exists: fail` and a certificate of that name is already there. */
-export class CertificateExistsError extends Error {
+export class CertificateExistsError extends ExpectedFailure {
   override readonly name = 'CertificateExistsError'
 
   constructor(
@@ -175,7 +186,7 @@ export class CertificateExistsError extends Error {
  * must be (a symbolic link, not a regular file, writable by another user). `path` is named in the
  * message.
  */
-export class ProfileError extends Error {
+export class ProfileError extends ExpectedFailure {
   override readonly name = 'ProfileError'
 
   constructor(
@@ -187,22 +198,6 @@ export class ProfileError extends Error {
 }
 
 /** The workflow was cancelled (SIGINT/SIGTERM) while the action was working. */
-export class CancelledError extends Error {
+export class CancelledError extends ExpectedFailure {
   override readonly name = 'CancelledError'
-}
-
-/** The errors `main.ts` reports as one line, without a stack trace. */
-export function isExpectedFailure(error: unknown): error is Error {
-  return (
-    error instanceof InputError ||
-    error instanceof ApiError ||
-    error instanceof UnexpectedResponseError ||
-    error instanceof TransportError ||
-    error instanceof DeadlineError ||
-    error instanceof AttemptLimitError ||
-    error instanceof CancelledError ||
-    error instanceof CertificateNotReadyError ||
-    error instanceof CertificateExistsError ||
-    error instanceof ProfileError
-  )
 }

@@ -6,13 +6,13 @@
  * other call, the run's deadline, cancellation and the retry policy. @actions/core's client has
  * none of those. Redirects are not followed: the request carries the runner's bearer token.
  */
-import { request, type Dispatcher } from 'undici'
+import { request } from 'undici'
 import { shownAnswerText } from './answer-text.js'
-import { toTransportError } from './client.js'
 import { DeadlineError, InputError, UnexpectedResponseError } from './errors.js'
 import type { Redactor } from './redact.js'
-import { retryUntilDeadline, type RetryPolicy } from './retry.js'
-import { formatRetryLine } from './rpc.js'
+import { retryUntilDeadline } from './retry.js'
+import { formatRetryLine, type CallContext } from './rpc.js'
+import { toTransportError } from './transport.js'
 
 export const TOKEN_URL_VARIABLE = 'ACTIONS_ID_TOKEN_REQUEST_URL'
 export const REQUEST_TOKEN_VARIABLE = 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'
@@ -26,17 +26,13 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 /** Longest piece of the service's own error message quoted. */
 const MESSAGE_EXCERPT_LENGTH = 160
 
-export interface IdTokenDependencies {
-  dispatcher: Dispatcher
-  policy: RetryPolicy
-  now: () => number
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
-  random: () => number
-  signal?: AbortSignal
-  redact: Redactor
+/**
+ * The side effects and the run's deadline, as every API call has them (rpc.ts; the nonce is not
+ * used), and what the request needs besides.
+ */
+export interface IdTokenDependencies extends CallContext {
   /** Masks a secret in the runner's log and in everything this action prints. */
   mask: (secret: string) => void
-  log: (line: string) => void
   env: Readonly<Record<string, string | undefined>>
 }
 
@@ -96,7 +92,7 @@ function serviceMessage(text: string, redact: Redactor): string {
 export function interpretTokenAnswer(
   status: number,
   text: string | undefined,
-  deps: Pick<IdTokenDependencies, 'mask' | 'redact'>
+  deps: { mask: IdTokenDependencies['mask']; redact: Redactor }
 ): string {
   const service = 'The OIDC token service'
   if (text === undefined) {
@@ -135,18 +131,17 @@ export function interpretTokenAnswer(
 }
 
 /**
- * Asks the runner's token service for the job's OIDC token for `audience`, retrying until
- * `deadline` (ms on `deps.now`'s clock). The request token and the token are masked the moment
- * they are read. The caller checks first that both runner variables are set.
+ * Asks the runner's token service for the job's OIDC token for `audience`, retrying until the
+ * deadline. The request token and the token are masked the moment they are read. The caller
+ * checks first that both runner variables are set.
  */
 export async function requestIdToken(
   audience: string,
-  deps: IdTokenDependencies,
-  deadline: number
+  { rpc, deadline, mask, env }: IdTokenDependencies
 ): Promise<string> {
-  const requestToken = deps.env[REQUEST_TOKEN_VARIABLE] ?? ''
-  deps.mask(requestToken)
-  const rawUrl = deps.env[TOKEN_URL_VARIABLE] ?? ''
+  const requestToken = env[REQUEST_TOKEN_VARIABLE] ?? ''
+  mask(requestToken)
+  const rawUrl = env[TOKEN_URL_VARIABLE] ?? ''
   const { origin } = tokenServiceUrl(rawUrl)
   // As @actions/core: the runner's URL already carries a query (`?api-version=2.0`).
   const url = `${rawUrl}&audience=${encodeURIComponent(audience)}`
@@ -157,17 +152,17 @@ export async function requestIdToken(
   }
   const { value } = await retryUntilDeadline(
     async () => {
-      const timeoutMs = Math.min(deps.policy.attemptTimeoutMs, deadline - deps.now())
+      const timeoutMs = Math.min(rpc.policy.attemptTimeoutMs, deadline - rpc.now())
       if (timeoutMs <= 0) throw new DeadlineError('no time left', new Error('not sent'), 0)
       const timeout = AbortSignal.timeout(timeoutMs)
-      const signal = deps.signal ? AbortSignal.any([deps.signal, timeout]) : timeout
+      const signal = rpc.signal ? AbortSignal.any([rpc.signal, timeout]) : timeout
       let status: number
       let text: string | undefined
       try {
         const response = await request(url, {
           method: 'GET',
           headers,
-          dispatcher: deps.dispatcher,
+          dispatcher: rpc.dispatcher,
           signal
         })
         status = response.statusCode
@@ -177,21 +172,21 @@ export async function requestIdToken(
           origin,
           target: `the OIDC token service at ${origin}`,
           timeoutMs,
-          redact: deps.redact,
-          ...(deps.signal ? { signal: deps.signal } : {})
+          redact: rpc.redact,
+          ...(rpc.signal ? { signal: rpc.signal } : {})
         })
       }
-      return interpretTokenAnswer(status, text, deps)
+      return interpretTokenAnswer(status, text, { mask, redact: rpc.redact })
     },
-    deps.policy,
+    rpc.policy,
     deadline,
     {
-      now: deps.now,
-      sleep: deps.sleep,
-      random: deps.random,
+      now: rpc.now,
+      sleep: rpc.sleep,
+      random: rpc.random,
       operation: ID_TOKEN_OPERATION,
-      ...(deps.signal ? { signal: deps.signal } : {}),
-      onRetry: event => deps.log(formatRetryLine(event, ID_TOKEN_OPERATION))
+      ...(rpc.signal ? { signal: rpc.signal } : {}),
+      onRetry: event => rpc.log(formatRetryLine(event, ID_TOKEN_OPERATION))
     }
   )
   return value

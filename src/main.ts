@@ -6,7 +6,7 @@ import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
 import type { Dispatcher } from 'undici'
 import { profileRecorder, STATE_IS_POST, STATE_PROFILES } from './cleanup.js'
-import { CancelledError, isExpectedFailure } from './errors.js'
+import { CancelledError, ExpectedFailure } from './errors.js'
 import { describeBatchFailure, describeFailure } from './failure.js'
 import { requestIdToken } from './id-token.js'
 import { obtainCertificates } from './onboarding.js'
@@ -16,9 +16,11 @@ import { createDispatcher, readProxySettings } from './proxy.js'
 import { createSecretRegistry } from './redact.js'
 import { describeStart, setOutputs, writeSummary } from './report.js'
 import { DEFAULT_RETRY_POLICY } from './retry.js'
+import type { RpcDependencies } from './rpc.js'
 import { readSettings, type Settings } from './settings.js'
 import { sleep } from './sleep.js'
 import { readableStack } from './stack-trace.js'
+import { createVpcClient } from './vpc-client.js'
 
 /** The clientToken worth re-using after a failure: the only one, for a single certificate. */
 function singleToken(settings: Settings | undefined): string | undefined {
@@ -56,7 +58,7 @@ function liveDependencies(
   secrets: ReturnType<typeof createSecretRegistry>,
   recordProfile: (path: string) => void
 ) {
-  const live = {
+  const rpc: RpcDependencies = {
     dispatcher,
     policy: DEFAULT_RETRY_POLICY,
     now: Date.now,
@@ -65,8 +67,12 @@ function liveDependencies(
     newNonce: () => randomBytes(16).toString('hex'),
     signal,
     redact: secrets.redact,
+    log: (line: string) => core.info(line)
+  }
+  const live = {
+    rpc,
     mask: secrets.mask,
-    log: (line: string) => core.info(line),
+    log: rpc.log,
     env: process.env,
     writeFile: async (dir: string, fileName: string, content: string) => {
       const path = await writeProfile(dir, fileName, content, line => core.info(line))
@@ -77,7 +83,7 @@ function liveDependencies(
   }
   // The token comes through the same dispatcher, deadline and cancellation as every other call.
   const getIDToken = (audience: string, deadline: number) =>
-    requestIdToken(audience, live, deadline)
+    requestIdToken(audience, { ...live, deadline })
   return { ...live, getIDToken }
 }
 
@@ -111,8 +117,15 @@ export async function run(): Promise<void> {
       core.saveState(STATE_PROFILES, value)
     )
     const deps = liveDependencies(dispatcher, cancellation.signal, secrets, recordProfile)
-    const credentials = await obtainCredentials(settings, deps, deadline)
-    const outcomes = await obtainCertificates(settings, credentials, { ...deps, deadline })
+    const credentials = await obtainCredentials(settings, { ...deps, deadline })
+    const vpc = createVpcClient({
+      rpc: deps.rpc,
+      deadline,
+      mask: deps.mask,
+      target: settings,
+      credentials
+    })
+    const outcomes = await obtainCertificates(settings, vpc, deps)
     setOutputs(core, outcomes)
     if (process.env['GITHUB_STEP_SUMMARY']) await writeSummary(core.summary, settings, outcomes)
     const failed = outcomes.filter(o => !o.ok)
@@ -129,7 +142,7 @@ export async function run(): Promise<void> {
       })
     )
     // A bug, not an expected failure: the stack helps whoever reports it (shown with debug logging).
-    if (!isExpectedFailure(error) && error instanceof Error && error.stack) {
+    if (!(error instanceof ExpectedFailure) && error instanceof Error && error.stack) {
       core.debug(readableStack(error.stack))
     }
   } finally {

@@ -4,7 +4,6 @@
  * the moment they exist; the token is never written anywhere.
  */
 import { ANSWER_SHAPES, answerField, type AnswerSource } from './answer-text.js'
-import { objectField, stringField, type JsonObject } from './client.js'
 import {
   AttemptLimitError,
   CancelledError,
@@ -13,17 +12,19 @@ import {
   TransportError,
   UnexpectedResponseError
 } from './errors.js'
-import { callRpc, type RpcDependencies } from './rpc.js'
+import { callRpc, type CallContext } from './rpc.js'
 import type { CredentialSettings, Environment, OidcSettings } from './settings.js'
 import type { Credentials } from './signer.js'
+import { objectField, stringField, type JsonObject } from './transport.js'
 
 export const STS_API_VERSION = '2015-04-01'
 export const ASSUME_ROLE_WITH_OIDC = 'AssumeRoleWithOIDC'
 
-export interface OidcDependencies extends RpcDependencies {
+/** The side effects and the run's deadline (rpc.ts), and what the exchange needs besides. */
+export interface OidcDependencies extends CallContext {
   /**
-   * Asks the runner's token service for a token with this audience, by `deadline`
-   * (id-token.ts `requestIdToken` in production).
+   * Asks the runner's token service for a token with this audience, by `deadline` (the run's:
+   * id-token.ts `requestIdToken` in production).
    */
   getIDToken: (audience: string, deadline: number) => Promise<string>
   /** Masks a secret in the runner's log and in everything this action prints. */
@@ -45,8 +46,7 @@ export interface StsCredentials {
  */
 export async function fetchOidcToken(
   audience: string,
-  deps: Pick<OidcDependencies, 'getIDToken' | 'mask' | 'env' | 'redact'>,
-  deadline: number
+  deps: Pick<OidcDependencies, 'getIDToken' | 'mask' | 'env' | 'rpc' | 'deadline'>
 ): Promise<string> {
   if (!deps.env['ACTIONS_ID_TOKEN_REQUEST_URL'] || !deps.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']) {
     throw new InputError(
@@ -57,7 +57,7 @@ export async function fetchOidcToken(
   }
   let token: string
   try {
-    token = await deps.getIDToken(audience, deadline)
+    token = await deps.getIDToken(audience, deps.deadline)
   } catch (error) {
     // Cancellation, the deadline and a bad runner variable are reported as such.
     if (
@@ -68,7 +68,7 @@ export async function fetchOidcToken(
     ) {
       throw error
     }
-    const detail = deps.redact(error instanceof Error ? error.message : String(error))
+    const detail = deps.rpc.redact(error instanceof Error ? error.message : String(error))
     throw new TransportError(
       `Could not get the OIDC token from GitHub (audience ${JSON.stringify(audience)}): ${detail}`,
       'OIDC_TOKEN',
@@ -83,9 +83,9 @@ export async function fetchOidcToken(
 export async function assumeRoleWithOidc(
   oidc: OidcSettings,
   token: string,
-  deps: OidcDependencies,
-  deadline: number
+  deps: OidcDependencies
 ): Promise<StsCredentials> {
+  const { redact } = deps.rpc
   const { answer, attempts } = await callRpc(
     {
       endpoint: oidc.stsEndpoint,
@@ -104,7 +104,6 @@ export async function assumeRoleWithOidc(
       }
     },
     deps,
-    deadline,
     {
       logPrefix: ASSUME_ROLE_WITH_OIDC,
       accept: answer => {
@@ -114,11 +113,11 @@ export async function assumeRoleWithOidc(
           const value = stringField(fields, name)
           if (value !== undefined) deps.mask(value)
         }
-        issuedCredentials(answer, deps.redact)
+        issuedCredentials(answer, redact)
       }
     }
   )
-  return { ...issuedCredentials(answer, deps.redact), attempts }
+  return { ...issuedCredentials(answer, redact), attempts }
 }
 
 const STS_KEY_FIELDS = ['AccessKeyId', 'AccessKeySecret', 'SecurityToken'] as const
@@ -152,14 +151,13 @@ function issuedCredentials(
 /** The keys to sign with: as given, or from the OIDC exchange. */
 export async function obtainCredentials(
   settings: { credentials: CredentialSettings },
-  deps: OidcDependencies,
-  deadline: number
+  deps: OidcDependencies
 ): Promise<Credentials> {
   const source = settings.credentials
   if (source.source !== 'oidc') return source.keys
-  const token = await fetchOidcToken(source.oidc.audience, deps, deadline)
-  const sts = await assumeRoleWithOidc(source.oidc, token, deps, deadline)
-  deps.log(
+  const token = await fetchOidcToken(source.oidc.audience, deps)
+  const sts = await assumeRoleWithOidc(source.oidc, token, deps)
+  deps.rpc.log(
     `Assumed ${source.oidc.roleArn} as session ${source.oidc.roleSessionName} with the job's OIDC token${sts.expiration ? `; keys valid until ${sts.expiration}` : ''} (RequestId: ${sts.requestId ?? 'none'}).`
   )
   return sts.credentials

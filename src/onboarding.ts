@@ -4,14 +4,7 @@
  * write a protected OpenVPN profile. A failure on one name does not stop the others; all share the
  * one deadline.
  */
-import {
-  createClientCertificate,
-  findCertificatesByName,
-  USABLE_STATUSES,
-  waitUntilReady,
-  type ExistingCertificate,
-  type ServiceDependencies
-} from './certificate.js'
+import { batchLeadingDelays, type BusySpan } from './batch-pacing.js'
 import {
   CancelledError,
   CertificateExistsError,
@@ -19,12 +12,14 @@ import {
   UnexpectedResponseError
 } from './errors.js'
 import { buildInlineProfile, encryptPrivateKey, profileFileName } from './profile.js'
-import { batchLeadingDelays, type BusySpan } from './retry.js'
+import { maskMultiline } from './redact.js'
 import { quote, type CertificateTarget, type Settings } from './settings.js'
-import type { Credentials } from './signer.js'
+import { USABLE_STATUSES, type ExistingCertificate, type VpcClient } from './vpc-client.js'
 
-export interface OnboardingDependencies extends ServiceDependencies {
-  deadline: number
+/** What onboarding needs besides the VPC client (which calls the API, by the run's deadline). */
+export interface OnboardingDependencies {
+  /** Onboarding's own lines (a batch prefixes each with its `[i/n] name: `). */
+  log: (line: string) => void
   /** Masks a secret in the runner's log and in everything the action prints. */
   mask: (secret: string) => void
   /**
@@ -63,20 +58,6 @@ export interface Failed extends OutcomeBase {
 }
 
 export type CertificateOutcome = Obtained | Failed
-
-/** Lines long enough to identify a secret; masking `client` or `-----END…` would only garble logs. */
-const MIN_MASKED_LINE_LENGTH = 16
-
-/** Masks a multi-line secret line by line (the runner masks single lines) and as a whole. */
-export function maskMultiline(text: string, mask: (secret: string) => void): void {
-  mask(text)
-  for (const line of text.split(/\r?\n/)) {
-    const trimmed = line.trim()
-    if (trimmed.length >= MIN_MASKED_LINE_LENGTH && !/^-----(BEGIN|END) /.test(trimmed)) {
-      mask(trimmed)
-    }
-  }
-}
 
 /** What a batch learns about its gateway: how long the last busy create found it busy. */
 interface GatewayPace {
@@ -129,7 +110,7 @@ function unnameableProfile(
 async function obtainOne(
   settings: Settings,
   target: CertificateTarget,
-  credentials: Credentials,
+  vpc: VpcClient,
   deps: OnboardingDependencies,
   pace: GatewayPace
 ): Promise<Obtained> {
@@ -139,13 +120,7 @@ async function obtainOne(
   let requestId: string | undefined
 
   if (settings.ifExists !== 'create' && target.name !== undefined) {
-    const existing = await findCertificatesByName(
-      settings,
-      target.name,
-      credentials,
-      deps,
-      deps.deadline
-    )
+    const existing = await vpc.findCertificatesByName(target.name)
     attempts += 1
     if (existing.length > 0 && settings.ifExists === 'fail') {
       throw new CertificateExistsError(
@@ -163,12 +138,11 @@ async function obtainOne(
 
   const created = found === undefined
   if (found === undefined) {
-    const leadingDelaysMs = batchLeadingDelays(pace.lastBusySpan)
-    const result = await createClientCertificate(
-      { ...settings, name: target.name, clientToken: target.clientToken },
-      credentials,
-      leadingDelaysMs ? { ...deps, leadingDelaysMs } : deps
-    )
+    const result = await vpc.createCertificate({
+      name: target.name,
+      clientToken: target.clientToken,
+      leadingDelaysMs: batchLeadingDelays(pace.lastBusySpan)
+    })
     // Only a create that met a busy gateway tells how long the gateway stays busy.
     if (result.attempts > 1) {
       pace.lastBusySpan = { busyAtMs: result.busySeenMs, freeByMs: result.elapsedMs }
@@ -187,14 +161,7 @@ async function obtainOne(
     // Named before the key is fetched: a name or ID that cannot name a file stops here.
     const fileName = profileFileName(target.name ?? found.name, found.certId)
     if (fileName === undefined) throw unnameableProfile(found, requestId)
-    const material = await waitUntilReady(
-      settings,
-      found.certId,
-      credentials,
-      deps,
-      deps.deadline,
-      text => maskMultiline(text, deps.mask)
-    )
+    const material = await vpc.waitUntilReady(found.certId)
     attempts += material.attempts
     waitedMs += material.waitedMs
     found.status = material.status
@@ -227,12 +194,12 @@ async function obtainOne(
 }
 
 /**
- * Obtains every target in order. A cancellation stops everything at once; any other failure is
- * recorded and the next name goes ahead, until the deadline.
+ * Obtains every target in order through `vpc`. A cancellation stops everything at once; any other
+ * failure is recorded and the next name goes ahead, until the client's deadline.
  */
 export async function obtainCertificates(
   settings: Settings,
-  credentials: Credentials,
+  vpc: VpcClient,
   deps: OnboardingDependencies
 ): Promise<CertificateOutcome[]> {
   const outcomes: CertificateOutcome[] = []
@@ -240,7 +207,7 @@ export async function obtainCertificates(
   const pace: GatewayPace = { lastBusySpan: undefined }
   for (const [index, target] of settings.targets.entries()) {
     const base = { requested: target.name, clientToken: target.clientToken }
-    if (deps.now() >= deps.deadline) {
+    if (vpc.timeLeftMs() <= 0) {
       outcomes.push({
         ...base,
         ok: false,
@@ -255,7 +222,8 @@ export async function obtainCertificates(
     const prefix = batch ? `[${index + 1}/${settings.targets.length}] ${target.name}: ` : ''
     const log = (line: string) => deps.log(prefix + line)
     try {
-      outcomes.push(await obtainOne(settings, target, credentials, { ...deps, log }, pace))
+      const client = vpc.withLogPrefix(prefix)
+      outcomes.push(await obtainOne(settings, target, client, { ...deps, log }, pace))
     } catch (error) {
       if (error instanceof CancelledError || !(error instanceof Error)) throw error
       outcomes.push({ ...base, ok: false, error })

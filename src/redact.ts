@@ -371,3 +371,17 @@ export function createSecretRegistry(maskInRunnerLog: (secret: string) => void):
     redact: (text, limit) => index.redact(text, limit)
   }
 }
+
+/** Lines long enough to identify a secret; masking `client` or `-----END…` would only garble logs. */
+const MIN_MASKED_LINE_LENGTH = 16
+
+/** Masks a multi-line secret line by line (the runner masks single lines) and as a whole. */
+export function maskMultiline(text: string, mask: (secret: string) => void): void {
+  mask(text)
+  for (const line of text.split(/\r?\n/)) {
+    const trimmed = line.trim()
+    if (trimmed.length >= MIN_MASKED_LINE_LENGTH && !/^-----(BEGIN|END) /.test(trimmed)) {
+      mask(trimmed)
+    }
+  }
+}

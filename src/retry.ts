@@ -1,17 +1,11 @@
 /**
- * When to retry and how long to wait: the policy is data, the decisions are pure functions, and the
+ * How long to wait and when to stop: the policy is data, the waits are pure functions, and the
  * loop takes its clock, sleep and randomness as parameters so tests and benchmarks run it in
- * virtual time.
+ * virtual time. Which failures are retried is error-classification.ts's call; a batch's leading
+ * waits come from batch-pacing.ts.
  */
-import {
-  ApiError,
-  AttemptLimitError,
-  CancelledError,
-  CertificateNotReadyError,
-  DeadlineError,
-  TransportError,
-  UnexpectedResponseError
-} from './errors.js'
+import { isRetryable } from './error-classification.js'
+import { ApiError, AttemptLimitError, CancelledError, DeadlineError } from './errors.js'
 
 export interface RetryPolicy {
   /** Upper bound of the first backoff wait. */
@@ -46,8 +40,8 @@ export interface RetryPolicy {
  *   false timeout costs a whole backoff.
  * - At least 250 ms between attempts: a server that advises `x-acs-retry-after: 1` (or a bug that
  *   makes any wait zero) gets at most 4 calls a second, not a storm. 250 ms is the shortest wait
- *   the action already makes on purpose (BATCH_PACING's probe step), so the floor changes none of
- *   the schedules bench/ measured.
+ *   the action already makes on purpose (the probe step of batch-pacing.ts), so the floor changes
+ *   none of the schedules bench/ measured.
  * - At most 100 attempts per operation: even when every answer asks for the shortest wait, one
  *   operation makes a bounded number of calls. The backoff alone needs more than 8 minutes for 100
  *   attempts (43 calls for a gateway busy 290 s), so only a server advising short waits meets it.
@@ -60,65 +54,6 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 100,
   jitterRatio: 0.4,
   attemptTimeoutMs: 10_000
-}
-
-/**
- * Pacing for a batch (`names`) on one gateway: each create puts the gateway into `Configuring`
- * for a while, which the next create then waits out. The previous busy create brackets how long,
- * in ms after its first attempt: still busy at its last failed retry (`busyAtMs`, unknown when
- * only the first attempt failed), free by its success (`freeByMs`). The next create's first wait
- * is one probe step into that bracket, then up to `probes` steps of `probeDelayMs`, before the
- * ordinary backoff takes over: a configuration of steady length is waited out with at most one
- * probe step to spare instead of the backoff's seconds, and the bracket follows it if it drifts.
- */
-export const BATCH_PACING = {
-  probeDelayMs: 250,
-  probes: 3
-} as const
-
-/** What one create that met a busy gateway showed, in ms after its first attempt. */
-export interface BusySpan {
-  busyAtMs: number | undefined
-  freeByMs: number
-}
-
-/** The leading waits for the next create of a batch, from what the last busy create showed. */
-export function batchLeadingDelays(span: BusySpan | undefined): number[] | undefined {
-  if (span === undefined) return undefined
-  const { probeDelayMs, probes } = BATCH_PACING
-  const justBefore = span.freeByMs - probeDelayMs
-  const first =
-    span.busyAtMs === undefined
-      ? justBefore
-      : Math.max(span.busyAtMs, Math.min(justBefore, span.busyAtMs + probeDelayMs))
-  return [Math.max(0, Math.round(first)), ...Array<number>(probes).fill(probeDelayMs)]
-}
-
-/**
- * API codes worth another attempt with the same ClientToken (reference: alibaba-cloud-api.md §3).
- * Any code containing `Throttling` is retryable too (see {@link isRetryable}).
- */
-export const RETRYABLE_CODES: ReadonlySet<string> = new Set([
-  'VpnGateway.Configuring',
-  'ServiceUnavailable',
-  'InternalError',
-  'OperationConflict'
-])
-
-export function isThrottling(code: string): boolean {
-  return code.includes('Throttling')
-}
-
-/** Whether another attempt, with the same ClientToken, may succeed where this one failed. */
-export function isRetryable(error: unknown): boolean {
-  if (error instanceof ApiError) {
-    return RETRYABLE_CODES.has(error.code) || isThrottling(error.code) || error.httpStatus >= 500
-  }
-  if (error instanceof UnexpectedResponseError) return error.httpStatus >= 500
-  if (error instanceof TransportError) return error.retryable
-  // A certificate that is still being issued: wait for it like for a busy gateway.
-  if (error instanceof CertificateNotReadyError) return true
-  return false
 }
 
 /**
@@ -176,7 +111,7 @@ export interface RetryEnvironment {
   random: () => number
   signal?: AbortSignal
   onRetry?: (event: RetryEvent) => void
-  /** Waits to use before the policy's backoff (see BATCH_PACING). */
+  /** Waits to use before the policy's backoff (batch-pacing.ts). */
   leadingDelaysMs?: readonly number[]
   /** What is attempted (`CreateSslVpnClientCert`), for the errors that end the loop. */
   operation?: string

@@ -1,10 +1,10 @@
 /**
- * One RPC operation with retries: sign (or build) the request afresh for every attempt, send it,
- * and retry what retry.ts says is retryable until the deadline. Shared by every operation the
- * action calls (VPC and STS), so they all follow the same rules.
+ * One RPC operation with retries: build the request for the wire afresh for every attempt (signed
+ * by signer.ts, or anonymous), send it (transport.ts), and retry what error-classification.ts
+ * says is retryable until the deadline. Shared by every operation the action calls (VPC and STS),
+ * so they all follow the same rules.
  */
 import type { Dispatcher } from 'undici'
-import { sendSignedRequest, type JsonObject } from './client.js'
 import {
   ApiError,
   CertificateNotReadyError,
@@ -15,12 +15,16 @@ import type { Redactor } from './redact.js'
 import { retryUntilDeadline, type RetryEvent, type RetryPolicy } from './retry.js'
 import type { Endpoint } from './settings.js'
 import {
-  buildAnonymousRequest,
+  canonicalQueryString,
+  formatTimestamp,
   signRequest,
   type Credentials,
   type RpcRequest,
-  type SignatureVersion
+  type SignatureVersion,
+  type SignedRequest,
+  type SigningContext
 } from './signer.js'
+import { sendSignedRequest, type JsonObject } from './transport.js'
 
 /** Everything with a side effect, injected so tests and benchmarks control it. */
 export interface RpcDependencies {
@@ -33,6 +37,19 @@ export interface RpcDependencies {
   signal?: AbortSignal
   redact: Redactor
   log: (line: string) => void
+}
+
+/**
+ * What every call of a run needs besides its own parameters, given once where a client is built
+ * (vpc-client.ts, oidc.ts, id-token.ts): the side effects, and the run's one deadline.
+ */
+export interface CallContext {
+  rpc: RpcDependencies
+  /**
+   * When the run gives up (`timeout-seconds` from its start): an absolute time in ms on
+   * `rpc.now`'s clock. No attempt starts after it, and none runs past it.
+   */
+  deadline: number
 }
 
 export type RpcAuthentication =
@@ -72,13 +89,37 @@ export function formatRetryLine(event: RetryEvent, action?: string): string {
 }
 
 /**
- * Calls `call.action` until it answers, fails for good, or `deadline` (ms on `deps.now`'s clock)
- * passes. `accept` may reject a 2xx answer (throw) — e.g. one without the expected field.
+ * An unsigned RPC request, as the official credentials library sends STS `AssumeRoleWithOIDC`:
+ * the common parameters in the query, the operation's parameters form-encoded in the body (so a
+ * token never appears in a URL that a proxy might log).
+ */
+function buildAnonymousRequest(
+  request: RpcRequest,
+  bodyParams: Readonly<Record<string, string>>,
+  context: SigningContext
+): SignedRequest {
+  return {
+    method: 'POST',
+    queryString: canonicalQueryString({
+      ...request.params,
+      Action: request.action,
+      Version: request.version,
+      Format: 'JSON',
+      Timestamp: formatTimestamp(context.date),
+      SignatureNonce: context.nonce
+    }),
+    headers: { host: request.host, 'content-type': 'application/x-www-form-urlencoded' },
+    body: canonicalQueryString(bodyParams)
+  }
+}
+
+/**
+ * Calls `call.action` until it answers, fails for good, or the context's deadline passes.
+ * `accept` may reject a 2xx answer (throw) — e.g. one without the expected field.
  */
 export async function callRpc(
   call: RpcCall,
-  deps: RpcDependencies,
-  deadline: number,
+  { rpc, deadline }: CallContext,
   options: {
     accept?: (answer: JsonObject) => void
     logPrefix?: string
@@ -95,35 +136,35 @@ export async function callRpc(
   const outcome = await retryUntilDeadline(
     async () => {
       // The attempt gets what is left of the deadline, if that is less than its own timeout.
-      const timeoutMs = Math.min(deps.policy.attemptTimeoutMs, deadline - deps.now())
+      const timeoutMs = Math.min(rpc.policy.attemptTimeoutMs, deadline - rpc.now())
       if (timeoutMs <= 0) throw new DeadlineError('no time left', new Error('not sent'), 0)
       // A fresh date and nonce for every attempt: a replayed signature would be refused.
-      const context = { date: new Date(deps.now()), nonce: deps.newNonce() }
+      const context = { date: new Date(rpc.now()), nonce: rpc.newNonce() }
       const wire =
         auth.kind === 'signed'
           ? signRequest(auth.signatureVersion, request, auth.credentials, context)
           : buildAnonymousRequest(request, auth.body, context)
       const answer = await sendSignedRequest(wire, {
         origin: call.endpoint.origin,
-        dispatcher: deps.dispatcher,
+        dispatcher: rpc.dispatcher,
         timeoutMs,
-        redact: deps.redact,
-        now: deps.now,
-        ...(deps.signal ? { signal: deps.signal } : {})
+        redact: rpc.redact,
+        now: rpc.now,
+        ...(rpc.signal ? { signal: rpc.signal } : {})
       })
       options.accept?.(answer)
       return answer
     },
-    deps.policy,
+    rpc.policy,
     deadline,
     {
-      now: deps.now,
-      sleep: deps.sleep,
-      random: deps.random,
+      now: rpc.now,
+      sleep: rpc.sleep,
+      random: rpc.random,
       operation: call.action,
-      ...(deps.signal ? { signal: deps.signal } : {}),
+      ...(rpc.signal ? { signal: rpc.signal } : {}),
       ...(options.leadingDelaysMs ? { leadingDelaysMs: options.leadingDelaysMs } : {}),
-      onRetry: event => deps.log(formatRetryLine(event, options.logPrefix))
+      onRetry: event => rpc.log(formatRetryLine(event, options.logPrefix))
     }
   )
   return {

@@ -209,31 +209,3 @@ export function signRequest(
     ? signV3(request, credentials, context)
     : signV1(request, credentials, context)
 }
-
-// ---------------------------------------------------------------------------------------------
-// Anonymous calls
-
-/**
- * An unsigned RPC request, as the official credentials library sends STS `AssumeRoleWithOIDC`:
- * the common parameters in the query, the operation's parameters form-encoded in the body (so a
- * token never appears in a URL that a proxy might log).
- */
-export function buildAnonymousRequest(
-  request: RpcRequest,
-  bodyParams: Readonly<Record<string, string>>,
-  context: SigningContext
-): SignedRequest {
-  return {
-    method: 'POST',
-    queryString: canonicalQueryString({
-      ...request.params,
-      Action: request.action,
-      Version: request.version,
-      Format: 'JSON',
-      Timestamp: formatTimestamp(context.date),
-      SignatureNonce: context.nonce
-    }),
-    headers: { host: request.host, 'content-type': 'application/x-www-form-urlencoded' },
-    body: canonicalQueryString(bodyParams)
-  }
-}

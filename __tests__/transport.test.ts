@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
 import { MockAgent, type Interceptable } from 'undici'
-import { interpretResponse, sendSignedRequest, toTransportError } from '../src/client.js'
+import { interpretResponse, sendSignedRequest, toTransportError } from '../src/transport.js'
 import { ApiError, CancelledError, TransportError, UnexpectedResponseError } from '../src/errors.js'
 import { MAX_ANSWER_BYTES, MAX_SHOWN_TEXT_LENGTH } from '../src/answer-text.js'
 import { markAsProxyFailure } from '../src/proxy.js'

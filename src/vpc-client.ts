@@ -1,15 +1,23 @@
 /**
- * The VPC operations on SSL-VPN client certificates (VPC 2016-04-28): create one (retrying while
- * the gateway is busy, one ClientToken for every attempt), find existing ones by name, and wait
- * for one to be ready and fetch its key material. Every call goes through rpc.ts.
+ * The client of the VPC API (2016-04-28) for SSL-VPN client certificates, built once per run
+ * from one parameters object (`createVpcClient`): where to call (region, SSL server, endpoint,
+ * signature version), with which keys, through which side effects, by which deadline, and how to
+ * mask key material. Its methods create a certificate (retrying while the gateway is busy, one
+ * ClientToken for every attempt), find existing ones by name, and wait for one to be ready and
+ * fetch its key material. Every call goes through rpc.ts; every answer is checked here before
+ * anything in it is used.
+ *
+ * Another operation is one more function below that takes the client's parameters, and one more
+ * method in `createVpcClient`.
  */
 import { ANSWER_SHAPES, answerField, unexpectedAnswer, type AnswerSource } from './answer-text.js'
-import { objectField, stringField, type JsonObject } from './client.js'
 import { CertificateNotReadyError, UnexpectedResponseError } from './errors.js'
 import { unsafeDirective } from './profile.js'
-import { callRpc, type RpcDependencies } from './rpc.js'
-import type { CertificateRequest, Settings } from './settings.js'
+import { maskMultiline } from './redact.js'
+import { callRpc, type CallContext, type RpcCall } from './rpc.js'
+import type { CertificateTarget, Settings } from './settings.js'
 import type { Credentials } from './signer.js'
+import { objectField, stringField, type JsonObject } from './transport.js'
 
 export const VPC_API_VERSION = '2016-04-28'
 export const CREATE_ACTION = 'CreateSslVpnClientCert'
@@ -41,37 +49,78 @@ export interface CertificateResult {
   busySeenMs: number | undefined
 }
 
-/** The side effects (see rpc.ts), and optionally a deadline shared with earlier steps. */
-export interface ServiceDependencies extends RpcDependencies {
-  /** Absolute deadline on `now`'s clock; default: now + `timeoutMs`. */
-  deadline?: number
-  /** Waits before the policy's backoff, for a batch on one gateway (retry.ts, BATCH_PACING). */
-  leadingDelaysMs?: readonly number[]
-}
-
 /** Where and how to call the VPC API. */
 export type VpcTarget = Pick<
   Settings,
   'regionId' | 'sslVpnServerId' | 'endpoint' | 'signatureVersion'
 >
 
+/** Everything a VPC client is built from, given once per run. */
+export interface VpcClientParameters extends CallContext {
+  target: VpcTarget
+  credentials: Credentials
+  /**
+   * Masks a secret in the runner's log and in everything the action prints: key material is
+   * masked the moment it arrives, before anything could print it.
+   */
+  mask: (secret: string) => void
+}
+
+/** One certificate to create. */
+export interface NewCertificate extends Pick<CertificateTarget, 'name' | 'clientToken'> {
+  /** Waits before the policy's backoff, for a batch on one gateway (batch-pacing.ts). */
+  leadingDelaysMs?: readonly number[] | undefined
+}
+
+/** The VPC operations, bound to one target, one set of keys and one deadline. */
+export interface VpcClient {
+  /** Creates the certificate; throws the last error when it cannot (error-classification.ts). */
+  createCertificate(certificate: NewCertificate): Promise<CertificateResult>
+  /** Every certificate on the SSL server named exactly `name`, oldest first. */
+  findCertificatesByName(name: string): Promise<ExistingCertificate[]>
+  /** Waits until the certificate can be used, and returns its key material (masked). */
+  waitUntilReady(certId: string): Promise<CertificateMaterial>
+  /** Milliseconds left before the deadline; none (≤ 0) means no call would start. */
+  timeLeftMs(): number
+  /** The same client, each line it logs starting with `prefix` (a batch names its certificate). */
+  withLogPrefix(prefix: string): VpcClient
+}
+
+export function createVpcClient(parameters: VpcClientParameters): VpcClient {
+  return {
+    createCertificate: certificate => createCertificate(parameters, certificate),
+    findCertificatesByName: name => findCertificatesByName(parameters, name),
+    waitUntilReady: certId => waitUntilReady(parameters, certId),
+    timeLeftMs: () => parameters.deadline - parameters.rpc.now(),
+    withLogPrefix: prefix => {
+      const { log } = parameters.rpc
+      return createVpcClient({
+        ...parameters,
+        rpc: { ...parameters.rpc, log: line => log(prefix + line) }
+      })
+    }
+  }
+}
+
+/** A signed call of `action` to the client's endpoint. */
 function vpcCall(
-  target: VpcTarget,
-  credentials: Credentials,
+  { target, credentials }: VpcClientParameters,
   action: string,
   params: Record<string, string>
-) {
+): RpcCall {
   return {
     endpoint: target.endpoint,
     action,
     version: VPC_API_VERSION,
     params,
-    auth: { kind: 'signed' as const, credentials, signatureVersion: target.signatureVersion }
+    auth: { kind: 'signed', credentials, signatureVersion: target.signatureVersion }
   }
 }
 
 /** The operation's parameters, in the API's names. */
-export function createRequestParams(request: CertificateRequest): Record<string, string> {
+export function createRequestParams(
+  request: Pick<VpcTarget, 'regionId' | 'sslVpnServerId'> & NewCertificate
+): Record<string, string> {
   const params: Record<string, string> = {
     RegionId: request.regionId,
     SslVpnServerId: request.sslVpnServerId,
@@ -81,40 +130,40 @@ export function createRequestParams(request: CertificateRequest): Record<string,
   return params
 }
 
-/** Creates the certificate; throws the last error when it cannot (see retry.ts for which). */
-export async function createClientCertificate(
-  request: CertificateRequest,
-  credentials: Credentials,
-  deps: ServiceDependencies
+async function createCertificate(
+  client: VpcClientParameters,
+  certificate: NewCertificate
 ): Promise<CertificateResult> {
-  const started = deps.now()
+  const { rpc } = client
+  const started = rpc.now()
+  const { leadingDelaysMs } = certificate
+  const params = createRequestParams({ ...client.target, ...certificate })
   const { answer, attempts, waitedMs, lastFailureMs } = await callRpc(
-    vpcCall(request, credentials, CREATE_ACTION, createRequestParams(request)),
-    deps,
-    deps.deadline ?? started + request.timeoutMs,
+    vpcCall(client, CREATE_ACTION, params),
+    client,
     {
-      ...(deps.leadingDelaysMs ? { leadingDelaysMs: deps.leadingDelaysMs } : {}),
+      ...(leadingDelaysMs ? { leadingDelaysMs } : {}),
       accept: answer => {
-        createdCertificate(answer, deps.redact)
+        createdCertificate(answer, rpc.redact)
       }
     }
   )
-  const created = createdCertificate(answer, deps.redact)
+  const created = createdCertificate(answer, rpc.redact)
   return {
     certId: created.certId,
     requestId: created.requestId ?? '',
-    name: created.name ?? request.name ?? '',
-    clientToken: request.clientToken,
+    name: created.name ?? certificate.name ?? '',
+    clientToken: certificate.clientToken,
     attempts,
     waitedMs,
-    elapsedMs: deps.now() - started,
+    elapsedMs: rpc.now() - started,
     busySeenMs: attempts > 2 ? lastFailureMs : undefined
   }
 }
 
 /**
  * The ID and name of a CreateSslVpnClientCert answer, checked against their shapes (RequestId:
- * client.ts). Throws when the ID is missing or either is malformed.
+ * transport.ts). Throws when the ID is missing or either is malformed.
  */
 function createdCertificate(
   answer: JsonObject,
@@ -140,7 +189,7 @@ export interface ExistingCertificate {
   name: string
   status: string
   createTime: number
-  /** RequestId of the listing call that returned it (set by findCertificatesByName). */
+  /** RequestId of the listing call that returned it (set when listed). */
   requestId?: string | undefined
 }
 
@@ -199,33 +248,43 @@ export function listPageCount(firstPage: JsonObject): number {
 
 /**
  * Every certificate on the SSL server whose name is exactly `name` (the API filters by name; the
- * exact match is checked here too), reading as many pages as the first page's TotalCount says (at
- * most MAX_LIST_PAGES), each within the deadline. Oldest first.
+ * exact match is checked here too). Oldest first.
  */
-export async function findCertificatesByName(
-  target: VpcTarget,
-  name: string,
-  credentials: Credentials,
-  deps: RpcDependencies,
-  deadline: number
+async function findCertificatesByName(
+  client: VpcClientParameters,
+  name: string
 ): Promise<ExistingCertificate[]> {
-  const found: ExistingCertificate[] = []
+  const listed = await readListing(client, {
+    SslVpnServerId: client.target.sslVpnServerId,
+    Name: name
+  })
+  return listed.filter(c => c.name === name).sort((a, b) => a.createTime - b.createTime)
+}
+
+/**
+ * Every certificate a DescribeSslVpnClientCerts listing with these filters returns in the
+ * client's region, reading as many pages as the first page's TotalCount says (at most
+ * MAX_LIST_PAGES), each within the deadline. Each carries the RequestId of its page.
+ */
+async function readListing(
+  client: VpcClientParameters,
+  filters: Readonly<Record<string, string>>
+): Promise<ExistingCertificate[]> {
+  const listed: ExistingCertificate[] = []
   let pages = 1
   for (let pageNumber = 1; pageNumber <= pages; pageNumber++) {
     // callRpc starts no attempt after the deadline, so a long listing stops between pages too.
     const { answer } = await callRpc(
-      vpcCall(target, credentials, LIST_ACTION, {
-        RegionId: target.regionId,
-        SslVpnServerId: target.sslVpnServerId,
-        Name: name,
+      vpcCall(client, LIST_ACTION, {
+        RegionId: client.target.regionId,
+        ...filters,
         PageNumber: String(pageNumber),
         PageSize: String(LIST_PAGE_SIZE)
       }),
-      deps,
-      deadline,
+      client,
       { logPrefix: LIST_ACTION }
     )
-    const page = certificateKeys(answer, deps.redact)
+    const page = certificateKeys(answer, client.rpc.redact)
     const requestId = stringField(answer, 'RequestId')
     if (page.length > LIST_PAGE_SIZE) {
       throw new UnexpectedResponseError(
@@ -234,12 +293,12 @@ export async function findCertificatesByName(
         requestId
       )
     }
-    found.push(...page.filter(c => c.name === name).map(c => ({ ...c, requestId })))
+    listed.push(...page.map(c => ({ ...c, requestId })))
     // Later pages' TotalCount is not trusted: one that grows would keep the listing going.
     if (pageNumber === 1) pages = listPageCount(answer)
     if (page.length === 0) break
   }
-  return found.sort((a, b) => a.createTime - b.createTime)
+  return listed
 }
 
 /** What DescribeSslVpnClientCert returns once the certificate is usable. */
@@ -259,32 +318,28 @@ const MATERIAL_FIELDS = ['CaCert', 'ClientCert', 'ClientKey', 'ClientConfig'] as
 
 /**
  * Polls DescribeSslVpnClientCert, with the same backoff and deadline as every call, until the
- * certificate's Status is usable, and returns its key material. `maskMaterial` is called on the
- * key material the moment it arrives, before anything could print it.
+ * certificate's Status is usable, and returns its key material. The key material is masked, as a
+ * whole and line by line, the moment it arrives, before anything could print it.
  */
-export async function waitUntilReady(
-  target: VpcTarget,
-  certId: string,
-  credentials: Credentials,
-  deps: RpcDependencies,
-  deadline: number,
-  maskMaterial: (text: string) => void
+async function waitUntilReady(
+  client: VpcClientParameters,
+  certId: string
 ): Promise<CertificateMaterial> {
+  const { redact } = client.rpc
   const { answer, attempts, waitedMs } = await callRpc(
-    vpcCall(target, credentials, DESCRIBE_ACTION, {
-      RegionId: target.regionId,
+    vpcCall(client, DESCRIBE_ACTION, {
+      RegionId: client.target.regionId,
       SslVpnClientCertId: certId
     }),
-    deps,
-    deadline,
+    client,
     {
       logPrefix: DESCRIBE_ACTION,
       accept: answer => {
         for (const field of MATERIAL_FIELDS) {
           const value = stringField(answer, field)
-          if (value !== undefined) maskMaterial(value)
+          if (value !== undefined) maskMultiline(value, client.mask)
         }
-        const status = describedCertificate(answer, deps.redact).status
+        const status = describedCertificate(answer, redact).status
         if (status === 'expired') {
           throw new UnexpectedResponseError(
             200,
@@ -301,11 +356,11 @@ export async function waitUntilReady(
             stringField(answer, 'RequestId')
           )
         }
-        checkProfileMaterial(answer, deps.redact)
+        checkProfileMaterial(answer, redact)
       }
     }
   )
-  const described = describedCertificate(answer, deps.redact)
+  const described = describedCertificate(answer, redact)
   return {
     certId,
     name: described.name,
@@ -319,7 +374,6 @@ export async function waitUntilReady(
   }
 }
 
-/** The name and status of a DescribeSslVpnClientCert answer, checked against their shapes. */
 /**
  * The key material goes into a file that people open with OpenVPN: PEM blocks only, and a
  * ClientConfig without directives that run programs or touch files (profile.ts).
@@ -339,6 +393,7 @@ function checkProfileMaterial(answer: JsonObject, redact: AnswerSource['redact']
   }
 }
 
+/** The name and status of a DescribeSslVpnClientCert answer, checked against their shapes. */
 function describedCertificate(
   answer: JsonObject,
   redact: AnswerSource['redact']

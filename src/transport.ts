@@ -1,6 +1,8 @@
 /**
- * One HTTPS round trip of a signed RPC request, and the translation of whatever comes back (or
- * doesn't) into a JSON object or one of the action's error classes. No retries here: see retry.ts.
+ * The HTTP transport: one HTTPS round trip of an RPC request as rpc.ts built it for the wire, and
+ * the translation of whatever comes back (or doesn't) into a JSON object or one of the action's
+ * error classes (`toTransportError` serves the OIDC token request too). No retries here: see
+ * rpc.ts and retry.ts.
  * The answer is hostile input: at most 1 MiB of it is read, and every text taken from it goes
  * through answer-text.ts.
  *

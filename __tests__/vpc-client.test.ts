@@ -1,19 +1,18 @@
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
-import { MockAgent, type Interceptable } from 'undici'
+import { beforeEach, describe, expect, test } from '@jest/globals'
+import { virtualRunPerTest } from '../__fixtures__/virtual-time.js'
+import { ApiError, DeadlineError, UnexpectedResponseError } from '../src/errors.js'
+import { createRedactor } from '../src/redact.js'
 import {
-  createClientCertificate,
   createRequestParams,
-  findCertificatesByName,
-  waitUntilReady,
+  createVpcClient,
   LIST_PAGE_SIZE,
   listPageCount,
   MAX_LIST_PAGES,
-  type ServiceDependencies
-} from '../src/certificate.js'
-import { ApiError, DeadlineError, UnexpectedResponseError } from '../src/errors.js'
-import { createRedactor } from '../src/redact.js'
-import { DEFAULT_RETRY_POLICY } from '../src/retry.js'
-import type { CertificateRequest } from '../src/settings.js'
+  type NewCertificate,
+  type VpcClient,
+  type VpcClientParameters,
+  type VpcTarget
+} from '../src/vpc-client.js'
 
 const ORIGIN = 'https://vpc.cn-hangzhou.aliyuncs.com'
 const TOKEN = 'gha-0123456789abcdef0123456789abcdef01234567'
@@ -21,15 +20,15 @@ const START = Date.parse('2025-03-01T12:00:00.000Z')
 const JSON_HEADERS = { 'content-type': 'application/json' }
 
 const KEYS = { accessKeyId: 'LTAI5tCertTestKeyId', accessKeySecret: 'CertTestSecret0123' }
-const SETTINGS: CertificateRequest = {
+const TARGET: VpcTarget = {
   regionId: 'cn-hangzhou',
   sslVpnServerId: 'vss-bp1test0001',
-  name: 'ci-cert',
-  clientToken: TOKEN,
   endpoint: { origin: ORIGIN, hostHeader: 'vpc.cn-hangzhou.aliyuncs.com' },
-  signatureVersion: 'v3',
-  timeoutMs: 300_000
+  signatureVersion: 'v3'
 }
+const CERTIFICATE: NewCertificate = { name: 'ci-cert', clientToken: TOKEN }
+/** timeout-seconds' default. */
+const TIMEOUT_MS = 300_000
 
 const BUSY = {
   statusCode: 400,
@@ -76,30 +75,23 @@ function signatureOf(request: Captured): string | undefined {
   )
 }
 
-let agent: MockAgent
-let pool: Interceptable
+const run = virtualRunPerTest(() => ({
+  start: START,
+  redact: createRedactor([KEYS.accessKeyId, KEYS.accessKeySecret])
+}))
+/** The waits so far, in ms. */
+const sleeps = () => run().clock.sleeps.map(s => s.ms)
 let captured: Captured[]
-let time: number
-let sleeps: number[]
-let logLines: string[]
 
 beforeEach(() => {
-  agent = new MockAgent()
-  agent.disableNetConnect()
-  pool = agent.get(ORIGIN)
   captured = []
-  time = START
-  sleeps = []
-  logLines = []
-})
-
-afterEach(async () => {
-  await agent.close()
 })
 
 /** Answers the n-th request (1-based) with `answer(n)`, recording each request. */
 function serve(answer: (n: number) => { statusCode: number; data?: object | string }) {
-  pool
+  const { agent } = run()
+  agent
+    .get(ORIGIN)
     .intercept({ path: path => path.startsWith('/?'), method: 'POST' })
     .reply(opts => {
       captured.push({
@@ -107,34 +99,28 @@ function serve(answer: (n: number) => { statusCode: number; data?: object | stri
         headers: headersOf(opts.headers)
       })
       // Each round trip takes 120 ms on the virtual clock.
-      time += 120
+      run().clock.advance(120)
       return answer(captured.length)
     })
     .persist()
 }
 
-function dependencies(overrides: Partial<ServiceDependencies> = {}): ServiceDependencies {
-  let nonces = 0
-  return {
-    dispatcher: agent,
-    policy: DEFAULT_RETRY_POLICY,
-    now: () => time,
-    sleep: async ms => {
-      sleeps.push(ms)
-      time += ms
-    },
-    random: () => 0.5,
-    newNonce: () => `nonce-${++nonces}`,
-    redact: createRedactor([KEYS.accessKeyId, KEYS.accessKeySecret]),
-    log: line => logLines.push(line),
+/** A client of the mock endpoint, by default with timeout-seconds' default deadline. */
+function client(overrides: Partial<VpcClientParameters> = {}): VpcClient {
+  return createVpcClient({
+    rpc: run().rpc,
+    deadline: run().clock.now() + TIMEOUT_MS,
+    target: TARGET,
+    credentials: KEYS,
+    mask: () => undefined,
     ...overrides
-  }
+  })
 }
 
-describe('createClientCertificate', () => {
+describe('createCertificate', () => {
   test('busy twice, then created: 3 attempts, one ClientToken, a fresh signature each time', async () => {
     serve(n => (n <= 2 ? BUSY : CREATED))
-    const result = await createClientCertificate(SETTINGS, KEYS, dependencies())
+    const result = await client().createCertificate(CERTIFICATE)
 
     expect(result).toEqual({
       certId: 'vsc-bp1n8wcf134yl0osr0001',
@@ -142,12 +128,12 @@ describe('createClientCertificate', () => {
       requestId: '606998F0-B94D-48FE-8316-ACA81BB230DA',
       clientToken: TOKEN,
       attempts: 3,
-      waitedMs: sleeps.reduce((sum, ms) => sum + ms, 0),
-      elapsedMs: time - START,
+      waitedMs: sleeps().reduce((sum, ms) => sum + ms, 0),
+      elapsedMs: run().clock.now() - START,
       // The second retry still found the gateway busy: after the first round trip and wait.
-      busySeenMs: 2 * 120 + (sleeps[0] ?? 0)
+      busySeenMs: 2 * 120 + (sleeps()[0] ?? 0)
     })
-    expect(sleeps).toHaveLength(2)
+    expect(sleeps()).toHaveLength(2)
     expect(result.elapsedMs).toBe(3 * 120 + result.waitedMs)
 
     expect(captured).toHaveLength(3)
@@ -170,20 +156,18 @@ describe('createClientCertificate', () => {
 
   test('one log line per retry, naming the code, RequestId and attempt', async () => {
     serve(n => (n <= 2 ? BUSY : CREATED))
-    await createClientCertificate(SETTINGS, KEYS, dependencies())
-    expect(logLines).toHaveLength(2)
-    logLines.forEach((line, i) => {
+    await client().createCertificate(CERTIFICATE)
+    expect(run().logLines).toHaveLength(2)
+    run().logLines.forEach((line, i) => {
       expect(line).toContain(`Attempt ${i + 1}: VpnGateway.Configuring (RequestId: REQ-BUSY)`)
     })
   })
 
   test('signature V1: the same ClientToken, a fresh nonce and signature in the query', async () => {
     serve(n => (n <= 1 ? BUSY : CREATED))
-    const result = await createClientCertificate(
-      { ...SETTINGS, signatureVersion: 'v1' },
-      KEYS,
-      dependencies()
-    )
+    const result = await client({
+      target: { ...TARGET, signatureVersion: 'v1' }
+    }).createCertificate(CERTIFICATE)
     expect(result.attempts).toBe(2)
     expect(captured.map(r => r.query.get('ClientToken'))).toEqual([TOKEN, TOKEN])
     expect(captured.map(r => r.query.get('SignatureNonce'))).toEqual(['nonce-1', 'nonce-2'])
@@ -195,16 +179,16 @@ describe('createClientCertificate', () => {
 
   test('without Name in the answer, the requested name is reported', async () => {
     serve(() => ({ ...CREATED, data: { RequestId: 'R', SslVpnClientCertId: 'vsc-1' } }))
-    const result = await createClientCertificate(SETTINGS, KEYS, dependencies())
+    const result = await client().createCertificate(CERTIFICATE)
     expect(result.name).toBe('ci-cert')
     expect(captured).toHaveLength(1)
   })
 
   test('200 without SslVpnClientCertId: UnexpectedResponseError, not retried', async () => {
     serve(() => ({ ...CREATED, data: { RequestId: 'REQ-NOID' } }))
-    const error = await createClientCertificate(SETTINGS, KEYS, dependencies()).catch(
-      (e: unknown) => e
-    )
+    const error = await client()
+      .createCertificate(CERTIFICATE)
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(UnexpectedResponseError)
     expect(error).toMatchObject({ httpStatus: 200, requestId: 'REQ-NOID' })
     expect((error as Error).message).toContain('SslVpnClientCertId')
@@ -216,31 +200,83 @@ describe('createClientCertificate', () => {
       statusCode: 403,
       data: { RequestId: 'REQ-403', Code: 'Forbidden', Message: 'User not authorized.' }
     }))
-    const error = await createClientCertificate(SETTINGS, KEYS, dependencies()).catch(
-      (e: unknown) => e
-    )
+    const error = await client()
+      .createCertificate(CERTIFICATE)
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ApiError)
     expect(error).toMatchObject({ code: 'Forbidden', requestId: 'REQ-403', httpStatus: 403 })
     expect(captured).toHaveLength(1)
-    expect(sleeps).toHaveLength(0)
+    expect(sleeps()).toHaveLength(0)
   })
 
   test('busy past timeout-seconds: DeadlineError, one request per attempt', async () => {
     serve(() => BUSY)
-    const settings = { ...SETTINGS, timeoutMs: 20_000 }
-    const error = await createClientCertificate(settings, KEYS, dependencies()).catch(
-      (e: unknown) => e
-    )
+    const error = await client({ deadline: START + 20_000 })
+      .createCertificate(CERTIFICATE)
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(DeadlineError)
     const deadline = error as DeadlineError
     expect(deadline.attempts).toBe(captured.length)
     expect(deadline.lastError).toBeInstanceOf(ApiError)
-    expect(time - START).toBeLessThanOrEqual(20_000 + 120)
+    expect(run().clock.now() - START).toBeLessThanOrEqual(20_000 + 120)
     expect(new Set(captured.map(r => r.query.get('ClientToken')))).toEqual(new Set([TOKEN]))
   })
 })
 
+describe('the client', () => {
+  test('timeLeftMs counts down on the run’s clock to the one deadline', () => {
+    const vpc = client({ deadline: START + 1_000 })
+    expect(vpc.timeLeftMs()).toBe(1_000)
+    run().clock.advance(1_250)
+    expect(vpc.timeLeftMs()).toBe(-250)
+  })
+
+  test('withLogPrefix: the same client, each line it logs prefixed; the original unchanged', async () => {
+    serve(n => (n === 1 || n === 3 ? BUSY : CREATED))
+    const vpc = client()
+    await vpc.withLogPrefix('[2/3] ci-cert: ').createCertificate(CERTIFICATE)
+    await vpc.createCertificate(CERTIFICATE)
+    expect(run().logLines).toEqual([
+      expect.stringMatching(/^\[2\/3\] ci-cert: Attempt 1: VpnGateway\.Configuring/),
+      expect.stringMatching(/^Attempt 1: VpnGateway\.Configuring/)
+    ])
+  })
+
+  test('waitUntilReady masks the key material whole and line by line, before checking it', async () => {
+    const keyLine = 'MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg4KSsJLoglRUu42my'
+    const key = `-----BEGIN PRIVATE KEY-----\n${keyLine}\n-----END PRIVATE KEY-----`
+    serve(() => ({
+      statusCode: 200,
+      data: {
+        RequestId: 'REQ-D',
+        Name: 'ci-cert',
+        Status: 'normal',
+        CaCert: 'ca',
+        ClientCert: 'cert',
+        ClientKey: key,
+        ClientConfig: 'client\nremote vpn.example 1194'
+      }
+    }))
+    const masked: string[] = []
+    const error = await client({ mask: text => masked.push(text) })
+      .waitUntilReady('vsc-ok1')
+      .catch((e: unknown) => e)
+    // 'ca' and 'cert' are no PEM blocks: the answer is refused, after everything was masked.
+    expect(error).toBeInstanceOf(UnexpectedResponseError)
+    expect(masked).toEqual([
+      'ca',
+      'cert',
+      key,
+      keyLine,
+      'client\nremote vpn.example 1194',
+      'remote vpn.example 1194'
+    ])
+  })
+})
+
 describe('createRequestParams', () => {
+  const SETTINGS = { ...TARGET, ...CERTIFICATE }
+
   test('with a name: RegionId, SslVpnServerId, ClientToken and Name', () => {
     expect(createRequestParams(SETTINGS)).toEqual({
       RegionId: 'cn-hangzhou',
@@ -275,9 +311,9 @@ describe('answers are checked before anything in them is used', () => {
     'a created certificate with a malformed %s: unexpected answer, not retried',
     async (field, data) => {
       serve(() => ({ statusCode: 200, data: { RequestId: 'REQ-BAD', ...data } }))
-      const error = (await createClientCertificate(SETTINGS, KEYS, dependencies()).catch(
-        (e: unknown) => e
-      )) as UnexpectedResponseError
+      const error = (await client()
+        .createCertificate(CERTIFICATE)
+        .catch((e: unknown) => e)) as UnexpectedResponseError
       expect(error).toBeInstanceOf(UnexpectedResponseError)
       expect(error).toMatchObject({ httpStatus: 200, requestId: 'REQ-BAD', field })
       expect(error.message).toMatch(
@@ -287,7 +323,7 @@ describe('answers are checked before anything in them is used', () => {
       )
       expect(error.message).not.toMatch(/[\r\n\u2028]/)
       expect(captured).toHaveLength(1)
-      expect(logLines).toEqual([])
+      expect(run().logLines).toEqual([])
     }
   )
 
@@ -309,13 +345,9 @@ describe('answers are checked before anything in them is used', () => {
         }
       }
     }))
-    const error = (await findCertificatesByName(
-      SETTINGS,
-      'ci-cert',
-      KEYS,
-      dependencies(),
-      DEADLINE
-    ).catch((e: unknown) => e)) as UnexpectedResponseError
+    const error = (await client({ deadline: DEADLINE })
+      .findCertificatesByName('ci-cert')
+      .catch((e: unknown) => e)) as UnexpectedResponseError
     expect(error).toBeInstanceOf(UnexpectedResponseError)
     expect(error.field).toBe(`SslVpnClientCertKeys.SslVpnClientCertKey[1].${field}`)
     expect(error.message).toMatch(
@@ -337,9 +369,10 @@ describe('answers are checked before anything in them is used', () => {
         ClientConfig: 'config'
       }
     }))
-    const error = await waitUntilReady(SETTINGS, 'vsc-ok1', KEYS, dependencies(), DEADLINE, text =>
-      masked.push(text)
-    ).catch((e: unknown) => e)
+    const mask = (text: string) => masked.push(text)
+    const error = await client({ deadline: DEADLINE, mask })
+      .waitUntilReady('vsc-ok1')
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(UnexpectedResponseError)
     expect(error).toMatchObject({ field: 'Status' })
     expect(masked).toEqual(['ca', 'cert', 'key', 'config'])
@@ -368,8 +401,8 @@ describe('findCertificatesByName: paging', () => {
       responseOptions: { headers: JSON_HEADERS }
     }
   }
-  const find = (deadline = time + 300_000) =>
-    findCertificatesByName(SETTINGS, 'ci-cert', KEYS, dependencies(), deadline)
+  const find = (deadline = run().clock.now() + 300_000) =>
+    client({ deadline }).findCertificatesByName('ci-cert')
   const pagesAsked = () => captured.map(c => Number(c.query.get('PageNumber') ?? '0'))
 
   test('reads as many pages as the first page’s TotalCount says, and finds every match', async () => {
@@ -426,7 +459,7 @@ describe('findCertificatesByName: paging', () => {
   test('the deadline between pages: the next page is not asked for', async () => {
     // Each page takes 120 ms on the virtual clock; the deadline falls during the fourth.
     serve(n => page(MAX_LIST_PAGES * LIST_PAGE_SIZE, LIST_PAGE_SIZE, 0, n))
-    const error = await find(time + 400).catch((e: unknown) => e)
+    const error = await find(run().clock.now() + 400).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(DeadlineError)
     expect(error).toMatchObject({ attempts: 0, operation: 'DescribeSslVpnClientCerts' })
     expect(captured).toHaveLength(4)
