@@ -3,7 +3,7 @@
  * (network, clock, randomness, signals) is created here and handed to the modules that need it.
  */
 import * as core from '@actions/core'
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import type { Dispatcher } from 'undici'
 import { profileRecorder, STATE_IS_POST, STATE_PROFILES } from './cleanup.js'
 import { CancelledError, isExpectedFailure } from './errors.js'
@@ -16,7 +16,8 @@ import { createDispatcher, readProxySettings } from './proxy.js'
 import { createSecretRegistry } from './redact.js'
 import { describeStart, setOutputs, writeSummary } from './report.js'
 import { DEFAULT_RETRY_POLICY } from './retry.js'
-import { readSettings, type Settings } from './settings.js'
+import { readSettings } from './inputs.js'
+import type { Settings } from './settings.js'
 import { sleep } from './sleep.js'
 import { readableStack } from './stack-trace.js'
 
@@ -96,7 +97,8 @@ export async function run(): Promise<void> {
     settings = readSettings(
       (name, options) => core.getInput(name, options),
       process.env,
-      secrets.mask
+      secrets.mask,
+      randomUUID
     )
     // Known before the first call, so a failed or cancelled step still tells which token to re-use.
     const token = singleToken(settings)

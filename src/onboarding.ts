@@ -20,7 +20,8 @@ import {
 } from './errors.js'
 import { buildInlineProfile, encryptPrivateKey, profileFileName } from './profile.js'
 import { batchLeadingDelays, type BusySpan } from './retry.js'
-import { quote, type CertificateTarget, type Settings } from './settings.js'
+import { quote } from './input-rules.js'
+import type { CertificateTarget, Settings } from './settings.js'
 import type { Credentials } from './signer.js'
 
 export interface OnboardingDependencies extends ServiceDependencies {
