@@ -100,7 +100,7 @@ export function bodyExcerpt(text: string, redact: Redactor): string {
 }
 
 /** The shape an identifier from an answer must have. */
-export interface AnswerShape {
+interface AnswerShape {
   pattern: RegExp
   /** What is expected, for the error: `expected <this>`. */
   expected: string

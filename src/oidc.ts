@@ -17,8 +17,8 @@ import { callRpc, type RpcDependencies } from './rpc.js'
 import type { CredentialSettings, Environment, OidcSettings } from './settings.js'
 import type { Credentials } from './signer.js'
 
-export const STS_API_VERSION = '2015-04-01'
-export const ASSUME_ROLE_WITH_OIDC = 'AssumeRoleWithOIDC'
+const STS_API_VERSION = '2015-04-01'
+const ASSUME_ROLE_WITH_OIDC = 'AssumeRoleWithOIDC'
 
 export interface OidcDependencies extends RpcDependencies {
   /**
@@ -31,7 +31,7 @@ export interface OidcDependencies extends RpcDependencies {
   env: Environment
 }
 
-export interface StsCredentials {
+interface StsCredentials {
   credentials: Credentials
   /** ISO time the keys expire, as STS reports it. */
   expiration: string | undefined

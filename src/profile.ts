@@ -17,7 +17,7 @@ import { basename, dirname, join, resolve } from 'node:path'
 import { ProfileError } from './errors.js'
 import { NAME_PATTERN } from './input-rules.js'
 
-export interface ProfileMaterial {
+interface ProfileMaterial {
   caCert: string
   clientCert: string
   clientKey: string
@@ -123,7 +123,7 @@ export function encryptPrivateKey(pem: string, passphrase: string): string {
 }
 
 /** SslVpnClientCertId: `vsc-` and lowercase letters and digits. */
-export const CERT_ID_PATTERN = /^vsc-[a-z0-9]{1,64}$/
+const CERT_ID_PATTERN = /^vsc-[a-z0-9]{1,64}$/
 
 /**
  * `<name>.ovpn`, or `<cert-id>.ovpn` when there is no name; undefined when the name (or, without
