@@ -55,7 +55,7 @@ const OWN_OUTPUTS = ['client-token', 'cert-id', 'name', 'request-id']
 /** The only workflow commands a refused run may print. */
 const ALLOWED_COMMANDS = /^::(?:add-mask|error|debug)::/
 
-// The expected-format text of each input (src/settings.ts), a distinctive part of it.
+// The expected-format text of each input (src/inputs.ts, src/credential-inputs.ts), a distinctive part of it.
 const REQUIRED = /is required, e\.g\. "/
 const REGION = /expected lowercase words joined by hyphens/
 const SSL_SERVER = /expected "vss-" followed by lowercase letters and digits/

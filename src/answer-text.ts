@@ -9,7 +9,7 @@
  */
 import { UnexpectedResponseError } from './errors.js'
 import { unescapeFully, type Redactor } from './redact.js'
-import { NAME_PATTERN } from './settings.js'
+import { NAME_PATTERN } from './input-rules.js'
 
 /** The most of an answer that is read: an API answer is a few kilobytes. */
 export const MAX_ANSWER_BYTES = 1024 * 1024
@@ -100,7 +100,7 @@ export function bodyExcerpt(text: string, redact: Redactor): string {
 }
 
 /** The shape an identifier from an answer must have. */
-export interface AnswerShape {
+interface AnswerShape {
   pattern: RegExp
   /** What is expected, for the error: `expected <this>`. */
   expected: string

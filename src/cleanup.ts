@@ -79,7 +79,7 @@ function reason(error: unknown): string {
 }
 
 /** Where the post step reports: `info` for what happened, `warning` for what it left. */
-export interface CleanupLog {
+interface CleanupLog {
   info: (line: string) => void
   warning: (line: string) => void
 }

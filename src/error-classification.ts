@@ -14,14 +14,14 @@ import {
  * API codes worth another attempt with the same ClientToken (reference: alibaba-cloud-api.md §3).
  * Any code containing `Throttling` is retryable too (see {@link isRetryable}).
  */
-export const RETRYABLE_CODES: ReadonlySet<string> = new Set([
+const RETRYABLE_CODES: ReadonlySet<string> = new Set([
   'VpnGateway.Configuring',
   'ServiceUnavailable',
   'InternalError',
   'OperationConflict'
 ])
 
-export function isThrottling(code: string): boolean {
+function isThrottling(code: string): boolean {
   return code.includes('Throttling')
 }
 

@@ -14,8 +14,8 @@ import { retryUntilDeadline } from './retry.js'
 import { formatRetryLine, type CallContext } from './rpc.js'
 import { toTransportError } from './transport.js'
 
-export const TOKEN_URL_VARIABLE = 'ACTIONS_ID_TOKEN_REQUEST_URL'
-export const REQUEST_TOKEN_VARIABLE = 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'
+const TOKEN_URL_VARIABLE = 'ACTIONS_ID_TOKEN_REQUEST_URL'
+const REQUEST_TOKEN_VARIABLE = 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'
 /** The operation's name in retry lines and deadline errors. */
 export const ID_TOKEN_OPERATION = 'OIDC token request'
 /** GitHub's tokens are about 1 KB; an answer larger than this is not one of them. */
@@ -37,7 +37,7 @@ export interface IdTokenDependencies extends CallContext {
 }
 
 /** The token service's URL from the runner: https only, since the request carries a bearer token. */
-export function tokenServiceUrl(raw: string): URL {
+function tokenServiceUrl(raw: string): URL {
   let url: URL | undefined
   try {
     url = new URL(raw)
@@ -89,7 +89,7 @@ function serviceMessage(text: string, redact: Redactor): string {
  * The token from the service's answer, masked before it is checked. An answer without a token of
  * the right shape is an unexpected answer; 5xx answers are retried (retry.ts), others are not.
  */
-export function interpretTokenAnswer(
+function interpretTokenAnswer(
   status: number,
   text: string | undefined,
   deps: { mask: IdTokenDependencies['mask']; redact: Redactor }

@@ -17,8 +17,8 @@ import type { CredentialSettings, Environment, OidcSettings } from './settings.j
 import type { Credentials } from './signer.js'
 import { objectField, stringField, type JsonObject } from './transport.js'
 
-export const STS_API_VERSION = '2015-04-01'
-export const ASSUME_ROLE_WITH_OIDC = 'AssumeRoleWithOIDC'
+const STS_API_VERSION = '2015-04-01'
+const ASSUME_ROLE_WITH_OIDC = 'AssumeRoleWithOIDC'
 
 /** The side effects and the run's deadline (rpc.ts), and what the exchange needs besides. */
 export interface OidcDependencies extends CallContext {
@@ -32,7 +32,7 @@ export interface OidcDependencies extends CallContext {
   env: Environment
 }
 
-export interface StsCredentials {
+interface StsCredentials {
   credentials: Credentials
   /** ISO time the keys expire, as STS reports it. */
   expiration: string | undefined

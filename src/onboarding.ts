@@ -12,8 +12,9 @@ import {
   UnexpectedResponseError
 } from './errors.js'
 import { buildInlineProfile, encryptPrivateKey, profileFileName } from './profile.js'
+import { quote } from './input-rules.js'
 import { maskMultiline } from './redact.js'
-import { quote, type CertificateTarget, type Settings } from './settings.js'
+import type { CertificateTarget, Settings } from './settings.js'
 import { USABLE_STATUSES, type ExistingCertificate, type VpcClient } from './vpc-client.js'
 
 /** What onboarding needs besides the VPC client (which calls the API, by the run's deadline). */
@@ -52,7 +53,7 @@ export interface Obtained extends OutcomeBase {
   waitedMs: number
 }
 
-export interface Failed extends OutcomeBase {
+interface Failed extends OutcomeBase {
   ok: false
   error: Error
 }

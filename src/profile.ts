@@ -15,9 +15,9 @@ import { constants, type Stats } from 'node:fs'
 import { lstat, mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { ProfileError } from './errors.js'
-import { NAME_PATTERN } from './settings.js'
+import { NAME_PATTERN } from './input-rules.js'
 
-export interface ProfileMaterial {
+interface ProfileMaterial {
   caCert: string
   clientCert: string
   clientKey: string
@@ -123,11 +123,11 @@ export function encryptPrivateKey(pem: string, passphrase: string): string {
 }
 
 /** SslVpnClientCertId: `vsc-` and lowercase letters and digits. */
-export const CERT_ID_PATTERN = /^vsc-[a-z0-9]{1,64}$/
+const CERT_ID_PATTERN = /^vsc-[a-z0-9]{1,64}$/
 
 /**
  * `<name>.ovpn`, or `<cert-id>.ovpn` when there is no name; undefined when the name (or, without
- * one, the ID) does not pass its rule (settings.ts `NAME_PATTERN`, {@link CERT_ID_PATTERN}): an
+ * one, the ID) does not pass its rule (input-rules.ts `NAME_PATTERN`, {@link CERT_ID_PATTERN}): an
  * API answer never chooses a path.
  */
 export function profileFileName(name: string | undefined, certId: string): string | undefined {

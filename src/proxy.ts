@@ -24,7 +24,7 @@ const TLS_OPTIONS = { timeout: CONNECT_TIMEOUT_MS, rejectUnauthorized: true } as
  * all (even empty), and the https pair wins over the http pair for https:// requests, which are the
  * only requests this action makes.
  */
-export const PROXY_VARIABLE_PAIRS = [
+const PROXY_VARIABLE_PAIRS = [
   ['https_proxy', 'HTTPS_PROXY'],
   ['http_proxy', 'HTTP_PROXY']
 ] as const

@@ -8,7 +8,7 @@ import type { CertificateOutcome, Obtained } from './onboarding.js'
 import type { Settings } from './settings.js'
 
 /** The credentials' origin for the log: never a value. */
-export function describeCredentials(credentials: Settings['credentials']): string {
+function describeCredentials(credentials: Settings['credentials']): string {
   if (credentials.source === 'oidc') {
     return `STS keys for ${credentials.oidc.roleArn} from the job's OIDC token`
   }
@@ -34,7 +34,7 @@ export function describeStart(settings: Settings): string {
   ].join('\n')
 }
 
-export interface OutputSink {
+interface OutputSink {
   setOutput: (name: string, value: string) => void
 }
 
@@ -104,7 +104,7 @@ export function escapeHtml(text: string): string {
   )
 }
 
-export function formatSeconds(ms: number): string {
+function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`
 }
 

@@ -104,7 +104,7 @@ export interface RetryEvent {
   remainingMs: number
 }
 
-export interface RetryEnvironment {
+interface RetryEnvironment {
   now: () => number
   /** Resolves after `ms`; rejects with CancelledError when `signal` aborts. */
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>
@@ -117,7 +117,7 @@ export interface RetryEnvironment {
   operation?: string
 }
 
-export interface RetryOutcome<T> {
+interface RetryOutcome<T> {
   value: T
   attempts: number
   /** Total time spent in backoff waits. */

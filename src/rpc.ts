@@ -52,7 +52,7 @@ export interface CallContext {
   deadline: number
 }
 
-export type RpcAuthentication =
+type RpcAuthentication =
   | { kind: 'signed'; credentials: Credentials; signatureVersion: SignatureVersion }
   /** No credentials (STS AssumeRoleWithOIDC): `body` is sent form-encoded. */
   | { kind: 'anonymous'; body: Readonly<Record<string, string>> }
@@ -65,7 +65,7 @@ export interface RpcCall {
   auth: RpcAuthentication
 }
 
-export interface RpcOutcome {
+interface RpcOutcome {
   answer: JsonObject
   attempts: number
   waitedMs: number

@@ -46,7 +46,7 @@ export interface SigningContext {
   nonce: string
 }
 
-export const V3_ALGORITHM = 'ACS3-HMAC-SHA256'
+const V3_ALGORITHM = 'ACS3-HMAC-SHA256'
 /** hex(sha256('')): every call here has an empty body. */
 export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
 
@@ -89,7 +89,7 @@ function sha256Hex(data: string): string {
  * CanonicalHeaders and SignedHeaders: `host`, `content-type` and every `x-acs-*` header, names
  * lowercased and sorted, values trimmed.
  */
-export function canonicalHeaders(headers: Readonly<Record<string, string>>): {
+function canonicalHeaders(headers: Readonly<Record<string, string>>): {
   canonical: string
   signedHeaders: string
 } {
@@ -118,12 +118,12 @@ export function canonicalRequestV3(
 }
 
 /** StringToSign = "ACS3-HMAC-SHA256" \n hex(sha256(CanonicalRequest)). */
-export function stringToSignV3(canonicalRequest: string): string {
+function stringToSignV3(canonicalRequest: string): string {
   return `${V3_ALGORITHM}\n${sha256Hex(canonicalRequest)}`
 }
 
 /** Signature = hex(HMAC-SHA256(secret, StringToSign)); the key is the bare secret. */
-export function signatureV3(accessKeySecret: string, stringToSign: string): string {
+function signatureV3(accessKeySecret: string, stringToSign: string): string {
   return createHmac('sha256', accessKeySecret).update(stringToSign, 'utf8').digest('hex')
 }
 

@@ -26,7 +26,7 @@ import { proxyVariableOf } from './proxy.js'
 import type { Redactor } from './redact.js'
 import type { SignedRequest } from './signer.js'
 
-export interface SendOptions {
+interface SendOptions {
   /** `https://host[:port]` */
   origin: string
   dispatcher: Dispatcher

@@ -19,10 +19,10 @@ import type { CertificateTarget, Settings } from './settings.js'
 import type { Credentials } from './signer.js'
 import { objectField, stringField, type JsonObject } from './transport.js'
 
-export const VPC_API_VERSION = '2016-04-28'
-export const CREATE_ACTION = 'CreateSslVpnClientCert'
-export const DESCRIBE_ACTION = 'DescribeSslVpnClientCert'
-export const LIST_ACTION = 'DescribeSslVpnClientCerts'
+const VPC_API_VERSION = '2016-04-28'
+const CREATE_ACTION = 'CreateSslVpnClientCert'
+const DESCRIBE_ACTION = 'DescribeSslVpnClientCert'
+const LIST_ACTION = 'DescribeSslVpnClientCerts'
 /** The largest page DescribeSslVpnClientCerts serves. */
 export const LIST_PAGE_SIZE = 50
 /**
@@ -33,7 +33,7 @@ export const MAX_LIST_PAGES = 100
 /** Statuses of a certificate that can be used (expiring-soon still works). */
 export const USABLE_STATUSES: ReadonlySet<string> = new Set(['normal', 'expiring-soon'])
 
-export interface CertificateResult {
+interface CertificateResult {
   certId: string
   name: string
   requestId: string
@@ -198,10 +198,7 @@ export interface ExistingCertificate {
  * and status of every entry are checked against their shapes: one that fails makes the page an
  * unexpected answer. `redact` quotes a malformed value safely.
  */
-export function certificateKeys(
-  page: JsonObject,
-  redact: AnswerSource['redact']
-): ExistingCertificate[] {
+function certificateKeys(page: JsonObject, redact: AnswerSource['redact']): ExistingCertificate[] {
   const list = objectField(page, 'SslVpnClientCertKeys')?.['SslVpnClientCertKey']
   if (!Array.isArray(list)) return []
   const source = { action: LIST_ACTION, redact, requestId: stringField(page, 'RequestId') }
@@ -302,7 +299,7 @@ async function readListing(
 }
 
 /** What DescribeSslVpnClientCert returns once the certificate is usable. */
-export interface CertificateMaterial {
+interface CertificateMaterial {
   certId: string
   name: string
   status: string

@@ -3,10 +3,21 @@ import type { ChildProcess } from 'node:child_process'
 
 export const ACTION_PATH: string
 export const TEST_CA_PATH: string
+export const ACTION_YML_PATH: string
+
+/** An input as `action.yml` declares it. */
+export interface ActionInput {
+  required: boolean
+  /** As the runner passes it: a string, or undefined when there is none. */
+  default: string | undefined
+}
 
 export interface RunOptions {
-  /** Action inputs by their action.yml names. */
-  inputs?: Record<string, string> | undefined
+  /**
+   * Action inputs by their action.yml names. One not mentioned gets its action.yml default, as
+   * from the runner; one given as `undefined` is not set at all (not even its default).
+   */
+  inputs?: Record<string, string | undefined> | undefined
   /** Extra environment; `undefined` removes a variable. */
   env?: Record<string, string | undefined> | undefined
   /** Set NODE_EXTRA_CA_CERTS to the test CA (default true). */
@@ -39,6 +50,8 @@ export interface RunResult {
   errors: string[]
 }
 
+/** The inputs `action.yml` (default: the repository's) declares, by name. */
+export function actionInputs(path?: string): Record<string, ActionInput>
 export function inputVariable(name: string): string
 export function parseOutputFile(text: string): Record<string, string>
 export function runAction(options?: RunOptions): Promise<RunResult>

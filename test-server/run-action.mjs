@@ -1,9 +1,12 @@
 // Runs the bundled action (dist/index.js) the way the GitHub runner does: a fresh Node process,
-// inputs as INPUT_<NAME> variables, outputs and the job summary written to the files named by
+// inputs as INPUT_<NAME> variables (action.yml's default for an input the test does not mention,
+// as the runner passes it), outputs and the job summary written to the files named by
 // GITHUB_OUTPUT and GITHUB_STEP_SUMMARY, saved state to the file named by GITHUB_STATE. Passing a
 // run's `state` back runs the post step, as the runner does: each saved value as STATE_<name>.
 // Shared by the end-to-end tests and `npm run demo`.
+import yaml from 'js-yaml'
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -18,6 +21,25 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 export const ACTION_PATH =
   process.env.ACTION_UNDER_TEST || join(process.env.ACTION_DIST || join(root, 'dist'), 'index.js')
 export const TEST_CA_PATH = join(root, 'test-server', 'tls', 'ca.pem')
+export const ACTION_YML_PATH = join(root, 'action.yml')
+
+/**
+ * The inputs `action.yml` declares: name → whether it is required, and its default as the runner
+ * passes it (a string; undefined when it has none).
+ */
+export function actionInputs(path = ACTION_YML_PATH) {
+  const { inputs = {} } = yaml.load(readFileSync(path, 'utf8')) ?? {}
+  return Object.fromEntries(
+    Object.entries(inputs).map(([name, spec]) => [
+      name,
+      {
+        required: spec?.required === true,
+        default:
+          spec?.default === undefined || spec.default === null ? undefined : String(spec.default)
+      }
+    ])
+  )
+}
 
 /** The runner's variable for an input: `INPUT_` + name uppercased, spaces to `_` (hyphens kept). */
 export function inputVariable(name) {
@@ -49,7 +71,9 @@ export function parseOutputFile(text) {
 
 /**
  * @param {object} options
- * @param {Record<string, string>} [options.inputs] action inputs by their action.yml names
+ * @param {Record<string, string | undefined>} [options.inputs] action inputs by their action.yml
+ *   names; one not mentioned gets its action.yml default, as from the runner, and one given as
+ *   `undefined` is not set at all (not even its default)
  * @param {Record<string, string | undefined>} [options.env] extra environment (undefined removes)
  * @param {boolean} [options.trustTestCa] set NODE_EXTRA_CA_CERTS to the test CA (default true)
  * @param {(child: import('node:child_process').ChildProcess) => void} [options.onSpawn]
@@ -74,7 +98,13 @@ export async function runAction(options = {}) {
     GITHUB_STATE: statePath,
     ...(options.trustTestCa === false ? {} : { NODE_EXTRA_CA_CERTS: TEST_CA_PATH })
   }
-  for (const [name, value] of Object.entries(options.inputs ?? {})) env[inputVariable(name)] = value
+  const inputs = options.inputs ?? {}
+  for (const [name, { default: value }] of Object.entries(actionInputs())) {
+    if (value !== undefined && !Object.hasOwn(inputs, name)) env[inputVariable(name)] = value
+  }
+  for (const [name, value] of Object.entries(inputs)) {
+    if (value !== undefined) env[inputVariable(name)] = value
+  }
   for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value
   for (const [name, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[name]

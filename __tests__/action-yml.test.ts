@@ -1,0 +1,164 @@
+/**
+ * action.yml is the one source of the inputs and their defaults: the inputs it declares are
+ * exactly the inputs the code reads, and its defaults (which the runner passes for inputs a
+ * workflow leaves out) read as the same settings as no value at all.
+ */
+import { describe, expect, test } from '@jest/globals'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { KEY_ID, KEY_SECRET, VALID, reader } from '../__fixtures__/inputs.js'
+import { readSettings } from '../src/inputs.js'
+import type { Environment, InputReader } from '../src/settings.js'
+import { ACTION_YML_PATH, actionInputs } from '../test-server/run-action.mjs'
+
+const DECLARED = actionInputs()
+const SRC = join(ACTION_YML_PATH, '..', 'src')
+
+const ROLE = 'acs:ram::1234567890123456:role/github-ci'
+const PROVIDER = 'acs:ram::1234567890123456:oidc-provider/github'
+const { ['access-key-id']: _id, ['access-key-secret']: _secret, ...NO_KEYS } = VALID
+const WORKFLOW: Environment = {
+  GITHUB_REPOSITORY: 'acme/infra',
+  GITHUB_RUN_ID: '42',
+  GITHUB_JOB: 'vpn',
+  GITHUB_ACTION: 'cert'
+}
+
+/** Configurations that between them take every path through the readers. */
+const CONFIGURATIONS: [string, Record<string, string>, Environment][] = [
+  ['keys from inputs, the minimum', VALID, {}],
+  [
+    'keys with a token, one name, every option',
+    {
+      ...VALID,
+      'security-token': 'CAIS.InputToken==',
+      name: 'ci-cert',
+      'if-exists': 'reuse',
+      'config-dir': 'out',
+      'key-passphrase': 'correct horse',
+      'keep-profiles': 'true',
+      'client-token': 'my-token-01',
+      endpoint: 'vpc.example.test:8443',
+      'signature-version': 'v1',
+      'timeout-seconds': '60'
+    },
+    {}
+  ],
+  ['keys from the environment, several names', { ...NO_KEYS, names: 'alice\nbob' }, WORKFLOW],
+  [
+    'keyless, every OIDC input',
+    {
+      ...NO_KEYS,
+      'role-to-assume': ROLE,
+      'oidc-provider-arn': PROVIDER,
+      'role-session-name': 'ci-session',
+      'role-duration-seconds': '3600',
+      audience: 'my-audience',
+      'sts-endpoint': 'sts.ap-southeast-1.aliyuncs.com'
+    },
+    WORKFLOW
+  ],
+  [
+    'keyless, the defaults',
+    { ...NO_KEYS, 'role-to-assume': ROLE, 'oidc-provider-arn': PROVIDER },
+    {}
+  ]
+]
+
+const ENV_KEYS: Environment = {
+  ALIBABA_CLOUD_ACCESS_KEY_ID: KEY_ID,
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: KEY_SECRET
+}
+
+/** readSettings as main.ts calls it, with a fixed random ClientToken. */
+function readWith(getInput: InputReader, env: Environment) {
+  return readSettings(
+    getInput,
+    { ...ENV_KEYS, ...env },
+    () => undefined,
+    () => 'random-token'
+  )
+}
+
+/** A reader that also records every input name asked for. */
+function recording(inputs: Record<string, string>, names: Set<string>): InputReader {
+  const read = reader(inputs)
+  return (name, options) => {
+    names.add(name)
+    return read(name, options)
+  }
+}
+
+/** What the runner passes: the workflow's value, else action.yml's default, else ''. */
+function withDefaults(inputs: Record<string, string>): InputReader {
+  const read = reader(inputs)
+  return (name, options) => {
+    const given = read(name, options)
+    if (Object.hasOwn(inputs, name)) return given
+    return DECLARED[name]?.default ?? given
+  }
+}
+
+describe('the inputs action.yml declares are the inputs the code reads', () => {
+  test('every configuration reads without error', () => {
+    for (const [, inputs, env] of CONFIGURATIONS) {
+      expect(() => readWith(reader(inputs), env)).not.toThrow()
+    }
+  })
+
+  test('readSettings, over every configuration, reads exactly the declared inputs', () => {
+    const read = new Set<string>()
+    for (const [, inputs, env] of CONFIGURATIONS) readWith(recording(inputs, read), env)
+    expect([...read].sort()).toEqual(Object.keys(DECLARED).sort())
+  })
+
+  test('every input named in src/ is declared', () => {
+    // Catches a read on a path the configurations above do not take.
+    const named = new Set<string>()
+    for (const file of readdirSync(SRC).filter(f => f.endsWith('.ts'))) {
+      const text = readFileSync(join(SRC, file), 'utf8')
+      for (const [, name] of text.matchAll(/getInput\(\s*'([^']+)'/g)) named.add(name ?? '')
+    }
+    expect(named.size).toBeGreaterThan(10)
+    expect([...named].filter(name => !Object.hasOwn(DECLARED, name))).toEqual([])
+  })
+
+  test('the required inputs are exactly the ones readSettings refuses to do without', () => {
+    const requiredWhenEmpty = Object.keys(DECLARED).filter(name => {
+      try {
+        readWith(reader({ ...VALID, [name]: '' }), {})
+        return false
+      } catch (error) {
+        return new RegExp(`^Input '${name}': is required`).test(String((error as Error).message))
+      }
+    })
+    const declared = Object.keys(DECLARED).filter(name => DECLARED[name]?.required)
+    expect(declared.length).toBeGreaterThan(0)
+    expect(requiredWhenEmpty.sort()).toEqual(declared.sort())
+  })
+})
+
+describe("action.yml's defaults read as the same settings as no value", () => {
+  test('there are defaults to compare', () => {
+    const defaulted = Object.keys(DECLARED).filter(name => DECLARED[name]?.default !== undefined)
+    expect(defaulted.length).toBeGreaterThanOrEqual(5)
+  })
+
+  test.each(CONFIGURATIONS)('%s', (_what, inputs, env) => {
+    const fromRunner = readWith(withDefaults(inputs), env)
+    const fromNothing = readWith(reader(inputs), env)
+    expect(fromRunner).toEqual(fromNothing)
+  })
+
+  test('each default on its own is what an empty value means', () => {
+    const oidc = { ...NO_KEYS, 'role-to-assume': ROLE, 'oidc-provider-arn': PROVIDER }
+    for (const [name, { default: value }] of Object.entries(DECLARED)) {
+      if (value === undefined) continue
+      // With and without the default, in a configuration where the input matters.
+      const base = name === 'keep-profiles' ? { ...VALID, 'config-dir': 'out' } : oidc
+      const withDefault = readWith(reader({ ...base, [name]: value }), {})
+      const withNothing = readWith(reader({ ...base, [name]: '' }), {})
+      expect({ name, settings: withDefault }).toEqual({ name, settings: withNothing })
+    }
+  })
+})
