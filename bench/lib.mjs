@@ -1,7 +1,7 @@
 // Helpers shared by the benchmark parts: statistics, a seeded PRNG, ncc builds, child processes
 // timed from spawn to exit, and markdown tables.
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -173,21 +173,39 @@ export async function timedNode(args, env, { measureUsage = false, killAfterMs }
 }
 
 /**
- * CPU time (ms) this process and those of its children that have ended have used so far: utime, stime,
- * cutime and cstime from /proc/self/stat (Linux; clock ticks of 10 ms, USER_HZ = 100 everywhere
- * Node runs on Linux). Elsewhere only this process's own, from process.cpuUsage().
+ * CPU time (ms) this process and its children have used so far: utime, stime, cutime and cstime
+ * from /proc/self/stat (children that have ended), plus the same of every child still running
+ * (listed in /proc/self/task/<thread>/children), so that a long child counts while it runs rather
+ * than all at once when it ends. Clock ticks of 10 ms (USER_HZ = 100 everywhere Node runs on
+ * Linux). Elsewhere only this process's own, from process.cpuUsage().
  */
 function ownCpuMs() {
   try {
-    const stat = readFileSync('/proc/self/stat', 'utf8')
-    // Fields after the command name, which is in parentheses and may contain spaces.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    // utime is field 14 of the whole line, i.e. index 11 after pid and (comm).
-    return fields.slice(11, 15).reduce((sum, ticks) => sum + Number(ticks), 0) * 10
+    let ticks = statTicks('self')
+    for (const thread of readdirSync('/proc/self/task')) {
+      const children = readFileSync(`/proc/self/task/${thread}/children`, 'utf8')
+      for (const pid of children.split(' ').filter(Boolean)) {
+        try {
+          ticks += statTicks(pid)
+        } catch {
+          // ended in between: its time is in this process's cutime from now on
+        }
+      }
+    }
+    return ticks * 10
   } catch {
     const { user, system } = process.cpuUsage()
     return (user + system) / 1000
   }
+}
+
+/** utime + stime + cutime + cstime of /proc/<pid>/stat, in clock ticks. */
+function statTicks(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  // The fields after the command name, which is in parentheses and may contain spaces: utime is
+  // field 14 of the line, i.e. index 11 of these.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return fields.slice(11, 15).reduce((sum, value) => sum + Number(value), 0)
 }
 
 /** The 1-minute load average is an exponential average with a time constant of one minute. */
