@@ -12,6 +12,7 @@ import { parseOutputFile, TEST_CA_PATH } from '../test-server/run-action.mjs'
 import {
   ROOT,
   childNode,
+  exec,
   loadNote,
   markdownTable,
   ratio,
@@ -154,8 +155,7 @@ export async function masking({ log = () => undefined } = {}) {
       ]
     ]
   )
-  const nodeVersion =
-    childNode() === process.execPath ? process.version : `BENCH_NODE ${childNode()}`
+  const nodeVersion = (await exec(childNode(), ['--version'])).trim()
   return {
     table,
     targets,
@@ -165,7 +165,7 @@ export async function masking({ log = () => undefined } = {}) {
     notes: [
       loadNote(load),
       `Each profile holds ${first?.longLines.length ?? '?'} lines of 16 characters or more (CA, certificate and RSA-2048 key), each masked by the action; all but the CA's differ from one certificate to the next.`,
-      `The action runs on ${nodeVersion}; its CPU time is its own (the stand-in runs in the benchmark's process, and signs each certificate with the openssl CLI, which the wall time includes). Runs still going after ${seconds(LIMIT_MS)} are stopped (BENCH_MASKING_LIMIT_S) and larger batches skipped.`
+      `The action runs on Node ${nodeVersion}${childNode() === process.execPath ? '' : ' (BENCH_NODE)'}; its CPU time is its own (the stand-in runs in the benchmark's process, and signs each certificate with the openssl CLI, which the wall time includes). Runs still going after ${seconds(LIMIT_MS)} are stopped (BENCH_MASKING_LIMIT_S) and larger batches skipped.`
     ]
   }
 }

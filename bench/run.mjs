@@ -109,7 +109,8 @@ ${
 ## 1. Cold start and footprint
 
 One successful \`CreateSslVpnClientCert\` against the local stand-in, from spawn to exit (outputs
-written), interleaved round by round with bare Node and with the same action on the official SDK.
+written), interleaved round by round with the two floors (bare Node, and one POST through undici's
+\`EnvHttpProxyAgent\` imported the cheapest way), the references and the same action on the official SDK.
 
 ${part1.table}
 
