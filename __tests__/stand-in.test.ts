@@ -2,16 +2,20 @@
  * Tests of the local VPC API stand-in (test-server/stand-in.mjs) on its own: requests are signed
  * here with the official @alicloud/openapi-util, never with the action's code.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createHash, createHmac, createPrivateKey, randomUUID, X509Certificate } from 'node:crypto'
 import { Agent, request } from 'undici'
 import openapiUtilModule from '@alicloud/openapi-util'
 import {
   CA_CERT_PATH,
   CLIENT_CA_CERT_PATH,
+  CLIENT_KEY_POOL_NAME,
   DEFAULT_CREDENTIALS,
   DEFAULT_RESOURCE_GROUP_ID,
   newStsCredential,
+  prepareClientKeys,
   startStandIn,
   type Credential,
   type StandIn,
@@ -776,6 +780,61 @@ describe('DescribeSslVpnClientCert and DescribeSslVpnClientCerts', () => {
       'keepalive 10 60',
       'verb 3'
     ])
+  })
+
+  test('ClientKey is an RSA-2048 key like the real one, its own for every certificate, PKCS#8 or PKCS#1', async () => {
+    const pkcs8 = await standIn()
+    const pkcs1 = await standIn({ clientKeyFormat: 'pkcs1' })
+    const described = async (s: StandIn, count: number) => {
+      const ids: string[] = []
+      for (let i = 0; i < count; i++) ids.push(await createdId(s, { Name: `cert-${i}` }))
+      const answers = await Promise.all(ids.map(id => describeCert(s, id)))
+      return answers.map(a => a.json ?? {})
+    }
+    const ca = new X509Certificate(readFileSync(CLIENT_CA_CERT_PATH))
+    const [first8, ...more8] = await described(pkcs8, 4)
+    const [first1] = await described(pkcs1, 1)
+    const keyPems: string[] = []
+    for (const [json, header] of [
+      ...[first8, ...more8].map(j => [j, 'PRIVATE KEY'] as const),
+      [first1, 'RSA PRIVATE KEY'] as const
+    ]) {
+      const pem = String(json?.ClientKey)
+      expect(pem.startsWith(`-----BEGIN ${header}-----\n`)).toBe(true)
+      expect(pem.endsWith(`-----END ${header}-----\n`)).toBe(true)
+      const key = createPrivateKey(pem)
+      expect([key.asymmetricKeyType, key.asymmetricKeyDetails?.modulusLength]).toEqual([
+        'rsa',
+        2048
+      ])
+      const cert = new X509Certificate(String(json?.ClientCert))
+      expect(cert.checkPrivateKey(key)).toBe(true)
+      expect(cert.verify(ca.publicKey)).toBe(true)
+      expect(cert.publicKey.asymmetricKeyDetails?.modulusLength).toBe(2048)
+      keyPems.push(String(key.export({ type: 'pkcs8', format: 'pem' })))
+    }
+    // Every certificate of one stand-in has its own key; stand-ins share the pool, so the first
+    // certificate of each has the pool's first key.
+    expect(new Set(keyPems.slice(0, 4)).size).toBe(4)
+    expect(keyPems[4]).toBe(keyPems[0])
+    await expect(startStandIn({ clientKeyFormat: 'der' as 'pkcs1' })).rejects.toThrow(
+      /clientKeyFormat/
+    )
+  })
+
+  test('the key pool is kept in the temp dir for later runs, readable by this user only', async () => {
+    await prepareClientKeys(2)
+    const dir = join(tmpdir(), CLIENT_KEY_POOL_NAME)
+    expect(statSync(dir).mode & 0o777).toBe(0o700)
+    const saved = [0, 1].map(n => {
+      const file = join(dir, `${n}.pem`)
+      expect(statSync(file).mode & 0o777).toBe(0o600)
+      return readFileSync(file, 'utf8')
+    })
+    expect(saved[0]).not.toBe(saved[1])
+    const s = await standIn()
+    const id = await createdId(s)
+    expect((await describeCert(s, id)).json?.ClientKey).toBe(saved[0])
   })
 
   test('pendingStatusMs: a new certificate reports the pending status, then normal', async () => {

@@ -1,10 +1,12 @@
 // Part 1: cold start and footprint. `node dist/index.js` from spawn to exit (outputs written), one
 // successful CreateSslVpnClientCert against the local stand-in, interleaved round by round with
-// bare `node -e 0` (the floor), two references (one HTTPS POST with node:https, and with undici),
-// the same bundle under `node --liftoff-only`, src/ built with `ncc --minify`, and the same action
-// on the official SDK (bench/sdk-action, bundled with ncc like dist/).
+// the two floors (bare `node -e 0`, and one HTTPS POST through undici's EnvHttpProxyAgent imported
+// the cheapest way undici allows), two references (one POST with node:https, and with undici
+// imported from its index), the same bundle under `node --liftoff-only`, src/ built with
+// `ncc --minify`, and the same action on the official SDK (bench/sdk-action, bundled with ncc).
 // Peak RSS comes from separate rounds with a preload that records the child's own
-// process.resourceUsage().maxRSS at exit (bench/maxrss-preload.mjs), so timed rounds carry nothing.
+// process.resourceUsage().maxRSS at exit (bench/usage-preload.mjs), so timed rounds carry nothing.
+// The machine's load is read around the rounds (lib.mjs watchLoad): a busy machine marks them.
 import { createHash } from 'node:crypto'
 import { cp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -17,6 +19,7 @@ import {
   exec,
   exists,
   fileSize,
+  loadNote,
   markdownTable,
   median,
   megabytes,
@@ -24,7 +27,8 @@ import {
   ratio,
   seconds,
   tempDir,
-  timedNode
+  timedNode,
+  watchLoad
 } from './lib.mjs'
 
 const SDK_ENTRY = join(BENCH_DIR, 'sdk-action', 'index.mjs')
@@ -32,13 +36,17 @@ const SDK_DIST = join(BENCH_DIR, 'sdk-dist')
 const DIST = join(ROOT, 'dist', 'index.js')
 const HTTPS_FLOOR = join(BENCH_DIR, 'https-floor.mjs')
 const UNDICI_FLOOR = join(BENCH_DIR, 'undici-floor.mjs')
+const UNDICI_INDEX = join(BENCH_DIR, 'undici-index.mjs')
+/** Targets for later work (issue 12): dist/index.js within 1.25× the undici floor, and ≤ 0.5 MB. */
+const UNDICI_FLOOR_TARGET = 1.25
+const BUNDLE_SIZE_TARGET_BYTES = 0.5e6
 
 /**
  * Builds what part 1 compares, meant to run while part 2 computes: the SDK-based action into
  * bench/sdk-dist/ (git-ignored; reused while its entry and package-lock.json are unchanged), and
- * into a temp dir src/ with `ncc --minify` and the undici reference (both otherwise as
- * `npm run bundle`). Resolves to { sdk, minified, undici, tempDir, notes }; a failed build of src/
- * is reported in the notes, not thrown.
+ * into a temp dir src/ with `ncc --minify` and the two undici POSTs (the floor and the reference,
+ * both with `--minify`, as `npm run bundle`). Resolves to { sdk, minified, undiciFloor,
+ * undiciIndex, tempDir, notes }; a failed build of src/ is reported in the notes, not thrown.
  */
 export async function buildBundles() {
   const notes = []
@@ -75,9 +83,15 @@ export async function buildBundles() {
     )
     return undefined
   })
-  const undiciBuild = nccBuild(UNDICI_FLOOR, join(dir, 'undici'))
-  const [sdk, minified, undici] = await Promise.all([sdkBuild, minBuild, undiciBuild])
-  return { sdk, minified, undici, tempDir: dir, notes }
+  const floorBuild = nccBuild(UNDICI_FLOOR, join(dir, 'undici-floor'), ['--minify'])
+  const indexBuild = nccBuild(UNDICI_INDEX, join(dir, 'undici-index'), ['--minify'])
+  const [sdk, minified, undiciFloor, undiciIndex] = await Promise.all([
+    sdkBuild,
+    minBuild,
+    floorBuild,
+    indexBuild
+  ])
+  return { sdk, minified, undiciFloor, undiciIndex, tempDir: dir, notes }
 }
 
 /**
@@ -100,7 +114,7 @@ function extraVariants() {
 }
 
 /**
- * @param {{ sdk: string, minified?: string, undici: string, tempDir: string, notes: string[] }} bundles
+ * @param {{ sdk: string, minified?: string, undiciFloor: string, undiciIndex: string, tempDir: string, notes: string[] }} bundles
  * @param {{ rounds?: number, rssRounds?: number, log?: (line: string) => void }} [options]
  */
 export async function coldStart(bundles, options = {}) {
@@ -108,9 +122,18 @@ export async function coldStart(bundles, options = {}) {
   const rssRounds = options.rssRounds ?? 5
   const log = options.log ?? (() => undefined)
   const variants = [
-    { key: 'bare', label: 'bare `node -e 0` (floor)', args: ['-e', '0'] },
+    { key: 'bare', label: 'floor: bare `node -e 0`', args: ['-e', '0'] },
+    {
+      key: 'undici',
+      label: 'floor: one POST through undici `EnvHttpProxyAgent`, cheapest import (ncc --minify)',
+      file: bundles.undiciFloor
+    },
     { key: 'https', label: 'reference: one POST with `node:https`', args: [HTTPS_FLOOR] },
-    { key: 'undici', label: 'reference: one POST with undici (ncc)', file: bundles.undici },
+    {
+      key: 'undiciIndex',
+      label: "reference: the same POST, `import … from 'undici'` (ncc --minify)",
+      file: bundles.undiciIndex
+    },
     { key: 'dist', label: '`node dist/index.js`', file: DIST, action: true },
     {
       key: 'liftoff',
@@ -136,7 +159,7 @@ export async function coldStart(bundles, options = {}) {
   const work = await tempDir('cold')
   const [key] = DEFAULT_CREDENTIALS
   let serial = 0
-  const runOnce = async (variant, measureRss) => {
+  const runOnce = async (variant, measureUsage) => {
     const outputFile = join(work, 'output')
     const summaryFile = join(work, 'summary')
     await writeFile(outputFile, '')
@@ -158,7 +181,7 @@ export async function coldStart(bundles, options = {}) {
       INPUT_ENDPOINT: standIn.endpoint,
       'INPUT_TIMEOUT-SECONDS': '60'
     }
-    const result = await timedNode(variant.args, env, { measureRss })
+    const result = await timedNode(variant.args, env, { measureUsage })
     if (result.exitCode !== 0) throw new Error(`${variant.label} failed:\n${result.output}`)
     if (variant.action) {
       const outputs = parseOutputFile(await readFile(outputFile, 'utf8'))
@@ -168,9 +191,11 @@ export async function coldStart(bundles, options = {}) {
     return result
   }
 
+  let load
   try {
     // One untimed round first, so every file is in the page cache before timing starts.
     for (const v of variants) await runOnce(v, false)
+    const loadDone = watchLoad()
     // Interleaved rounds (A B C … A B C …), each round starting one variant later, so that slow
     // spells on this shared machine hit every variant alike and none always runs first.
     for (let round = 0; round < rounds; round++) {
@@ -183,6 +208,7 @@ export async function coldStart(bundles, options = {}) {
     for (let round = 0; round < rssRounds; round++) {
       for (const v of variants) v.rss.push((await runOnce(v, true)).maxRssKiB)
     }
+    load = loadDone()
   } finally {
     await standIn.close()
     await rm(work, { recursive: true, force: true })
@@ -194,13 +220,14 @@ export async function coldStart(bundles, options = {}) {
     v.time = median(v.times)
     v.peakRss = median(v.rss) * 1024
   }
-  const { bare, dist, sdk } = byKey
+  const { bare, undici, dist, sdk } = byKey
   const table = markdownTable(
     [
       'run',
       'bundle size',
       'median spawn→exit',
       '÷ bare node',
+      '÷ undici floor',
       '÷ SDK-based',
       'peak RSS',
       'RSS ÷ SDK-based'
@@ -210,6 +237,7 @@ export async function coldStart(bundles, options = {}) {
       v.size === undefined ? '–' : megabytes(v.size),
       seconds(v.time),
       ratio(v.time, bare.time),
+      ratio(v.time, undici.time),
       ratio(v.time, sdk.time),
       megabytes(v.peakRss),
       ratio(v.peakRss, sdk.peakRss)
@@ -218,6 +246,16 @@ export async function coldStart(bundles, options = {}) {
   // The targets, for dist/index.js as committed and for each change tried on it.
   const tried = [dist, byKey.liftoff, byKey.min].filter(Boolean)
   const targets = [
+    [
+      'end to end ÷ undici floor (later work)',
+      `≤ ${UNDICI_FLOOR_TARGET}×`,
+      v => [ratio(v.time, undici.time), v.time <= UNDICI_FLOOR_TARGET * undici.time]
+    ],
+    [
+      '`index.js` size (later work)',
+      `≤ ${megabytes(BUNDLE_SIZE_TARGET_BYTES)}`,
+      v => [megabytes(v.size), v.size <= BUNDLE_SIZE_TARGET_BYTES]
+    ],
     ['end to end ÷ bare node', '≤ 2×', v => [ratio(v.time, bare.time), v.time <= 2 * bare.time]],
     ['end to end ÷ SDK-based', '< 0.5×', v => [ratio(v.time, sdk.time), v.time < 0.5 * sdk.time]],
     ['bundle size', '< 1.5 MB', v => [megabytes(v.size), v.size < 1.5e6]],
@@ -247,7 +285,10 @@ export async function coldStart(bundles, options = {}) {
   return {
     table,
     targetsTable: markdownTable(['target', '', ...tried.map(v => v.label)], targets),
+    load,
+    summary: `\`node dist/index.js\`: median ${seconds(dist.time)} from spawn to exit, ${ratio(dist.time, undici.time)} the undici floor (target later ≤ ${UNDICI_FLOOR_TARGET}×); dist/index.js ${megabytes(dist.size)} (target later ≤ ${megabytes(BUNDLE_SIZE_TARGET_BYTES)}).`,
     notes: [
+      loadNote(load),
       `Children run on Node ${nodeVersion}${childNode() === process.execPath ? '' : ` (BENCH_NODE=${childNode()})`}; ${rounds} interleaved rounds (medians) for time, ${rssRounds} for peak RSS; MB = 10^6 bytes.`,
       ...mismatch,
       ...bundles.notes

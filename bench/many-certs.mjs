@@ -4,7 +4,7 @@
 // runs it again as a re-run of the same job, which must create nothing.
 import { DEFAULT_CREDENTIALS, startStandIn } from '../test-server/stand-in.mjs'
 import { runAction } from '../test-server/run-action.mjs'
-import { markdownTable, ratio, seconds } from './lib.mjs'
+import { loadNote, markdownTable, ratio, seconds, watchLoad } from './lib.mjs'
 
 export const CERTIFICATES = 20
 export const BUSY_AFTER_CREATE_MS = 2000
@@ -64,6 +64,7 @@ async function serialBatch(key) {
 export async function manyCertificates({ log = () => undefined } = {}) {
   const [key] = DEFAULT_CREDENTIALS
   const floorMs = CERTIFICATES * BUSY_AFTER_CREATE_MS
+  const loadDone = watchLoad()
   const serial = await serialBatch(key)
   log(
     `  part 3 (a): ${serial.created} certificates in ${seconds(serial.totalMs)}; re-run created ${serial.createdOnRerun}`
@@ -95,6 +96,7 @@ export async function manyCertificates({ log = () => undefined } = {}) {
   } finally {
     await standIn.close()
   }
+  const load = loadDone()
   const succeeded = runs.filter(r => r.exitCode === 0 && r.outputs['cert-id']).length
   const createCalls = standIn.calls.filter(c => c.action === 'CreateSslVpnClientCert').length
   const created = standIn.certificates.length
@@ -130,6 +132,8 @@ export async function manyCertificates({ log = () => undefined } = {}) {
   )
   return {
     table,
+    load,
+    notes: [loadNote(load)],
     serial,
     ok:
       succeeded === CERTIFICATES &&

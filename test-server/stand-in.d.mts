@@ -156,6 +156,12 @@ export interface StandInOptions {
   /** The Status during `pendingStatusMs`. Default DEFAULT_PENDING_STATUS ('creating', a stand-in choice). */
   pendingStatus?: string | undefined
   /**
+   * How DescribeSslVpnClientCert encodes ClientKey (always an unencrypted RSA-2048 key): 'pkcs8'
+   * (`-----BEGIN PRIVATE KEY-----`, the default) or 'pkcs1' (`-----BEGIN RSA PRIVATE KEY-----`).
+   * The reference says only that the real service answers RSA-2048 PEM keys, not which encoding.
+   */
+  clientKeyFormat?: 'pkcs8' | 'pkcs1' | undefined
+  /**
    * Certificates present from the start, oldest first (created one minute apart before start,
    * never pending; they come before any created at run time in listings). Default none.
    */
@@ -260,12 +266,25 @@ export const API_VERSION: '2016-04-28'
 /** Absolute path of tls/ca.pem (for NODE_EXTRA_CA_CERTS). */
 export const CA_CERT_PATH: string
 /**
- * Absolute path of tls/client-ca.pem: the test-only CA that signs every ClientCert (and is the
- * CaCert answered). DescribeSslVpnClientCert issues ClientCert/ClientKey on the first Describe of a
- * certificate (EC P-256 key, unencrypted PKCS#8 PEM; CN = the certificate's name; signed with the
- * `openssl` CLI, which must be on PATH) and then answers the same material every time.
+ * Absolute path of tls/client-ca.pem: the test-only CA (RSA-2048) that signs every ClientCert (and
+ * is the CaCert answered). DescribeSslVpnClientCert issues ClientCert/ClientKey on the first
+ * Describe of a certificate (an RSA-2048 key, unencrypted PEM, see `clientKeyFormat`; CN = the
+ * certificate's name; signed with the `openssl` CLI, which must be on PATH) and then answers the
+ * same material every time. Every certificate of one stand-in gets its own key.
  */
 export const CLIENT_CA_CERT_PATH: string
+/**
+ * The client keys come from a pool shared by the stand-ins of a process and saved between runs in
+ * `<os.tmpdir()>/<CLIENT_KEY_POOL_NAME>/<n>.pem` (mode 0600, directory 0700): the n-th certificate
+ * a stand-in describes gets key n, generated (RSA-2048 takes 50–200 ms of CPU) only the first time
+ * any run needs it. The name carries a version: a new name starts a new pool.
+ */
+export const CLIENT_KEY_POOL_NAME: string
+/**
+ * Fills the client key pool up to `count` keys ahead of need, e.g. before timing a run that
+ * describes `count` certificates on one stand-in, so that no key is generated while it runs.
+ */
+export function prepareClientKeys(count: number): Promise<void>
 /** 'rg-acfmstandin0001': the ResourceGroupId of every certificate. */
 export const DEFAULT_RESOURCE_GROUP_ID: string
 /** 'creating': the default `pendingStatus` (not a documented status of the real service). */

@@ -7,8 +7,9 @@
  * verified with the official `@alicloud/openapi-util`, never with the action's own code, so a signing
  * bug in the action cannot hide behind the same bug here.
  *
- * Actions: CreateSslVpnClientCert, DescribeSslVpnClientCert (real PEM material, signed by the
- * test-only tls/client-ca.pem with the `openssl` CLI on first Describe) and DescribeSslVpnClientCerts.
+ * Actions: CreateSslVpnClientCert, DescribeSslVpnClientCert (real PEM material: an RSA-2048 key
+ * from a pool cached in the temp dir, and a certificate signed by the test-only tls/client-ca.pem
+ * with the `openssl` CLI on first Describe) and DescribeSslVpnClientCerts.
  *
  * Plain JavaScript ESM with JSDoc types (see stand-in.d.mts), runnable by `node` 20 without a loader.
  *
@@ -20,14 +21,16 @@
 import https from 'node:https'
 import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import {
   createHash,
   createHmac,
-  generateKeyPairSync,
+  createPrivateKey,
+  generateKeyPair,
   randomBytes,
   randomInt,
   randomUUID,
@@ -46,6 +49,7 @@ import openapiUtilModule from '@alicloud/openapi-util'
 
 // The package is CommonJS compiled from TypeScript: the class sits on `.default`.
 const Util = openapiUtilModule.default ?? openapiUtilModule
+const generateKeyPairAsync = promisify(generateKeyPair)
 
 export const API_VERSION = '2016-04-28'
 
@@ -240,6 +244,8 @@ const ACTION_HANDLERS = {
  * @property {number} pendingStatusMs
  * @property {string} pendingStatus
  * @property {Map<string, Promise<CertificateMaterial>>} materials  by certificate id, made lazily
+ * @property {number} clientKeysUsed        pool keys handed out so far (the next one's index)
+ * @property {'pkcs8' | 'pkcs1'} clientKeyFormat
  * @property {Set<NodeJS.Timeout>} timers
  * @property {boolean} closed
  * @property {OidcState | null} oidc  the runner's token service and STS, when enabled
@@ -282,6 +288,9 @@ const ACTION_HANDLERS = {
  */
 export async function startStandIn(options = {}) {
   const host = options.host ?? '127.0.0.1'
+  if (!['pkcs8', 'pkcs1', undefined].includes(options.clientKeyFormat)) {
+    throw new TypeError(`clientKeyFormat: expected 'pkcs8' or 'pkcs1'`)
+  }
   /** @type {State} */
   const state = {
     credentials: (options.credentials ?? DEFAULT_CREDENTIALS).map(c => ({ ...c })),
@@ -300,6 +309,8 @@ export async function startStandIn(options = {}) {
     pendingStatusMs: options.pendingStatusMs ?? 0,
     pendingStatus: options.pendingStatus ?? DEFAULT_PENDING_STATUS,
     materials: new Map(),
+    clientKeysUsed: 0,
+    clientKeyFormat: options.clientKeyFormat ?? 'pkcs8',
     timers: new Set(),
     closed: false,
     oidc: options.oidc ? oidcState(options.oidc) : null
@@ -968,7 +979,7 @@ function serverForExisting(state, entry, index) {
  * @typedef {object} CertificateMaterial
  * @property {string} caCert      PEM
  * @property {string} clientCert  PEM, CN = the certificate's name, signed by the client CA
- * @property {string} clientKey   unencrypted PKCS#8 PEM
+ * @property {string} clientKey   unencrypted RSA-2048 PEM (PKCS#8, or PKCS#1 with clientKeyFormat)
  */
 
 /** Read once: every certificate's CaCert is this same PEM. */
@@ -1037,6 +1048,8 @@ function certificateStatus(state, certificate) {
 /**
  * The material is made on first demand and cached (as a promise, so concurrent Describes of one
  * certificate share the work): Create stays fast, and tests that never Describe pay nothing.
+ * The n-th certificate of this stand-in to be described gets the n-th key of the shared pool, so
+ * that every certificate of one stand-in has its own key (as the real service issues them).
  * @param {State} state
  * @param {Certificate} certificate
  * @returns {Promise<CertificateMaterial>}
@@ -1044,7 +1057,7 @@ function certificateStatus(state, certificate) {
 function certificateMaterial(state, certificate) {
   let material = state.materials.get(certificate.id)
   if (!material) {
-    material = generateMaterial(certificate.name)
+    material = generateMaterial(state, certificate.name, state.clientKeysUsed++)
     state.materials.set(certificate.id, material)
     // A failure (no openssl?) is not cached: the next Describe tries again.
     material.catch(() => state.materials.delete(certificate.id))
@@ -1053,20 +1066,25 @@ function certificateMaterial(state, certificate) {
 }
 
 /**
- * A fresh EC P-256 key pair (node:crypto) and a client certificate for it signed by the test-only
- * client CA. Node cannot issue certificates, so the `openssl` CLI signs: `req -new` for the CSR
- * (it needs the key in a file) and `x509 -req` to sign it, which OpenSSL 1.1, 3 and LibreSSL all
- * understand. The key file lives in a private temporary directory for the few milliseconds needed.
+ * Pool key `keyIndex` and a client certificate for it signed by the test-only client CA. Node
+ * cannot issue certificates, so the `openssl` CLI signs: `req -new` for the CSR (it needs the key
+ * in a file) and `x509 -req` to sign it, which OpenSSL 1.1, 3 and LibreSSL all understand. The key
+ * file lives in a private temporary directory for the few milliseconds needed.
+ * @param {State} state
  * @param {string} commonName
+ * @param {number} keyIndex
  * @returns {Promise<CertificateMaterial>}
  */
-async function generateMaterial(commonName) {
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
-  const clientKey = /** @type {string} */ (privateKey.export({ type: 'pkcs8', format: 'pem' }))
+async function generateMaterial(state, commonName, keyIndex) {
+  const pkcs8 = await clientKeyAt(keyIndex)
+  const clientKey =
+    state.clientKeyFormat === 'pkcs1'
+      ? /** @type {string} */ (createPrivateKey(pkcs8).export({ type: 'pkcs1', format: 'pem' }))
+      : pkcs8
   const dir = await mkdtemp(join(tmpdir(), 'stand-in-cert-'))
   try {
     const keyPath = join(dir, 'client.key')
-    await writeFile(keyPath, clientKey, { mode: 0o600 })
+    await writeFile(keyPath, pkcs8, { mode: 0o600 })
     const csr = await openssl([
       'req',
       '-new',
@@ -1100,6 +1118,105 @@ async function generateMaterial(commonName) {
     return { caCert: CLIENT_CA_PEM, clientCert, clientKey }
   } finally {
     await rm(dir, { recursive: true, force: true })
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The client key pool
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The real service answers RSA-2048 keys, and a key's size is what costs a client the most (every
+ * line of it is a secret to mask), so the stand-in answers keys of that size too. Generating one
+ * takes 50–200 ms of CPU, so keys come from a pool shared by every stand-in of a process and kept
+ * on disk between runs: key n is `<tmpdir>/<CLIENT_KEY_POOL_NAME>/<n>.pem`, made the first time
+ * some stand-in needs an n-th key. Change the name when the keys must change: the old pool is then
+ * simply no longer read.
+ */
+export const CLIENT_KEY_POOL_NAME = 'ssl-vpn-stand-in-keys-rsa2048-pkcs8-v1'
+const CLIENT_KEY_BITS = 2048
+
+/** @type {Array<Promise<string> | undefined>} key n (PKCS#8 PEM), once asked for */
+const clientKeyPool = []
+/** @type {Promise<string | undefined> | undefined} the pool's directory, or undefined: no disk cache */
+let clientKeyPoolDir
+
+/**
+ * Fills the pool up to `count` keys ahead of need (e.g. before timing something that describes
+ * many certificates), generating at most four at a time off the main thread.
+ * @param {number} count
+ */
+export async function prepareClientKeys(count) {
+  for (let next = 0; next < count;) {
+    const batch = []
+    for (; next < count && batch.length < 4; next++) batch.push(clientKeyAt(next))
+    await Promise.all(batch)
+  }
+}
+
+/**
+ * Key n of the pool: from memory, else from disk, else generated (and saved for the next run).
+ * @param {number} index
+ * @returns {Promise<string>}
+ */
+function clientKeyAt(index) {
+  let key = clientKeyPool[index]
+  if (!key) {
+    key = loadOrGenerateClientKey(index)
+    clientKeyPool[index] = key
+    key.catch(() => (clientKeyPool[index] = undefined))
+  }
+  return key
+}
+
+/** @param {number} index */
+async function loadOrGenerateClientKey(index) {
+  const dir = await (clientKeyPoolDir ??= openClientKeyPoolDir())
+  const file = dir && join(dir, `${index}.pem`)
+  if (file) {
+    const saved = await readFile(file, 'utf8').catch(() => '')
+    if (isClientPoolKey(saved)) return saved
+  }
+  const { privateKey } = await generateKeyPairAsync('rsa', { modulusLength: CLIENT_KEY_BITS })
+  const pem = /** @type {string} */ (privateKey.export({ type: 'pkcs8', format: 'pem' }))
+  if (file) {
+    // Written aside and renamed, so that another process reading the pool (parallel test workers)
+    // sees either no file or a whole key. A pool that cannot be written only costs time.
+    const aside = `${file}.${process.pid}.${randomLowerAlnum(8)}`
+    await writeFile(aside, pem, { mode: 0o600 })
+      .then(() => rename(aside, file))
+      .catch(() => rm(aside, { force: true }))
+  }
+  return pem
+}
+
+/**
+ * The pool's directory, private to this user: created with mode 0700, and not used at all when it
+ * already exists with other permissions or another owner (the system's temp dir is shared).
+ * @returns {Promise<string | undefined>}
+ */
+async function openClientKeyPoolDir() {
+  const dir = join(tmpdir(), CLIENT_KEY_POOL_NAME)
+  try {
+    await mkdir(dir, { mode: 0o700, recursive: true })
+    const info = await stat(dir)
+    const ownedByUs = typeof process.getuid !== 'function' || info.uid === process.getuid()
+    return info.isDirectory() && ownedByUs && (info.mode & 0o077) === 0 ? dir : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Whether `pem` is a whole, unencrypted RSA key of the pool's size (a saved file may be cut short). */
+function isClientPoolKey(/** @type {string} */ pem) {
+  if (!pem.startsWith('-----BEGIN PRIVATE KEY-----')) return false
+  try {
+    const key = createPrivateKey(pem)
+    return (
+      key.asymmetricKeyType === 'rsa' && key.asymmetricKeyDetails?.modulusLength === CLIENT_KEY_BITS
+    )
+  } catch {
+    return false
   }
 }
 
