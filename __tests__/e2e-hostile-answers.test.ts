@@ -42,8 +42,8 @@ const MiB = 1024 * 1024
 const MAX_ANSWER_BYTES = MiB
 /** The streamed body of the largest row. */
 const HUGE_BODY_BYTES = 200 * MiB
-/** Writes the child's peak RSS (KiB) to BENCH_MAXRSS_FILE when it exits. */
-const MAXRSS_PRELOAD = fileURLToPath(new URL('../bench/maxrss-preload.mjs', import.meta.url))
+/** Writes the child's resource usage (JSON, `maxRSS` in KiB) to BENCH_USAGE_FILE when it exits. */
+const USAGE_PRELOAD = fileURLToPath(new URL('../bench/usage-preload.mjs', import.meta.url))
 
 /** The action's own outputs: nothing else may ever appear in GITHUB_OUTPUT. */
 const OWN_OUTPUTS = [
@@ -501,13 +501,14 @@ async function runRow(row: Row): Promise<Outcome> {
             ACTIONS_ID_TOKEN_REQUEST_TOKEN: oidc.requestToken
           }
         : {}),
-      ...(rssFile ? { NODE_OPTIONS: `--import=${MAXRSS_PRELOAD}`, BENCH_MAXRSS_FILE: rssFile } : {})
+      ...(rssFile ? { NODE_OPTIONS: `--import=${USAGE_PRELOAD}`, BENCH_USAGE_FILE: rssFile } : {})
     },
     killAfterMs: 90_000
   })
   let maxRssBytes: number | undefined
   if (rssDir && rssFile) {
-    maxRssBytes = Number(await readFile(rssFile, 'utf8').catch(() => 'NaN')) * 1024
+    const usage = await readFile(rssFile, 'utf8').catch(() => '{}')
+    maxRssBytes = Number((JSON.parse(usage) as { maxRSS?: number }).maxRSS ?? NaN) * 1024
     await rm(rssDir, { recursive: true, force: true })
   }
   const secrets = [
