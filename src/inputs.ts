@@ -13,7 +13,14 @@ import {
 import { readCredentialSettings } from './credential-inputs.js'
 import { InputError } from './errors.js'
 import { isRegionId, NAME_PATTERN, parseEndpoint, parseWholeNumber, quote } from './input-rules.js'
-import type { CertificateTarget, Environment, IfExists, InputReader, Settings } from './settings.js'
+import type {
+  CertificateTarget,
+  ConnectionSettings,
+  Environment,
+  IfExists,
+  InputReader,
+  Settings
+} from './settings.js'
 import type { SignatureVersion } from './signer.js'
 
 /**
@@ -27,14 +34,11 @@ export function readSettings(
   maskSecret: (value: string) => void,
   randomToken: () => string
 ): Settings {
-  const credentials = readCredentialSettings(getInput, env, maskSecret)
-  const regionId = parseRegionId(getInput('region-id'))
+  const connection = readConnectionSettings(getInput, env, maskSecret)
+  const { regionId } = connection
   const sslVpnServerId = parseSslVpnServerId(getInput('ssl-vpn-server-id'))
   const names = parseNames(getInput('name'), getMultilineInput(getInput('names')))
   const ifExists = parseIfExists(getInput('if-exists'), names)
-  const endpoint = parseEndpoint(getInput('endpoint'), `vpc.${regionId}.aliyuncs.com`)
-  const signatureVersion = parseSignatureVersion(getInput('signature-version'))
-  const timeoutMs = parseTimeoutSeconds(getInput('timeout-seconds')) * 1000
   const configDir = parseConfigDir(getInput('config-dir'))
   const keyPassphrase = parseKeyPassphrase(
     getInput('key-passphrase', { trimWhitespace: false }),
@@ -66,18 +70,32 @@ export function readSettings(
   })
 
   return {
-    regionId,
+    ...connection,
     sslVpnServerId,
     targets,
     ifExists,
     configDir,
     keyPassphrase,
-    keepProfiles,
-    credentials,
-    endpoint,
-    signatureVersion,
-    timeoutMs
+    keepProfiles
   }
+}
+
+/**
+ * The inputs every action of this repository reads the same way: credentials first (so every
+ * secret is masked before anything else can fail and print), then region, endpoint, signature and
+ * deadline.
+ */
+export function readConnectionSettings(
+  getInput: InputReader,
+  env: Environment,
+  maskSecret: (value: string) => void
+): ConnectionSettings {
+  const credentials = readCredentialSettings(getInput, env, maskSecret)
+  const regionId = parseRegionId(getInput('region-id'))
+  const endpoint = parseEndpoint(getInput('endpoint'), `vpc.${regionId}.aliyuncs.com`)
+  const signatureVersion = parseSignatureVersion(getInput('signature-version'))
+  const timeoutMs = parseTimeoutSeconds(getInput('timeout-seconds')) * 1000
+  return { regionId, credentials, endpoint, signatureVersion, timeoutMs }
 }
 
 function parseRegionId(raw: string): string {
@@ -93,7 +111,7 @@ function parseRegionId(raw: string): string {
 
 const SSL_VPN_SERVER_ID_PATTERN = /^vss-[a-z0-9]{1,64}$/
 
-function parseSslVpnServerId(raw: string): string {
+export function parseSslVpnServerId(raw: string): string {
   if (raw === '') throw new InputError('ssl-vpn-server-id', 'is required, e.g. "vss-bp1abc…".')
   if (!SSL_VPN_SERVER_ID_PATTERN.test(raw)) {
     throw new InputError(

@@ -24,8 +24,20 @@ export interface CertificateTarget {
 /** `if-exists`: what to do when a certificate of that name is already on the SSL server. */
 export type IfExists = 'create' | 'reuse' | 'fail'
 
-export interface Settings {
+/**
+ * Where and how to call the API, with which keys, by when: what every action of this repository
+ * (create, revoke, report) reads the same way (inputs.ts `readConnectionSettings`).
+ */
+export interface ConnectionSettings {
   regionId: string
+  credentials: CredentialSettings
+  endpoint: Endpoint
+  signatureVersion: SignatureVersion
+  /** Deadline for the whole step, all calls and waits included. */
+  timeoutMs: number
+}
+
+export interface Settings extends ConnectionSettings {
   sslVpnServerId: string
   /** At least one; several with `names`, handled one at a time. */
   targets: CertificateTarget[]
@@ -36,9 +48,6 @@ export interface Settings {
   keyPassphrase: string | undefined
   /** `keep-profiles`: leave the profiles in place after the job (no removal in the post step). */
   keepProfiles: boolean
-  credentials: CredentialSettings
-  endpoint: Endpoint
-  signatureVersion: SignatureVersion
   /** Deadline for the whole operation, all certificates and attempts included. */
   timeoutMs: number
 }
