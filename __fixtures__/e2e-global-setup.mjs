@@ -12,7 +12,7 @@ import { join, relative } from 'node:path'
 import { BUNDLES, ROOT, bundleAll } from '../scripts/bundle.mjs'
 
 const OUT = join(ROOT, '.tmp', 'test-dist')
-const INPUTS = ['src', 'package-lock.json', 'scripts/bundle.mjs', 'tsconfig.json']
+const INPUTS = ['src', 'shims', 'package-lock.json', 'scripts/bundle.mjs', 'tsconfig.json']
 
 function files(path) {
   if (!statSync(path).isDirectory()) return [path]

@@ -5,7 +5,7 @@
 //   node scripts/bundle.mjs            → dist/
 //   node scripts/bundle.mjs --out DIR  → DIR/
 import { spawnSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -43,8 +43,40 @@ function slimSourceMap(path) {
   writeFileSync(path, JSON.stringify(map))
 }
 
+/** Where the sources import undici's own files (src/undici.ts, the http-client shim). */
+const UNDICI_IMPORTERS = ['src/undici.ts', 'shims/http-client-undici/index.js']
+
+/**
+ * undici's files are not its public API (src/undici.ts says why the action imports them): before
+ * building, check that every one imported still exists in the installed undici, and that the
+ * installed undici is the exact version package.json pins, so an upgrade that moves a file fails
+ * here, loudly and by name, instead of in a runner.
+ */
+export function checkUndiciFiles() {
+  const pinned = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).dependencies.undici
+  const installed = JSON.parse(
+    readFileSync(join(ROOT, 'node_modules', 'undici', 'package.json'), 'utf8')
+  ).version
+  if (installed !== pinned) {
+    throw new Error(
+      `undici ${installed} is installed but package.json pins ${pinned}: run npm ci (an upgrade must re-check src/undici.ts).`
+    )
+  }
+  for (const importer of UNDICI_IMPORTERS) {
+    const text = readFileSync(join(ROOT, importer), 'utf8')
+    for (const [, file] of text.matchAll(/from 'undici\/(lib\/[^']+)'/g)) {
+      if (!existsSync(join(ROOT, 'node_modules', 'undici', file))) {
+        throw new Error(
+          `${importer} imports undici/${file}, which undici ${installed} does not have: find where it moved and update ${importer}.`
+        )
+      }
+    }
+  }
+}
+
 /** Bundles every entry into `outRoot`; throws with ncc's output when a build fails. */
 export function bundleAll(outRoot = join(ROOT, 'dist')) {
+  checkUndiciFiles()
   const ncc = join(ROOT, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
   for (const { entry, folder } of BUNDLES) {
     const out = join(outRoot, folder)

@@ -6,7 +6,7 @@
  * other call, the run's deadline, cancellation and the retry policy. @actions/core's client has
  * none of those. Redirects are not followed: the request carries the runner's bearer token.
  */
-import { request } from 'undici'
+import { request } from './undici.js'
 import { shownAnswerText } from './answer-text.js'
 import { DeadlineError, InputError, UnexpectedResponseError } from './errors.js'
 import type { Redactor } from './redact.js'

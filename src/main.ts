@@ -6,7 +6,7 @@
  */
 import * as core from '@actions/core'
 import { randomBytes, randomUUID } from 'node:crypto'
-import type { Dispatcher } from 'undici'
+import type { Dispatcher } from './undici.js'
 import { profileRecorder, STATE_IS_POST, STATE_PROFILES } from './cleanup.js'
 import { CancelledError, ExpectedFailure } from './errors.js'
 import { describeBatchFailure, describeFailure } from './failure.js'

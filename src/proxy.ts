@@ -12,7 +12,7 @@
  * verification off. No `ca` is given, so Node's roots plus NODE_EXTRA_CA_CERTS (a corporate CA)
  * stay in force.
  */
-import { EnvHttpProxyAgent, Pool, type buildConnector, type Dispatcher } from 'undici'
+import { EnvHttpProxyAgent, Pool, type buildConnector, type Dispatcher } from './undici.js'
 import { InputError } from './errors.js'
 
 /** Connecting (TCP + TLS) gets this long; the attempt as a whole gets the policy's timeout. */

@@ -4,7 +4,7 @@
  * says is retryable until the deadline. Shared by every operation the action calls (VPC and STS),
  * so they all follow the same rules.
  */
-import type { Dispatcher } from 'undici'
+import type { Dispatcher } from './undici.js'
 import {
   ApiError,
   CertificateNotReadyError,

@@ -10,7 +10,7 @@
  * so `HTTPS_PROXY`/`NO_PROXY` work on self-hosted runners). TLS verification uses Node's defaults,
  * which include `NODE_EXTRA_CA_CERTS`; no `ca` option is passed, because that would disable it.
  */
-import { request, type Dispatcher } from 'undici'
+import { request, type Dispatcher } from './undici.js'
 import {
   ANSWER_SHAPES,
   MAX_ANSWER_BYTES,
