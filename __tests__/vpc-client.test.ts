@@ -20,12 +20,12 @@ const START = Date.parse('2025-03-01T12:00:00.000Z')
 const JSON_HEADERS = { 'content-type': 'application/json' }
 
 const KEYS = { accessKeyId: 'LTAI5tCertTestKeyId', accessKeySecret: 'CertTestSecret0123' }
-const TARGET: VpcTarget = {
+const TARGET = {
   regionId: 'cn-hangzhou',
   sslVpnServerId: 'vss-bp1test0001',
   endpoint: { origin: ORIGIN, hostHeader: 'vpc.cn-hangzhou.aliyuncs.com' },
   signatureVersion: 'v3'
-}
+} satisfies VpcTarget
 const CERTIFICATE: NewCertificate = { name: 'ci-cert', clientToken: TOKEN }
 /** timeout-seconds' default. */
 const TIMEOUT_MS = 300_000
