@@ -13,7 +13,7 @@ export const DAY_MS = 24 * 60 * 60 * 1000
  *   `warn-days`.
  * - `valid`: neither.
  */
-export type Expiry = 'expired' | 'expiring' | 'valid'
+type Expiry = 'expired' | 'expiring' | 'valid'
 
 /** `fail-on`: which certificates fail the step. */
 export type FailOn = 'never' | 'expiring' | 'expired'

@@ -38,7 +38,7 @@ export interface IssueClient {
 }
 
 /** Everything the client is built from: the side effects and deadline of the run, and where. */
-export interface IssueClientParameters extends CallContext {
+interface IssueClientParameters extends CallContext {
   settings: GitHubSettings
 }
 
