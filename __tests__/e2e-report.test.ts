@@ -89,6 +89,10 @@ interface Row {
   hostile?: (request: HostileRequest) => Promise<{ json: unknown }>
   /** Also play the runner's OIDC token service and STS: keyless credentials. */
   oidc?: boolean
+  /** Extra environment variables. */
+  env?: Record<string, string>
+  /** Secrets the row brings besides the keys and tokens: shown nowhere. */
+  secrets?: string[]
   exitCode: 0 | 1
   check: (outcome: Outcome) => void
 }
@@ -126,6 +130,10 @@ const listings = (vpc: StandIn) =>
 
 const openIssues = (github: GitHubStandIn | undefined) =>
   (github?.issues ?? []).filter(i => i.state === 'open' && i.labels.includes(LABEL))
+
+/** A proxy password that must never be shown, in a variable no URL parser accepts. */
+const PROXY_PASSWORD = 'Pr0xyPa55word9'
+const MALFORMED_PROXY = `:::user:${PROXY_PASSWORD}@[proxy`
 
 const ROWS: Row[] = [
   {
@@ -381,6 +389,44 @@ const ROWS: Row[] = [
     }
   },
   {
+    title: 'a malformed HTTPS_PROXY with a password: refused by name before anything is sent',
+    github: {},
+    env: { HTTPS_PROXY: MALFORMED_PROXY },
+    secrets: [PROXY_PASSWORD],
+    exitCode: 1,
+    check: ({ result, vpc, github }) => {
+      expect(result.errors).toEqual([
+        expect.stringMatching(/^Environment variable HTTPS_PROXY: is not a usable proxy URL/)
+      ])
+      expect(vpc.calls).toEqual([])
+      expect(github?.requests).toEqual([])
+    }
+  },
+  {
+    // The action goes by https_proxy (set, if empty), as undici does; @actions/github reads
+    // HTTPS_PROXY as it loads, for a GITHUB_API_URL that is not on loopback, and throws with the
+    // whole value. The action loads it only when the issue is due, so this is its own message;
+    // loaded at start, Node's crash output would have shown the password.
+    title: 'https_proxy empty, HTTPS_PROXY malformed: the GitHub client fails cleanly, unshown',
+    github: {},
+    env: {
+      https_proxy: '',
+      HTTPS_PROXY: MALFORMED_PROXY,
+      GITHUB_API_URL: 'https://api.github.invalid'
+    },
+    secrets: [PROXY_PASSWORD],
+    exitCode: 1,
+    check: ({ result, github }) => {
+      expect(result.errors).toEqual([
+        expect.stringMatching(
+          /^The GitHub client could not start \(Invalid URL\): check the proxy variables/
+        )
+      ])
+      expect(github?.requests).toEqual([])
+      expect(result.outputs['certificate-count']).toBe('4')
+    }
+  },
+  {
     title: 'tracking issue and fail-on expiring: the issue opened, and the step failed',
     inputs: { 'fail-on': 'expiring' },
     github: {},
@@ -432,7 +478,8 @@ async function runRow(row: Row): Promise<Outcome> {
           ACTIONS_ID_TOKEN_REQUEST_URL: vpc.oidc.tokenRequestUrl,
           ACTIONS_ID_TOKEN_REQUEST_TOKEN: vpc.oidc.requestToken
         }
-      : {})
+      : {}),
+    ...row.env
   }
   const result = await runAction({ action: 'report', inputs, env, killAfterMs: 60_000 })
   return { result, vpc, github, hostile }
@@ -469,8 +516,9 @@ function outcomeOf(row: Row): Outcome {
 }
 
 /** Every secret a row's run knew: the keys (or STS keys and tokens), the GitHub token. */
-function secretsOf({ vpc, github }: Outcome): string[] {
+function secretsOf({ vpc, github }: Outcome, row: Row): string[] {
   return [
+    ...(row.secrets ?? []),
     ...vpc.credentials.flatMap(c => [c.accessKeyId, c.accessKeySecret, c.securityToken ?? '']),
     ...(vpc.oidc ? [vpc.oidc.requestToken, ...vpc.oidc.issued.map(t => t.token)] : []),
     GITHUB_TOKEN,
@@ -501,17 +549,23 @@ describe.each(ROWS.map(row => [row.title, row] as const))('%s', (_title, row) =>
   test('no secret shown, no stack trace, only the report’s own outputs', () => {
     const outcome = outcomeOf(row)
     const { result } = outcome
-    expectNoSecrets(result, secretsOf(outcome))
+    expectNoSecrets(result, secretsOf(outcome, row))
     expect(result.stdout + result.stderr).not.toMatch(/\n\s+at /)
     expect(Object.keys(result.outputs).filter(name => !REPORT_OUTPUTS.includes(name))).toEqual([])
-    if (!row.oidc) expect(result.stdout).toContain(`::add-mask::${DEFAULT_KEY.accessKeySecret}`)
-    if (outcome.github) expect(result.stdout).toContain(`::add-mask::${GITHUB_TOKEN}`)
+    // Inputs are read, and their secrets masked, once the proxy variables are found usable.
+    const refusedProxy = /^Environment variable HTTPS_PROXY/.test(result.errors[0] ?? '')
+    if (!row.oidc && !refusedProxy) {
+      expect(result.stdout).toContain(`::add-mask::${DEFAULT_KEY.accessKeySecret}`)
+    }
+    if (outcome.github && !refusedProxy) {
+      expect(result.stdout).toContain(`::add-mask::${GITHUB_TOKEN}`)
+    }
   })
 
   test('no key material, token or key in any issue or comment', () => {
     const { github, vpc } = outcomeOf(row)
     const written = (github?.issues ?? []).flatMap(i => [i.title, i.body, ...i.comments]).join('\n')
-    for (const secret of secretsOf(outcomeOf(row))) {
+    for (const secret of secretsOf(outcomeOf(row), row)) {
       for (const form of formsOf(secret)) expect(written).not.toContain(form)
     }
     expect(written).not.toMatch(/BEGIN|PRIVATE KEY|CERTIFICATE-----|RequestId/)
