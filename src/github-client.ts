@@ -6,7 +6,8 @@
  * call) within the run's deadline and cancellation, and its answer is read whole, bounded, before
  * Octokit sees it. Answers are checked before anything in them is used; a refusal becomes a
  * {@link GitHubError} that says what to do. Requests are not retried: a write that timed out may
- * have happened, and the next run puts things right anyway (tracking-issue.ts).
+ * have happened, and the next run puts things right anyway (tracking-issue.ts). Redirects are
+ * followed as `fetch` follows them, which drops the token on one to another origin.
  */
 import type { getOctokit } from '@actions/github'
 import { fetch as undiciFetch, Response } from 'undici'
