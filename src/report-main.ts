@@ -25,7 +25,7 @@ import type { ActionIo } from './main.js'
 import { obtainCredentials } from './oidc.js'
 import { createDispatcher, readProxySettings } from './proxy.js'
 import { createSecretRegistry } from './redact.js'
-import { readReportSettings, type ReportSettings } from './report-inputs.js'
+import { readReportSettings, type GitHubSettings, type ReportSettings } from './report-inputs.js'
 import {
   describeReportStart,
   describeScope,
@@ -33,7 +33,7 @@ import {
   writeReportSummary
 } from './report-outputs.js'
 import { DEFAULT_RETRY_POLICY } from './retry.js'
-import type { RpcDependencies } from './rpc.js'
+import type { CallContext, RpcDependencies } from './rpc.js'
 import { sleep } from './sleep.js'
 import { readableStack } from './stack-trace.js'
 import { syncTrackingIssue, type IssueOutcome } from './tracking-issue.js'
@@ -144,35 +144,17 @@ export async function runReport(io: ReportIo): Promise<void> {
       `Listed ${listed.length} ${listed.length === 1 ? 'certificate' : 'certificates'} of ${describeScope(settings)}: ${report.expired.length} expired, ${report.expiring.length} expiring (warn-days ${settings.warnDays}).`
     )
 
-    let outcome: IssueOutcome | undefined
-    let issueFailure: unknown
-    const { github } = settings
-    if (github !== undefined) {
-      try {
-        const client = await createIssueClient({ rpc, deadline, settings: github })
-        outcome = await syncTrackingIssue(client, report, {
-          regionId: settings.regionId,
-          sslVpnServerId: settings.sslVpnServerId,
-          label: github.label,
-          title: github.title,
-          runUrl: github.runUrl
-        })
-        logIssueOutcome(io, outcome, github.label)
-      } catch (error) {
-        // A bug or a cancellation ends the step as such; a refusal is reported after the rest.
-        if (!(error instanceof ExpectedFailure) || error instanceof CancelledError) throw error
-        issueFailure = error
-      }
-    }
-    const issueMessage =
-      issueFailure === undefined ? undefined : describeReportFailure(issueFailure, settings)
+    const issue =
+      settings.github === undefined
+        ? { outcome: undefined, failure: undefined }
+        : await keepTrackingIssue(io, { rpc, deadline }, settings, settings.github, report)
     if (io.env['GITHUB_STEP_SUMMARY']) {
       await writeReportSummary(io.summary, settings, report, {
-        outcome,
-        failure: issueMessage?.split('\n')[0]
+        outcome: issue.outcome,
+        failure: issue.failure?.split('\n')[0]
       })
     }
-    finish(io, report, settings, issueMessage)
+    finish(io, report, settings, issue.failure)
   } catch (error) {
     if (error instanceof CancelledError) logger.warning(`Cancelled (${error.message}).`)
     logger.setFailed(describeReportFailure(error, settings))
@@ -185,8 +167,32 @@ export async function runReport(io: ReportIo): Promise<void> {
   }
 }
 
-/** The tracking issue's outcome, in the log (its number is an output). */
-function logIssueOutcome(io: ReportIo, outcome: IssueOutcome, label: string): void {
+/**
+ * Brings the tracking issue in line with the report; its number is an output. A refusal (403,
+ * unreachable GitHub…) is returned as the failure message, for the step to end with after the
+ * summary is written; a bug or a cancellation is thrown.
+ */
+async function keepTrackingIssue(
+  io: ReportIo,
+  context: CallContext,
+  settings: ReportSettings,
+  github: GitHubSettings,
+  report: ExpiryReport
+): Promise<{ outcome: IssueOutcome | undefined; failure: string | undefined }> {
+  let outcome: IssueOutcome
+  try {
+    const client = await createIssueClient({ ...context, settings: github })
+    outcome = await syncTrackingIssue(client, report, {
+      regionId: settings.regionId,
+      sslVpnServerId: settings.sslVpnServerId,
+      label: github.label,
+      title: github.title,
+      runUrl: github.runUrl
+    })
+  } catch (error) {
+    if (!(error instanceof ExpectedFailure) || error instanceof CancelledError) throw error
+    return { outcome: undefined, failure: describeReportFailure(error, settings) }
+  }
   const { issue } = outcome
   const at = issue === undefined ? '' : ` #${issue.number}${issue.url ? ` (${issue.url})` : ''}`
   for (const number of outcome.duplicatesClosed) {
@@ -203,10 +209,11 @@ function logIssueOutcome(io: ReportIo, outcome: IssueOutcome, label: string): vo
   )
   if (outcome.labelDropped) {
     io.logger.warning(
-      `GitHub opened issue${at} without the label ${JSON.stringify(label)} (a token without push access may not set labels), so the next run will not find it: add the label by hand, or use a token that may set it.`
+      `GitHub opened issue${at} without the label ${JSON.stringify(github.label)} (a token without push access may not set labels), so the next run will not find it: add the label by hand, or use a token that may set it.`
     )
   }
   io.setOutput('issue-number', outcome.action === 'closed' || !issue ? '' : String(issue.number))
+  return { outcome, failure: undefined }
 }
 
 /**
@@ -217,13 +224,13 @@ function finish(
   io: ReportIo,
   report: ExpiryReport,
   settings: ReportSettings,
-  issueMessage: string | undefined
+  issueFailure: string | undefined
 ): void {
   const verdict = failOnVerdict(report, settings.failOn)
   const flagged = describeFlaggedCertificates(report)
   // What fail-on does not fail on is still worth an annotation.
   if (verdict === undefined && flagged !== undefined) io.logger.warning(flagged)
-  const failures = [issueMessage, verdict].filter((m): m is string => m !== undefined)
+  const failures = [issueFailure, verdict].filter((m): m is string => m !== undefined)
   if (failures.length > 0) io.logger.setFailed(failures.join('\n'))
 }
 
