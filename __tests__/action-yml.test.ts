@@ -113,9 +113,11 @@ describe('the inputs action.yml declares are the inputs the code reads', () => {
   })
 
   test('every input named in src/ is declared', () => {
-    // Catches a read on a path the configurations above do not take.
+    // Catches a read on a path the configurations above do not take. The report sub-action's
+    // modules (report-*.ts) are tied to report/action.yml instead, in report-inputs.test.ts.
     const named = new Set<string>()
-    for (const file of readdirSync(SRC).filter(f => f.endsWith('.ts'))) {
+    const files = readdirSync(SRC).filter(f => f.endsWith('.ts') && !f.startsWith('report-'))
+    for (const file of files) {
       const text = readFileSync(join(SRC, file), 'utf8')
       for (const [, name] of text.matchAll(/getInput\(\s*'([^']+)'/g)) named.add(name ?? '')
     }

@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals'
 import {
   ANSWER_SHAPES,
   answerField,
+  answerMilliseconds,
   bodyExcerpt,
   checkedValue,
   cutText,
@@ -245,5 +246,41 @@ describe('checkedValue and answerField', () => {
       'AssumeRoleWithOIDC: Credentials.SecurityToken is malformed (not shown: it is a secret)'
     )
     expect(error.message).not.toContain('CAISsecret')
+  })
+})
+
+describe('answerMilliseconds', () => {
+  const LAST_MS = Date.parse('9999-12-31T23:59:59.999Z')
+
+  test('a whole number from 0 to the last millisecond of the year 9999; absent or null: none', () => {
+    for (const value of [0, 1_552_550_980_000, LAST_MS]) {
+      expect(answerMilliseconds({ EndTime: value }, 'EndTime', SOURCE)).toBe(value)
+    }
+    expect(answerMilliseconds({}, 'EndTime', SOURCE)).toBeUndefined()
+    expect(answerMilliseconds({ EndTime: null }, 'EndTime', SOURCE)).toBeUndefined()
+    expect(answerMilliseconds(undefined, 'EndTime', SOURCE)).toBeUndefined()
+  })
+
+  test.each<[string, unknown, string]>([
+    ['negative', -1, 'is -1'],
+    ['a fraction', 0.5, 'is 0.5'],
+    ['after the year 9999', LAST_MS + 1, `is ${LAST_MS + 1}`],
+    ['beyond safe integers', 2 ** 53, `is ${2 ** 53}`],
+    ['a numeric string', '1552550980000', 'is "1552550980000"'],
+    ['an empty string', '', 'is ""'],
+    ['a boolean', true, 'is a boolean'],
+    ['a list', [1], 'is a list']
+  ])('%s: an unexpected answer naming the field and the value', (_what, value, shown) => {
+    const error = thrownBy(() => answerMilliseconds({ EndTime: value }, 'EndTime', SOURCE, 'Key.'))
+    expect(error).toBeInstanceOf(UnexpectedResponseError)
+    expect((error as UnexpectedResponseError).field).toBe('Key.EndTime')
+    expect((error as Error).message).toContain(
+      `Key.EndTime ${shown}; expected a whole number of milliseconds since 1970-01-01`
+    )
+  })
+
+  test('a secret in a string is not quoted', () => {
+    const error = thrownBy(() => answerMilliseconds({ EndTime: TOKEN }, 'EndTime', SOURCE))
+    expect((error as Error).message).not.toContain(TOKEN)
   })
 })

@@ -8,6 +8,7 @@ import {
   CertificateNotReadyError,
   DeadlineError,
   ExpectedFailure,
+  GitHubError,
   InputError,
   ProfileError,
   TransportError,
@@ -36,7 +37,8 @@ const INSTANCES: Record<string, Error> = {
   CertificateNotReadyError: new CertificateNotReadyError('vsc-1', 'creating'),
   CertificateExistsError: new CertificateExistsError('ci', ['vsc-1']),
   ProfileError: new ProfileError('/tmp/x', 'is a symbolic link'),
-  CancelledError: new CancelledError('received SIGTERM')
+  CancelledError: new CancelledError('received SIGTERM'),
+  GitHubError: new GitHubError(403, 'Resource not accessible by integration')
 }
 
 describe('ExpectedFailure', () => {

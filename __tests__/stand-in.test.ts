@@ -1021,6 +1021,60 @@ describe('DescribeSslVpnClientCert and DescribeSslVpnClientCerts', () => {
     ).rejects.toThrow(/endTime must be a number/)
   })
 
+  test('without SslVpnServerId: every SSL server of the region, across pages, no other region', async () => {
+    const day = 24 * 60 * 60 * 1000
+    const s = await standIn({
+      sslVpnServers: TWO_SERVERS,
+      existingCertificates: Array.from({ length: 55 }, (_, i) => ({
+        name: `c-${i}`,
+        sslVpnServerId: ['vss-standin0001', 'vss-standin0002', 'vss-standin0003'][i % 3],
+        ...(i % 5 === 0 ? { endTime: Date.now() + (i - 25) * day } : {})
+      }))
+    })
+    const first = await listOk(s, { PageSize: '50' })
+    const second = await listOk(s, { PageSize: '50', PageNumber: '2' })
+    const keys = [...keysOf(first), ...keysOf(second)]
+    const inHangzhou = s.certificates.filter(c => c.regionId === 'cn-hangzhou')
+    expect([first.TotalCount, keys.length]).toEqual([inHangzhou.length, inHangzhou.length])
+    expect(new Set(keys.map(k => k.SslVpnServerId))).toEqual(
+      new Set(['vss-standin0001', 'vss-standin0002'])
+    )
+    expect(keys.map(k => k.SslVpnClientCertId)).toEqual(inHangzhou.map(c => c.id))
+    // Every entry says its server and both times; the scripted end times set the statuses.
+    for (const key of keys) {
+      const certificate = s.certificates.find(c => c.id === key.SslVpnClientCertId)
+      expect(key).toMatchObject({
+        SslVpnServerId: certificate?.sslVpnServerId,
+        CreateTime: certificate?.createdAt,
+        EndTime: certificate?.endTime
+      })
+      const left = (certificate?.endTime ?? 0) - Date.now()
+      const expected = left <= 0 ? 'expired' : left <= 7 * day ? 'expiring-soon' : 'normal'
+      expect([key.Name, key.Status]).toEqual([certificate?.name, expected])
+    }
+    expect(new Set(keys.map(k => k.Status))).toEqual(
+      new Set(['expired', 'expiring-soon', 'normal'])
+    )
+  })
+
+  test('existingCertificates: endTime 7 days ahead is expiring-soon, a moment more is normal', async () => {
+    const week = 7 * 24 * 60 * 60 * 1000
+    // The stand-in's own clock, so that the margin is not eaten by the time the test takes.
+    const s = await standIn({
+      existingCertificates: [
+        { name: 'inside', endTime: Date.now() + week - 60_000 },
+        { name: 'outside', endTime: Date.now() + week + 60_000 },
+        { name: 'now', endTime: Date.now() }
+      ]
+    })
+    const statuses = keysOf(await listOk(s)).map(k => [k.Name, k.Status])
+    expect(statuses).toEqual([
+      ['inside', 'expiring-soon'],
+      ['outside', 'normal'],
+      ['now', 'expired']
+    ])
+  })
+
   test('addCredential: a key issued at run time is accepted from then on', async () => {
     const s = await standIn()
     const sts = newStsCredential()

@@ -20,12 +20,12 @@ const START = Date.parse('2025-03-01T12:00:00.000Z')
 const JSON_HEADERS = { 'content-type': 'application/json' }
 
 const KEYS = { accessKeyId: 'LTAI5tCertTestKeyId', accessKeySecret: 'CertTestSecret0123' }
-const TARGET: VpcTarget = {
+const TARGET = {
   regionId: 'cn-hangzhou',
   sslVpnServerId: 'vss-bp1test0001',
   endpoint: { origin: ORIGIN, hostHeader: 'vpc.cn-hangzhou.aliyuncs.com' },
   signatureVersion: 'v3'
-}
+} satisfies VpcTarget
 const CERTIFICATE: NewCertificate = { name: 'ci-cert', clientToken: TOKEN }
 /** timeout-seconds' default. */
 const TIMEOUT_MS = 300_000
@@ -469,5 +469,155 @@ describe('findCertificatesByName: paging', () => {
     expect(listPageCount({ TotalCount: 0 })).toBe(0)
     expect(listPageCount({ TotalCount: 50 })).toBe(1)
     expect(listPageCount({ TotalCount: 51 })).toBe(2)
+  })
+})
+
+describe('listCertificates: the report’s listing', () => {
+  const CREATED_AT = Date.parse('2024-03-01T12:00:00.000Z')
+  const ENDS_AT = Date.parse('2027-03-01T12:00:00.000Z')
+  /** One listed certificate as the API gives it; `change` replaces or (undefined) removes fields. */
+  function entry(id: string, change: Record<string, unknown> = {}): Record<string, unknown> {
+    const fields: Record<string, unknown> = {
+      SslVpnClientCertId: id,
+      Name: `name-${id.slice(4)}`,
+      SslVpnServerId: 'vss-bp1test0001',
+      RegionId: 'cn-hangzhou',
+      Status: 'normal',
+      CreateTime: CREATED_AT,
+      EndTime: ENDS_AT,
+      ...change
+    }
+    return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined))
+  }
+  function listing(total: number, entries: unknown[], n = 1) {
+    return {
+      statusCode: 200,
+      data: {
+        RequestId: `REQ-LIST-${n}`,
+        TotalCount: total,
+        PageNumber: n,
+        PageSize: LIST_PAGE_SIZE,
+        SslVpnClientCertKeys: { SslVpnClientCertKey: entries }
+      },
+      responseOptions: { headers: JSON_HEADERS }
+    }
+  }
+  const listed = () => client().listCertificates('vss-bp1test0001')
+
+  test('one SSL server: every page asked for with its SslVpnServerId, each entry read whole', async () => {
+    serve(n =>
+      listing(
+        51,
+        n === 1
+          ? Array.from({ length: 50 }, (_, i) => entry(`vsc-a${i}`))
+          : [entry('vsc-last', { Status: 'expiring-soon', Name: undefined })],
+        n
+      )
+    )
+    const certificates = await listed()
+    expect(captured.map(c => [c.query.get('PageNumber'), c.query.get('SslVpnServerId')])).toEqual([
+      ['1', 'vss-bp1test0001'],
+      ['2', 'vss-bp1test0001']
+    ])
+    expect(certificates).toHaveLength(51)
+    expect(certificates[0]).toEqual({
+      certId: 'vsc-a0',
+      name: 'name-a0',
+      sslVpnServerId: 'vss-bp1test0001',
+      status: 'normal',
+      createTime: CREATED_AT,
+      endTime: ENDS_AT,
+      requestId: 'REQ-LIST-1'
+    })
+    expect(certificates[50]).toMatchObject({
+      certId: 'vsc-last',
+      name: '',
+      status: 'expiring-soon'
+    })
+  })
+
+  test('every SSL server of the region: no SslVpnServerId asked for, entries of several kept', async () => {
+    serve(() =>
+      listing(2, [entry('vsc-one'), entry('vsc-two', { SslVpnServerId: 'vss-bp1other0002' })])
+    )
+    const certificates = await client().listCertificates(undefined)
+    expect(captured[0]?.query.has('SslVpnServerId')).toBe(false)
+    expect(captured[0]?.query.get('RegionId')).toBe('cn-hangzhou')
+    expect(certificates.map(c => c.sslVpnServerId)).toEqual(['vss-bp1test0001', 'vss-bp1other0002'])
+  })
+
+  test('a client built without an SSL server lists a region, and refuses to create', async () => {
+    serve(() => listing(1, [entry('vsc-one')]))
+    const { sslVpnServerId: _server, ...regionOnly } = TARGET
+    const regional = client({ target: regionOnly })
+    expect(await regional.listCertificates(undefined)).toHaveLength(1)
+    await expect(regional.createCertificate(CERTIFICATE)).rejects.toThrow(
+      /CreateSslVpnClientCert needs an SSL server/
+    )
+    expect(captured).toHaveLength(1)
+  })
+
+  test('a certificate listed on two pages (the listing moved) is kept once', async () => {
+    serve(n =>
+      listing(
+        60,
+        n === 1
+          ? Array.from({ length: 50 }, (_, i) => entry(`vsc-a${i}`))
+          : [entry('vsc-a49'), ...Array.from({ length: 9 }, (_, i) => entry(`vsc-b${i}`))],
+        n
+      )
+    )
+    const ids = (await listed()).map(c => c.certId)
+    expect(ids).toHaveLength(59)
+    expect(new Set(ids).size).toBe(59)
+  })
+
+  test.each<[string, Record<string, unknown>, RegExp]>([
+    ['EndTime missing', { EndTime: undefined }, /\[0\]\.EndTime is missing/],
+    ['CreateTime missing', { CreateTime: undefined }, /\[0\]\.CreateTime is missing/],
+    ['SslVpnServerId missing', { SslVpnServerId: undefined }, /\[0\]\.SslVpnServerId is missing/],
+    ['the ID missing', { SslVpnClientCertId: undefined }, /\[0\]\.SslVpnClientCertId is missing/],
+    [
+      'EndTime a string',
+      { EndTime: '1709294400000' },
+      /EndTime is "1709294400000"; expected a whole number of milliseconds/
+    ],
+    ['EndTime negative', { EndTime: -1 }, /EndTime is -1; expected/],
+    ['EndTime a fraction', { EndTime: 1.5 }, /EndTime is 1\.5; expected/],
+    ['EndTime past the year 9999', { EndTime: 253_402_300_800_000 }, /EndTime is 253402300800000/],
+    ['CreateTime an object', { CreateTime: {} }, /CreateTime is an object; expected/],
+    [
+      'a server of another shape',
+      { SslVpnServerId: 'vss-A B' },
+      /SslVpnServerId is "vss-A B"; expected "vss-"/
+    ],
+    [
+      'another SSL server',
+      { SslVpnServerId: 'vss-bp1other0002' },
+      /is "vss-bp1other0002"; expected "vss-bp1test0001", the SSL server asked for/
+    ],
+    ['a malformed name', { Name: 'two words' }, /\[0\]\.Name is "two words"/],
+    ['a malformed Status', { Status: '<b>' }, /\[0\]\.Status is "<b>"/]
+  ])('%s: an unexpected answer naming the field', async (_what, change, message) => {
+    serve(() => listing(1, [entry('vsc-one', change)]))
+    const error = await listed().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(UnexpectedResponseError)
+    expect((error as Error).message).toMatch(
+      /^Unexpected answer to DescribeSslVpnClientCerts \(RequestId: REQ-LIST-1\): SslVpnClientCertKeys\.SslVpnClientCertKey\[0\]/
+    )
+    expect((error as Error).message).toMatch(message)
+    expect(captured).toHaveLength(1)
+  })
+
+  test('an entry that is not an object: an unexpected answer', async () => {
+    serve(() => listing(2, [entry('vsc-one'), 'vsc-two']))
+    await expect(listed()).rejects.toThrow(/SslVpnClientCertKey\[1\] is not an object/)
+  })
+
+  test('a secret in a malformed value is not shown', async () => {
+    serve(() => listing(1, [entry('vsc-one', { EndTime: `t-${KEYS.accessKeySecret}` })]))
+    const error = await listed().catch((e: unknown) => e)
+    expect((error as Error).message).toMatch(/EndTime is "t-\*\*\*"/)
+    expect((error as Error).message).not.toContain(KEYS.accessKeySecret)
   })
 })

@@ -120,6 +120,10 @@ export const ANSWER_SHAPES = {
     pattern: /^vsc-[a-z0-9]{1,64}$/,
     expected: '"vsc-" followed by 1 to 64 lowercase letters and digits'
   },
+  sslVpnServerId: {
+    pattern: /^vss-[a-z0-9]{1,64}$/,
+    expected: '"vss-" followed by 1 to 64 lowercase letters and digits'
+  },
   name: {
     pattern: NAME_PATTERN,
     expected: '2 to 128 characters: letters, digits, ".", "_" and "-", starting with a letter'
@@ -219,6 +223,37 @@ export function answerField(
   path = ''
 ): string | undefined {
   return checkedValue(object?.[field], `${path}${field}`, shape, source)
+}
+
+/** The latest time a millisecond field is believed to hold: 9999-12-31T23:59:59.999Z. */
+const MAX_TIME_MS = 253_402_300_799_999
+
+/**
+ * `object[field]` as a time in whole milliseconds since 1970 (`CreateTime`, `EndTime`): undefined
+ * when absent or null; the number when it is a whole number from 0 to the year 9999; otherwise an
+ * "unexpected answer" error naming `field` (`path` names the object) and showing the value safely.
+ */
+export function answerMilliseconds(
+  object: Readonly<Record<string, unknown>> | undefined,
+  field: string,
+  source: AnswerSource,
+  path = ''
+): number | undefined {
+  const value = object?.[field]
+  if (value === undefined || value === null) return undefined
+  const whole = typeof value === 'number' && Number.isSafeInteger(value)
+  if (whole && value >= 0 && value <= MAX_TIME_MS) return value
+  const shown =
+    typeof value === 'number'
+      ? String(value)
+      : typeof value === 'string'
+        ? quotedValue(value, source.redact)
+        : describeValue(value)
+  throw unexpectedAnswer(
+    source,
+    `${path}${field}`,
+    `is ${shown}; expected a whole number of milliseconds since 1970-01-01 (before the year 10000)`
+  )
 }
 
 /** A malformed value, redacted, cut and quoted; withheld if a secret would survive unescaping. */

@@ -197,6 +197,22 @@ export class ProfileError extends ExpectedFailure {
   }
 }
 
+/**
+ * An error answer of the GitHub REST API, or an answer that is not what it documents (the
+ * report's tracking issue): the message says what was refused and what to do.
+ */
+export class GitHubError extends ExpectedFailure {
+  override readonly name = 'GitHubError'
+
+  /** @param httpStatus the answer's status; 0 for an answer that was not what it should be */
+  constructor(
+    readonly httpStatus: number,
+    message: string
+  ) {
+    super(message)
+  }
+}
+
 /** The workflow was cancelled (SIGINT/SIGTERM) while the action was working. */
 export class CancelledError extends ExpectedFailure {
   override readonly name = 'CancelledError'

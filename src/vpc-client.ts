@@ -3,14 +3,21 @@
  * from one parameters object (`createVpcClient`): where to call (region, SSL server, endpoint,
  * signature version), with which keys, through which side effects, by which deadline, and how to
  * mask key material. Its methods create a certificate (retrying while the gateway is busy, one
- * ClientToken for every attempt), find existing ones by name, and wait for one to be ready and
- * fetch its key material. Every call goes through rpc.ts; every answer is checked here before
- * anything in it is used.
+ * ClientToken for every attempt), find existing ones by name, wait for one to be ready and fetch
+ * its key material, and list every certificate of a server or a region with its expiry (the
+ * report sub-action). Every call goes through rpc.ts; every answer is checked here before anything
+ * in it is used.
  *
  * Another operation is one more function below that takes the client's parameters, and one more
  * method in `createVpcClient`.
  */
-import { ANSWER_SHAPES, answerField, unexpectedAnswer, type AnswerSource } from './answer-text.js'
+import {
+  ANSWER_SHAPES,
+  answerField,
+  answerMilliseconds,
+  unexpectedAnswer,
+  type AnswerSource
+} from './answer-text.js'
 import { CertificateNotReadyError, UnexpectedResponseError } from './errors.js'
 import { unsafeDirective } from './profile.js'
 import { maskMultiline } from './redact.js'
@@ -26,8 +33,9 @@ const LIST_ACTION = 'DescribeSslVpnClientCerts'
 /** The largest page DescribeSslVpnClientCerts serves. */
 export const LIST_PAGE_SIZE = 50
 /**
- * The most pages read for one name (5,000 certificates of that name): a listing that claims more is
- * not believed, and no answer can keep the action paging.
+ * The most pages read for one listing (5,000 certificates of one name, or of one server or region
+ * for the report): a listing that claims more is not believed, and no answer can keep the action
+ * paging.
  */
 export const MAX_LIST_PAGES = 100
 /** Statuses of a certificate that can be used (expiring-soon still works). */
@@ -49,11 +57,13 @@ interface CertificateResult {
   busySeenMs: number | undefined
 }
 
-/** Where and how to call the VPC API. */
-export type VpcTarget = Pick<
-  Settings,
-  'regionId' | 'sslVpnServerId' | 'endpoint' | 'signatureVersion'
->
+/**
+ * Where and how to call the VPC API. `sslVpnServerId` is the SSL server that creating and finding
+ * by name act on; a client that only lists a whole region (the report) has none.
+ */
+export type VpcTarget = Pick<Settings, 'regionId' | 'endpoint' | 'signatureVersion'> & {
+  sslVpnServerId?: string | undefined
+}
 
 /** Everything a VPC client is built from, given once per run. */
 export interface VpcClientParameters extends CallContext {
@@ -80,6 +90,11 @@ export interface VpcClient {
   findCertificatesByName(name: string): Promise<ExistingCertificate[]>
   /** Waits until the certificate can be used, and returns its key material (masked). */
   waitUntilReady(certId: string): Promise<CertificateMaterial>
+  /**
+   * Every certificate of SSL server `sslVpnServerId`, or of every SSL server in the client's
+   * region when it is undefined, with its expiry (all pages; each ID once).
+   */
+  listCertificates(sslVpnServerId: string | undefined): Promise<ListedCertificate[]>
   /** Milliseconds left before the deadline; none (≤ 0) means no call would start. */
   timeLeftMs(): number
   /** The same client, each line it logs starting with `prefix` (a batch names its certificate). */
@@ -91,6 +106,7 @@ export function createVpcClient(parameters: VpcClientParameters): VpcClient {
     createCertificate: certificate => createCertificate(parameters, certificate),
     findCertificatesByName: name => findCertificatesByName(parameters, name),
     waitUntilReady: certId => waitUntilReady(parameters, certId),
+    listCertificates: sslVpnServerId => listCertificates(parameters, sslVpnServerId),
     timeLeftMs: () => parameters.deadline - parameters.rpc.now(),
     withLogPrefix: prefix => {
       const { log } = parameters.rpc
@@ -117,9 +133,17 @@ function vpcCall(
   }
 }
 
+/** The SSL server an operation on one server acts on: a client built without one cannot. */
+function serverOf({ target }: VpcClientParameters, action: string): string {
+  if (target.sslVpnServerId === undefined) {
+    throw new Error(`${action} needs an SSL server, and this VPC client was built without one.`)
+  }
+  return target.sslVpnServerId
+}
+
 /** The operation's parameters, in the API's names. */
 export function createRequestParams(
-  request: Pick<VpcTarget, 'regionId' | 'sslVpnServerId'> & NewCertificate
+  request: Pick<Settings, 'regionId' | 'sslVpnServerId'> & NewCertificate
 ): Record<string, string> {
   const params: Record<string, string> = {
     RegionId: request.regionId,
@@ -137,7 +161,11 @@ async function createCertificate(
   const { rpc } = client
   const started = rpc.now()
   const { leadingDelaysMs } = certificate
-  const params = createRequestParams({ ...client.target, ...certificate })
+  const params = createRequestParams({
+    ...certificate,
+    regionId: client.target.regionId,
+    sslVpnServerId: serverOf(client, CREATE_ACTION)
+  })
   const { answer, attempts, waitedMs, lastFailureMs } = await callRpc(
     vpcCall(client, CREATE_ACTION, params),
     client,
@@ -237,7 +265,7 @@ export function listPageCount(firstPage: JsonObject): number {
   const pages = Math.ceil(total / LIST_PAGE_SIZE)
   if (pages > MAX_LIST_PAGES) {
     throw fail(
-      `a TotalCount of ${total} certificates for one name, more than the ${MAX_LIST_PAGES * LIST_PAGE_SIZE} (${MAX_LIST_PAGES} pages) the action reads`
+      `a TotalCount of ${total} certificates, more than the ${MAX_LIST_PAGES * LIST_PAGE_SIZE} (${MAX_LIST_PAGES} pages) the action reads`
     )
   }
   return pages
@@ -252,7 +280,7 @@ async function findCertificatesByName(
   name: string
 ): Promise<ExistingCertificate[]> {
   const listed = await readListing(client, {
-    SslVpnServerId: client.target.sslVpnServerId,
+    SslVpnServerId: serverOf(client, LIST_ACTION),
     Name: name
   })
   return listed.filter(c => c.name === name).sort((a, b) => a.createTime - b.createTime)
@@ -267,7 +295,19 @@ async function readListing(
   client: VpcClientParameters,
   filters: Readonly<Record<string, string>>
 ): Promise<ExistingCertificate[]> {
-  const listed: ExistingCertificate[] = []
+  return readListingPages(client, filters, certificateKeys)
+}
+
+/** The entries of one DescribeSslVpnClientCerts page, each checked against its shapes. */
+type PageParser<T> = (page: JsonObject, redact: AnswerSource['redact']) => T[]
+
+/** {@link readListing}'s paging, with each page's entries read by `parse`. */
+async function readListingPages<T extends object>(
+  client: VpcClientParameters,
+  filters: Readonly<Record<string, string>>,
+  parse: PageParser<T>
+): Promise<(T & { requestId: string | undefined })[]> {
+  const listed: (T & { requestId: string | undefined })[] = []
   let pages = 1
   for (let pageNumber = 1; pageNumber <= pages; pageNumber++) {
     // callRpc starts no attempt after the deadline, so a long listing stops between pages too.
@@ -281,7 +321,7 @@ async function readListing(
       client,
       { logPrefix: LIST_ACTION }
     )
-    const page = certificateKeys(answer, client.rpc.redact)
+    const page = parse(answer, client.rpc.redact)
     const requestId = stringField(answer, 'RequestId')
     if (page.length > LIST_PAGE_SIZE) {
       throw new UnexpectedResponseError(
@@ -296,6 +336,96 @@ async function readListing(
     if (page.length === 0) break
   }
   return listed
+}
+
+/** A certificate as DescribeSslVpnClientCerts lists it, with its expiry (the report). */
+export interface ListedCertificate {
+  certId: string
+  /** '' when the listing gave none. */
+  name: string
+  sslVpnServerId: string
+  /** The API's Status (`normal`, `expiring-soon`, `expired`); '' when the listing gave none. */
+  status: string
+  /** CreateTime and EndTime: ms since 1970, as the API gives them. */
+  createTime: number
+  endTime: number
+  /** RequestId of the listing page that returned it. */
+  requestId: string | undefined
+}
+
+/**
+ * Every certificate of one SSL server, or of every SSL server in the region (DescribeSslVpnClientCerts
+ * without SslVpnServerId), all pages. A certificate that two pages both list (the listing moved
+ * while it was read) is kept once.
+ */
+async function listCertificates(
+  client: VpcClientParameters,
+  sslVpnServerId: string | undefined
+): Promise<ListedCertificate[]> {
+  const filters = sslVpnServerId === undefined ? {} : { SslVpnServerId: sslVpnServerId }
+  const listed = await readListingPages(client, filters, (page, redact) =>
+    listedCertificates(page, redact, sslVpnServerId)
+  )
+  const byId = new Map<string, ListedCertificate>()
+  for (const certificate of listed) {
+    if (!byId.has(certificate.certId)) byId.set(certificate.certId, certificate)
+  }
+  return [...byId.values()]
+}
+
+/**
+ * The entries of a DescribeSslVpnClientCerts page, for the report: the ID, server, CreateTime and
+ * EndTime of each are required and checked against their shapes, its name and Status checked when
+ * present. An entry of another SSL server than the one asked for makes the page an unexpected
+ * answer, as does one that is not an object.
+ */
+function listedCertificates(
+  page: JsonObject,
+  redact: AnswerSource['redact'],
+  sslVpnServerId: string | undefined
+): Omit<ListedCertificate, 'requestId'>[] {
+  const list = objectField(page, 'SslVpnClientCertKeys')?.['SslVpnClientCertKey']
+  if (!Array.isArray(list)) return []
+  const source = { action: LIST_ACTION, redact, requestId: stringField(page, 'RequestId') }
+  return list.map((item: unknown, index) => {
+    const path = `SslVpnClientCertKeys.SslVpnClientCertKey[${index}]`
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      throw unexpectedAnswer(source, path, 'is not an object; expected one certificate')
+    }
+    const key = item as JsonObject
+    const required = <T>(field: string, value: T | undefined): T => {
+      if (value !== undefined) return value
+      throw unexpectedAnswer(
+        source,
+        `${path}.${field}`,
+        'is missing; every listed certificate has one'
+      )
+    }
+    const at = `${path}.`
+    const certId = required(
+      'SslVpnClientCertId',
+      answerField(key, 'SslVpnClientCertId', ANSWER_SHAPES.certificateId, source, at)
+    )
+    const server = required(
+      'SslVpnServerId',
+      answerField(key, 'SslVpnServerId', ANSWER_SHAPES.sslVpnServerId, source, at)
+    )
+    if (sslVpnServerId !== undefined && server !== sslVpnServerId) {
+      throw unexpectedAnswer(
+        source,
+        `${at}SslVpnServerId`,
+        `is ${JSON.stringify(server)}; expected ${JSON.stringify(sslVpnServerId)}, the SSL server asked for`
+      )
+    }
+    return {
+      certId,
+      name: answerField(key, 'Name', ANSWER_SHAPES.name, source, at) ?? '',
+      sslVpnServerId: server,
+      status: answerField(key, 'Status', ANSWER_SHAPES.status, source, at) ?? '',
+      createTime: required('CreateTime', answerMilliseconds(key, 'CreateTime', source, at)),
+      endTime: required('EndTime', answerMilliseconds(key, 'EndTime', source, at))
+    }
+  })
 }
 
 /** What DescribeSslVpnClientCert returns once the certificate is usable. */

@@ -31,6 +31,11 @@ export interface RunOptions {
    * as the runner does.
    */
   state?: Record<string, string> | undefined
+  /**
+   * A sub-action's folder (`report`): run the bundle its `<folder>/action.yml` names in
+   * `runs.main`, with that action.yml's defaults, instead of the main action.
+   */
+  action?: string | undefined
 }
 
 export interface RunResult {
@@ -50,6 +55,12 @@ export interface RunResult {
   errors: string[]
 }
 
+/**
+ * A sub-action's action.yml, and the bundle that runs for it: `runs.main` resolved from its folder
+ * as the runner does, taken from the bundle under test (beside ACTION_UNDER_TEST, else in
+ * ACTION_DIST, else in dist/).
+ */
+export function subActionPaths(folder: string): { actionYml: string; script: string }
 /** The inputs `action.yml` (default: the repository's) declares, by name. */
 export function actionInputs(path?: string): Record<string, ActionInput>
 export function inputVariable(name: string): string

@@ -1,4 +1,4 @@
-// Runs the bundled action (dist/index.js) the way the GitHub runner does: a fresh Node process,
+// Runs the bundled action (dist/index.js, or a sub-action's bundle) the way the GitHub runner does: a fresh Node process,
 // inputs as INPUT_<NAME> variables (action.yml's default for an input the test does not mention,
 // as the runner passes it), outputs and the job summary written to the files named by
 // GITHUB_OUTPUT and GITHUB_STEP_SUMMARY, saved state to the file named by GITHUB_STATE. Passing a
@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -22,6 +22,25 @@ export const ACTION_PATH =
   process.env.ACTION_UNDER_TEST || join(process.env.ACTION_DIST || join(root, 'dist'), 'index.js')
 export const TEST_CA_PATH = join(root, 'test-server', 'tls', 'ca.pem')
 export const ACTION_YML_PATH = join(root, 'action.yml')
+
+/**
+ * What runs for a sub-action (`report`: its folder): the file its `<folder>/action.yml` names in
+ * `runs.main`, resolved from that folder as the runner resolves it (`../dist/report/index.js` →
+ * `dist/report/index.js`), then taken from the bundle under test instead of dist/: beside
+ * ACTION_UNDER_TEST when that is set (an older bundle without the sub-action then has no such
+ * file, and the run fails), else in ACTION_DIST, else in dist/. Returns it with the action.yml.
+ */
+export function subActionPaths(folder) {
+  const yml = join(root, folder, 'action.yml')
+  const main = yaml.load(readFileSync(yml, 'utf8'))?.runs?.main
+  if (typeof main !== 'string') throw new Error(`${folder}/action.yml has no runs.main`)
+  const inDist = relative(join(root, 'dist'), resolve(root, folder, main))
+  if (inDist.startsWith('..')) throw new Error(`${folder}/action.yml runs ${main}, outside dist/`)
+  const distRoot = process.env.ACTION_UNDER_TEST
+    ? dirname(process.env.ACTION_UNDER_TEST)
+    : process.env.ACTION_DIST || join(root, 'dist')
+  return { actionYml: yml, script: join(distRoot, inDist) }
+}
 
 /**
  * The inputs `action.yml` declares: name → whether it is required, and its default as the runner
@@ -80,6 +99,8 @@ export function parseOutputFile(text) {
  * @param {(chunk: string) => void} [options.onStdout] live stdout, e.g. for the demo
  * @param {number} [options.killAfterMs] safety net: SIGKILL the action after this long (default 120 s)
  * @param {Record<string, string>} [options.state] a main step's `state`: run the post step with it
+ * @param {string} [options.action] a sub-action's folder (`report`): run it instead of the main
+ *   action, with its action.yml's defaults (see subActionPaths)
  */
 export async function runAction(options = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'ssl-vpn-action-'))
@@ -99,7 +120,10 @@ export async function runAction(options = {}) {
     ...(options.trustTestCa === false ? {} : { NODE_EXTRA_CA_CERTS: TEST_CA_PATH })
   }
   const inputs = options.inputs ?? {}
-  for (const [name, { default: value }] of Object.entries(actionInputs())) {
+  const { actionYml, script } = options.action
+    ? subActionPaths(options.action)
+    : { actionYml: ACTION_YML_PATH, script: ACTION_PATH }
+  for (const [name, { default: value }] of Object.entries(actionInputs(actionYml))) {
     if (value !== undefined && !Object.hasOwn(inputs, name)) env[inputVariable(name)] = value
   }
   for (const [name, value] of Object.entries(inputs)) {
@@ -112,7 +136,7 @@ export async function runAction(options = {}) {
   }
 
   const started = performance.now()
-  const child = spawn(process.execPath, [ACTION_PATH], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   options.onSpawn?.(child)
   let stdout = ''
   let stderr = ''

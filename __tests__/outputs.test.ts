@@ -8,7 +8,7 @@ import {
   summaryRows,
   writeSummary,
   type SummarySink
-} from '../src/report.js'
+} from '../src/outputs.js'
 import type { Settings } from '../src/settings.js'
 
 const SETTINGS: Settings = {

@@ -8,7 +8,7 @@ import type { CertificateOutcome, Obtained } from './onboarding.js'
 import type { Settings } from './settings.js'
 
 /** The credentials' origin for the log: never a value. */
-function describeCredentials(credentials: Settings['credentials']): string {
+export function describeCredentials(credentials: Settings['credentials']): string {
   if (credentials.source === 'oidc') {
     return `STS keys for ${credentials.oidc.roleArn} from the job's OIDC token`
   }
@@ -34,7 +34,7 @@ export function describeStart(settings: Settings): string {
   ].join('\n')
 }
 
-interface OutputSink {
+export interface OutputSink {
   setOutput: (name: string, value: string) => void
 }
 
@@ -85,7 +85,7 @@ export function setOutputs(sink: OutputSink, outcomes: CertificateOutcome[]): vo
  * could start a command there. Values from answers are shape-checked before they get here; this
  * refuses one that is not, as the bug it would be.
  */
-function singleLineOutputs(sink: OutputSink): OutputSink {
+export function singleLineOutputs(sink: OutputSink): OutputSink {
   return {
     setOutput: (name, value) => {
       if (/[\r\n\u0085\u2028\u2029]/.test(value)) {
@@ -120,7 +120,7 @@ export function cellText(text: string, max = MAX_SHOWN_TEXT_LENGTH): string {
 const MAX_FAILURE_CELL_LENGTH = 2 * MAX_SHOWN_TEXT_LENGTH
 
 /** An identifier or a path, whole. */
-const code = (text: string) => `<code>${escapeHtml(singleLine(text))}</code>`
+export const code = (text: string) => `<code>${escapeHtml(singleLine(text))}</code>`
 
 /** One row per certificate: name, ID, created or reused, status, profile file (path only). */
 export function summaryRows(outcomes: CertificateOutcome[]): string[][] {
