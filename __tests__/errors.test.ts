@@ -4,11 +4,14 @@ import {
   ApiError,
   AttemptLimitError,
   CancelledError,
+  CertificateElsewhereError,
   CertificateExistsError,
   CertificateNotReadyError,
+  CertificateStillListedError,
   DeadlineError,
   ExpectedFailure,
   InputError,
+  PermissionError,
   ProfileError,
   TransportError,
   UnexpectedResponseError
@@ -36,7 +39,10 @@ const INSTANCES: Record<string, Error> = {
   CertificateNotReadyError: new CertificateNotReadyError('vsc-1', 'creating'),
   CertificateExistsError: new CertificateExistsError('ci', ['vsc-1']),
   ProfileError: new ProfileError('/tmp/x', 'is a symbolic link'),
-  CancelledError: new CancelledError('received SIGTERM')
+  CancelledError: new CancelledError('received SIGTERM'),
+  CertificateStillListedError: new CertificateStillListedError('vsc-1'),
+  CertificateElsewhereError: new CertificateElsewhereError('vsc-1', 'vss-1'),
+  PermissionError: new PermissionError('vpc:DeleteSslVpnClientCert', 'Forbidden', 'R1', 'refused')
 }
 
 describe('ExpectedFailure', () => {

@@ -343,8 +343,9 @@ describe('onboarding inputs (names, if-exists, config-dir, key-passphrase)', () 
       'names',
       /at most 200/
     ],
-    [{ ...VALID, 'if-exists': 'replace' }, 'if-exists', /"create".*"reuse".*"fail"/],
+    [{ ...VALID, 'if-exists': 'rotate' }, 'if-exists', /"create".*"reuse".*"fail".*"replace"/],
     [{ ...NO_NAME, 'if-exists': 'reuse' }, 'if-exists', /give 'name'/],
+    [{ ...NO_NAME, 'if-exists': 'replace' }, 'if-exists', /"replace" looks certificates up by name/],
     [{ ...VALID, 'key-passphrase': 'long enough' }, 'key-passphrase', /needs 'config-dir'/],
     [{ ...VALID, 'config-dir': 'out', 'key-passphrase': 'abc' }, 'key-passphrase', /4 to 1023/],
     [{ ...VALID, 'config-dir': 'a\u0007b' }, 'config-dir', /control characters/],

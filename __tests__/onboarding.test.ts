@@ -89,7 +89,8 @@ describe('obtainCertificates', () => {
       mask,
       writeFile: async () => {
         throw new Error('no profile expected')
-      }
+      },
+      deleteToken: certId => `t-delete-${certId}`
     }
     return { agent, vpc, deps }
   }

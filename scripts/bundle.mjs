@@ -15,7 +15,10 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
  * What ships: each entry point and the folder (under the output root) its bundle goes to. The
  * action.yml of each action names `<folder>/index.js`.
  */
-export const BUNDLES = [{ entry: 'src/index.ts', folder: '.' }]
+export const BUNDLES = [
+  { entry: 'src/index.ts', folder: '.' },
+  { entry: 'src/revoke-index.ts', folder: 'revoke' }
+]
 
 /**
  * ncc's flags: ESM output (the package is "type": "module"), minified (start-up time and size),
