@@ -80,16 +80,18 @@ export function disconnectionWarning(
 
 const code = (text: string) => `<code>${cellText(text)}</code>`
 
-function firstLine(error: Error): string {
-  return `<strong>${error instanceof CertificateElsewhereError ? 'refused' : 'failed'}</strong>: ${cellText(error.message.split('\n')[0] ?? '', 600)}`
+/** A failure's first line, with its code and RequestId, in a cell. */
+function failureCell(error: Error, timeoutSeconds: number): string {
+  const text = describeFailure(error, { clientToken: undefined, timeoutSeconds })
+  return `<strong>${error instanceof CertificateElsewhereError ? 'refused' : 'failed'}</strong>: ${cellText(text.split('\n')[0] ?? '', 600)}`
 }
 
 /** One row per certificate found (or per name or ID with none): requested, ID, name, result. */
-export function revokeSummaryRows(report: RevocationReport): string[][] {
+export function revokeSummaryRows(report: RevocationReport, timeoutSeconds: number): string[][] {
   const byId = new Map(report.revocations.map(r => [r.certId, r]))
   return report.resolutions.flatMap(({ target, certificates, error }) => {
     const label = cellText(targetLabel(target))
-    if (error !== undefined) return [[label, '—', '—', firstLine(error)]]
+    if (error !== undefined) return [[label, '—', '—', failureCell(error, timeoutSeconds)]]
     if (certificates.length === 0) return [[label, '—', '—', 'absent: nothing to revoke']]
     return certificates.map(c => {
       const revocation = byId.get(c.certId)
@@ -99,7 +101,7 @@ export function revokeSummaryRows(report: RevocationReport): string[][] {
           ? '—'
           : revocation.ok
             ? revokedText(revocation)
-            : firstLine(revocation.error)
+            : failureCell(revocation.error, timeoutSeconds)
       return [label, code(c.certId), cellText(c.name || '—'), result]
     })
   })
@@ -137,7 +139,12 @@ export async function writeRevokeSummary(
         : 'SSL-VPN client certificates revoked',
       3
     )
-    .addTable([header, ...revokeSummaryRows(report).map(row => row.map(data => ({ data })))])
+    .addTable([
+      header,
+      ...revokeSummaryRows(report, settings.timeoutMs / 1000).map(row =>
+        row.map(data => ({ data }))
+      )
+    ])
     .addRaw(cost, true)
     .addRaw(
       `<p>SSL server ${server} in ${cellText(settings.regionId)} · ${revokedIds(report).length} ${report.dryRun ? 'would be revoked' : 'revoked'} · ${absentLabels(report).length} absent` +

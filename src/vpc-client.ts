@@ -489,7 +489,11 @@ async function deleteCertificate(
     const { answer, attempts, waitedMs, lastFailureMs } = await callRpc(
       vpcCall(client, DELETE_ACTION, params),
       client,
-      { ...(leadingDelaysMs ? { leadingDelaysMs } : {}), accept: requireRequestId }
+      {
+        logPrefix: DELETE_ACTION,
+        ...(leadingDelaysMs ? { leadingDelaysMs } : {}),
+        accept: requireRequestId
+      }
     )
     return {
       certId,
