@@ -129,12 +129,12 @@ function liveIo(signal: AbortSignal): ActionIo {
 }
 
 /** What every step reads the same way, and the SSL server it acts on. */
-export interface StepSettings extends ConnectionSettings {
+interface StepSettings extends ConnectionSettings {
   sslVpnServerId: string
 }
 
 /** What a step's services need: the run's side effects, bound to its dispatcher and secrets. */
-export interface ServiceDependencies {
+interface ServiceDependencies {
   rpc: RpcDependencies
   /** Masks a secret in the runner's log and in everything the action prints. */
   mask: (secret: string) => void
@@ -157,7 +157,7 @@ export interface StepSession {
 }
 
 /** An entry's own part of a step. */
-export interface Step<S extends StepSettings> {
+interface Step<S extends StepSettings> {
   /** Reads and checks every input (after the proxy variables); `mask` takes every secret. */
   readSettings: (io: ActionIo, mask: (secret: string) => void) => S
   /** The work: report through `io`; a thrown error fails the step with one message. */

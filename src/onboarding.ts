@@ -62,7 +62,7 @@ export interface Obtained extends OutcomeBase {
 }
 
 /** The other certificates of a name, revoked once its new certificate was ready. */
-export interface Replacement {
+interface Replacement {
   /** One per other certificate found, in order. */
   revocations: CertificateRevocation[]
   /** The listing of the others failed: none was revoked. */

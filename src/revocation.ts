@@ -196,7 +196,7 @@ function notAttempted(operation: string): DeadlineError {
 }
 
 /** What one requested name or ID was found to be. */
-export interface TargetResolution {
+interface TargetResolution {
   target: RevokeTarget
   /** The certificates to revoke for it: every one of the name, or the one with the ID. */
   certificates: ExistingCertificate[]

@@ -429,20 +429,20 @@ function describedCertificate(
  * (alibaba-cloud-api.md §6; Terraform treats them as deleted). `Forbidden` has been seen too, but
  * it also means a missing permission: only a listing tells the two apart (revocation.ts).
  */
-export const CERTIFICATE_NOT_FOUND_CODES: ReadonlySet<string> = new Set([
+const CERTIFICATE_NOT_FOUND_CODES: ReadonlySet<string> = new Set([
   'InvalidSslVpnClientCertId.NotFound',
   'InvalidInstanceId.NotFound'
 ])
 
 /** One certificate to delete. */
-export interface CertificateDeletion {
+interface CertificateDeletion {
   certId: string
   clientToken: string
   /** Waits before the policy's backoff, for a batch on one gateway (batch-pacing.ts). */
   leadingDelaysMs?: readonly number[] | undefined
 }
 
-export interface DeletionResult {
+interface DeletionResult {
   certId: string
   /** Of the answer: the delete's, or the not-found refusal's. */
   requestId: string | undefined
@@ -520,7 +520,7 @@ async function deleteCertificate(
   }
 }
 
-export interface GoneResult {
+interface GoneResult {
   /** Listing calls made. */
   attempts: number
   waitedMs: number
@@ -580,7 +580,7 @@ async function waitUntilGone(
 }
 
 /** Where a certificate named by ID is. */
-export type CertificateLookup =
+type CertificateLookup =
   | { where: 'here'; certificate: ExistingCertificate }
   | { where: 'elsewhere' }
   | { where: 'nowhere' }
