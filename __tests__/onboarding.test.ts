@@ -383,7 +383,11 @@ describe('if-exists: replace', () => {
     expect(outcome).toMatchObject({ ok: true, certId: 'vsc-new' })
     const replacement = outcome?.ok ? outcome.replacement : undefined
     expect(replacement?.revocations).toEqual([])
-    expect(replacement?.listingError).toMatchObject({ code: 'Forbidden' })
+    expect(replacement?.listingError).toMatchObject({
+      name: 'PermissionError',
+      code: 'Forbidden',
+      permission: 'vpc:DescribeSslVpnClientCerts'
+    })
     expect(actions.filter(a => a.startsWith('DeleteSslVpnClientCert'))).toEqual([])
   })
 

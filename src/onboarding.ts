@@ -16,6 +16,7 @@ import { buildInlineProfile, encryptPrivateKey, profileFileName } from './profil
 import { quote } from './input-rules.js'
 import { maskMultiline } from './redact.js'
 import {
+  listingFailure,
   revokeCertificates,
   type CertificateRevocation,
   type RevocationDependencies
@@ -248,10 +249,11 @@ async function replaceOthers(
     others = (await vpc.findCertificatesByName(name)).filter(c => c.certId !== keep)
   } catch (error) {
     if (error instanceof CancelledError || !(error instanceof Error)) throw error
+    const failure = listingFailure(error)
     deps.log(
-      `Could not list the other certificates named ${name}, so none was revoked: ${error.message}`
+      `Could not list the other certificates named ${name}, so none was revoked: ${failure.message}`
     )
-    return { revocations: [], listingError: error }
+    return { revocations: [], listingError: failure }
   }
   if (others.length === 0) {
     deps.log(`No other certificate is named ${name}: nothing to revoke.`)

@@ -282,8 +282,11 @@ async function resolve(
   return lookup.where === 'here' ? [lookup.certificate] : []
 }
 
-/** A listing refused for lack of permission names the permission; anything else as it is. */
-function listingFailure(error: Error): Error {
+/**
+ * A listing refused for lack of permission names the permission to grant
+ * (`vpc:DescribeSslVpnClientCerts`); anything else is returned as it is.
+ */
+export function listingFailure(error: Error): Error {
   if (!(error instanceof ApiError) || !FORBIDDEN_CODES.has(error.code)) return error
   return permissionError(
     error,
