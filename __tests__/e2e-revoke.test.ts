@@ -241,7 +241,7 @@ const ROWS: Row[] = [
     title:
       'busy gateway after each delete: a concurrent delete is refused, so each is retried with its own token until accepted',
     standIn: {
-      busyAfterDeleteMs: 1_500,
+      busyAfterDeleteMs: 3_000,
       existingCertificates: Array.from({ length: 4 }, () => ({ name: 'team' }))
     },
     inputs: () => ({ name: 'team' }),
@@ -250,7 +250,8 @@ const ROWS: Row[] = [
       const [calls = []] = outcome.calls
       expect(result.exitCode).toBe(0)
       expect(accepted(calls).map(c => c.params['SslVpnClientCertId'])).toEqual(outcome.ids)
-      // Gone from the listing at once here, so every later delete met the busy gateway first.
+      // Gone from the listing at once here, so every later delete met the busy gateway first (a
+      // listing takes far less than the 3 s the gateway stays busy).
       const busy = deletes(calls).filter(c => c.outcome === 'VpnGateway.Configuring')
       expect(new Set(busy.map(c => c.params['SslVpnClientCertId']))).toEqual(
         new Set(outcome.ids.slice(1))
