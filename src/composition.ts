@@ -72,8 +72,14 @@ export interface ActionIo {
   ) => Promise<string>
 }
 
+/** Frames kept in a stack trace in the live step. */
+const STACK_TRACE_FRAMES = 50
+
 /** An entry's step, as the runner starts it: `step` with the live runner, Node and network. */
 export async function runLive(step: (io: ActionIo) => Promise<void>): Promise<void> {
+  // A bug's stack (debug log) should reach the entry: V8 keeps 10 frames by default, fewer than
+  // the runner's library, this composition and the step's own work take between them.
+  Error.stackTraceLimit = Math.max(Error.stackTraceLimit, STACK_TRACE_FRAMES)
   const cancellation = new AbortController()
   const stopListening = abortOnCancellation(cancellation)
   try {
