@@ -121,7 +121,9 @@ async function revokeOne(
   } catch (error) {
     if (!(error instanceof ApiError) || !FORBIDDEN_CODES.has(error.code)) throw error
     // Forbidden has also meant "no such certificate": only a listing tells which.
-    const lookup = await vpc.findCertificateById(certId)
+    const lookup = await vpc.findCertificateById(certId).catch((failure: unknown) => {
+      throw failure instanceof Error ? listingFailure(failure) : failure
+    })
     if (lookup.where !== 'here') {
       deps.log(
         `DeleteSslVpnClientCert answered ${error.code} (RequestId: ${error.requestId ?? 'none'}), and the certificate is no longer listed: it is gone.`
