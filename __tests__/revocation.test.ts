@@ -59,6 +59,8 @@ function simulateGateway(
     busyAfterDeleteMs?: number
     visibleForMs?: number
     refuse?: Record<string, string>
+    /** Every listing is answered Forbidden. */
+    forbidListings?: boolean
   } = {}
 ): Gateway {
   const { agent, clock } = run()
@@ -105,6 +107,7 @@ function simulateGateway(
         busyUntil = now + (options.busyAfterDeleteMs ?? 0)
         return answer('deleted', 200, {})
       }
+      if (options.forbidListings) return error('Forbidden', 403)
       const matching = gateway.certificates.filter(
         c =>
           listed(c, now) &&
@@ -257,6 +260,19 @@ describe('revokeCertificates', () => {
     expect(error.message).toBe(
       'Forbbiden.SubUser: Forbbiden.SubUser (simulated) (RequestId: REQ-1). The RAM identity behind these keys lacks vpc:DeleteSslVpnClientCert on this certificate; it is still there: grant it (docs/revoke.md, "Permissions").'
     )
+  })
+
+  test('Forbidden, and the listing that would tell is refused too: that permission is named', async () => {
+    simulateGateway([{ certId: 'vsc-a', name: 'old' }], {
+      refuse: { 'vsc-a': 'Forbidden' },
+      forbidListings: true
+    })
+    const [result] = await revokeCertificates(existing('vsc-a'), vpc(), SERVER, deps())
+    const { error } = result as Extract<CertificateRevocation, { ok: false }>
+    expect(error).toMatchObject({
+      name: 'PermissionError',
+      permission: 'vpc:DescribeSslVpnClientCerts'
+    })
   })
 
   test('the deadline: what had no time left is not attempted', async () => {
