@@ -4,6 +4,7 @@
  * Every one of them says what a delete costs: it disconnected every client of the SSL server.
  * Cells and outputs go through report.ts's rules (one line, HTML-escaped, no line breaks).
  */
+import { CertificateElsewhereError } from './errors.js'
 import { describeFailure } from './failure.js'
 import type { CertificateOutcome } from './onboarding.js'
 import { cellText, describeCredentials, singleLineOutputs, type SummarySink } from './report.js'
@@ -14,7 +15,6 @@ import {
   type Revoked
 } from './revocation.js'
 import type { RevokeSettings } from './settings.js'
-import { CertificateElsewhereError } from './errors.js'
 
 interface OutputSink {
   setOutput: (name: string, value: string) => void
