@@ -8,11 +8,14 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { KEY_ID, KEY_SECRET, VALID, reader } from '../__fixtures__/inputs.js'
 import { readSettings } from '../src/inputs.js'
+import { readRevokeSettings } from '../src/revoke-inputs.js'
 import type { Environment, InputReader } from '../src/settings.js'
-import { ACTION_YML_PATH, actionInputs } from '../test-server/run-action.mjs'
+import { ACTION_YML_PATH, actionInputs, actionYmlPath } from '../test-server/run-action.mjs'
 
 const DECLARED = actionInputs()
 const SRC = join(ACTION_YML_PATH, '..', 'src')
+/** The module that reads the revoke action's own inputs (revoke/action.yml). */
+const REVOKE_INPUTS = 'revoke-inputs.ts'
 
 const ROLE = 'acs:ram::1234567890123456:role/github-ci'
 const PROVIDER = 'acs:ram::1234567890123456:oidc-provider/github'
@@ -116,7 +119,10 @@ describe('the inputs action.yml declares are the inputs the code reads', () => {
     // Catches a read on a path the configurations above do not take. The report sub-action's
     // modules (report-*.ts) are tied to report/action.yml instead, in report-inputs.test.ts.
     const named = new Set<string>()
-    const files = readdirSync(SRC).filter(f => f.endsWith('.ts') && !f.startsWith('report-'))
+    // The sub-actions' own inputs are checked against their action.yml (report-inputs.test.ts, below).
+    const files = readdirSync(SRC).filter(
+      f => f.endsWith('.ts') && !f.startsWith('report-') && f !== REVOKE_INPUTS
+    )
     for (const file of files) {
       const text = readFileSync(join(SRC, file), 'utf8')
       for (const [, name] of text.matchAll(/getInput\(\s*'([^']+)'/g)) named.add(name ?? '')
@@ -161,6 +167,103 @@ describe("action.yml's defaults read as the same settings as no value", () => {
       const withDefault = readWith(reader({ ...base, [name]: value }), {})
       const withNothing = readWith(reader({ ...base, [name]: '' }), {})
       expect({ name, settings: withDefault }).toEqual({ name, settings: withNothing })
+    }
+  })
+})
+
+describe('revoke/action.yml: the inputs it declares are the inputs readRevokeSettings reads', () => {
+  const REVOKE_DECLARED = actionInputs(actionYmlPath('revoke'))
+  const SERVER = { 'ssl-vpn-server-id': VALID['ssl-vpn-server-id'] ?? '' }
+  /** Configurations that between them take every path through the reader. */
+  const REVOKE_CONFIGURATIONS: [string, Record<string, string>, Environment][] = [
+    ['one name, keys from inputs', { ...VALID, name: 'alice' }, {}],
+    [
+      'names, keys from the environment, dry run',
+      { ...NO_KEYS, names: 'alice\nbob', 'dry-run': 'true' },
+      WORKFLOW
+    ],
+    [
+      'one ID, every connection input',
+      {
+        ...VALID,
+        'security-token': 'CAIS.InputToken==',
+        'cert-id': 'vsc-bp1abc',
+        endpoint: 'vpc.example.test:8443',
+        'signature-version': 'v1',
+        'timeout-seconds': '60'
+      },
+      {}
+    ],
+    [
+      'IDs, keyless with every OIDC input',
+      {
+        ...NO_KEYS,
+        ...SERVER,
+        'cert-ids': 'vsc-a1\nvsc-b2',
+        'role-to-assume': ROLE,
+        'oidc-provider-arn': PROVIDER,
+        'role-session-name': 'ci-session',
+        'role-duration-seconds': '3600',
+        audience: 'my-audience',
+        'sts-endpoint': 'sts.ap-southeast-1.aliyuncs.com'
+      },
+      WORKFLOW
+    ]
+  ]
+
+  function readRevokeWith(getInput: InputReader, env: Environment) {
+    return readRevokeSettings(getInput, { ...ENV_KEYS, ...env }, () => undefined)
+  }
+
+  test('every configuration reads without error', () => {
+    for (const [, inputs, env] of REVOKE_CONFIGURATIONS) {
+      expect(() => readRevokeWith(reader(inputs), env)).not.toThrow()
+    }
+  })
+
+  test('over every configuration, it reads exactly the declared inputs', () => {
+    const read = new Set<string>()
+    for (const [, inputs, env] of REVOKE_CONFIGURATIONS)
+      readRevokeWith(recording(inputs, read), env)
+    expect([...read].sort()).toEqual(Object.keys(REVOKE_DECLARED).sort())
+  })
+
+  test('every input named in revoke-inputs.ts is declared', () => {
+    const text = readFileSync(join(SRC, REVOKE_INPUTS), 'utf8')
+    const named = [...text.matchAll(/getInput\(\s*'([^']+)'/g)].map(([, name]) => name ?? '')
+    expect(named.length).toBeGreaterThanOrEqual(6)
+    expect(named.filter(name => !Object.hasOwn(REVOKE_DECLARED, name))).toEqual([])
+  })
+
+  test('the required inputs are exactly the ones it refuses to do without', () => {
+    const base = { ...VALID, name: 'alice' }
+    const requiredWhenEmpty = Object.keys(REVOKE_DECLARED).filter(name => {
+      try {
+        readRevokeWith(reader({ ...base, [name]: '' }), {})
+        return false
+      } catch (error) {
+        return new RegExp(`^Input '${name}': is required`).test(String((error as Error).message))
+      }
+    })
+    const declared = Object.keys(REVOKE_DECLARED).filter(name => REVOKE_DECLARED[name]?.required)
+    expect(declared.sort()).toEqual(['region-id', 'ssl-vpn-server-id'])
+    expect(requiredWhenEmpty.sort()).toEqual(declared.sort())
+  })
+
+  test.each(REVOKE_CONFIGURATIONS)('its defaults read as no value: %s', (_what, inputs, env) => {
+    const withDefaults: InputReader = (name, options) => {
+      const given = reader(inputs)(name, options)
+      if (Object.hasOwn(inputs, name)) return given
+      return REVOKE_DECLARED[name]?.default ?? given
+    }
+    expect(readRevokeWith(withDefaults, env)).toEqual(readRevokeWith(reader(inputs), env))
+  })
+
+  test('the connection inputs are declared alike in both action.yml files', () => {
+    const shared = Object.keys(REVOKE_DECLARED).filter(name => Object.hasOwn(DECLARED, name))
+    expect(shared.length).toBeGreaterThanOrEqual(14)
+    for (const name of shared) {
+      expect({ name, ...REVOKE_DECLARED[name] }).toEqual({ name, ...DECLARED[name] })
     }
   })
 })

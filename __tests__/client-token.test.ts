@@ -2,7 +2,9 @@ import { describe, expect, test } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import {
   CLIENT_TOKEN_MAX_LENGTH,
+  deleteClientTokens,
   deriveClientToken,
+  deriveDeleteClientToken,
   readWorkflowRunContext,
   type TokenRequestParams,
   type WorkflowRunContext
@@ -170,5 +172,50 @@ describe('readWorkflowRunContext', () => {
     expect(second).toBeDefined()
     if (first === undefined || second === undefined) return
     expect(deriveClientToken(second, PARAMS)).toBe(deriveClientToken(first, PARAMS))
+  })
+})
+
+describe('deriveDeleteClientToken and deleteClientTokens (revocation)', () => {
+  const CERT = { regionId: 'cn-hangzhou', certId: 'vsc-bp1old0001' }
+
+  test('"gha-" and 40 hex digits of SHA-256 over the operation, the run and the certificate', () => {
+    const fields = [
+      'DeleteSslVpnClientCert',
+      RUN.repository,
+      RUN.runId,
+      RUN.job,
+      RUN.step,
+      CERT.regionId,
+      CERT.certId
+    ]
+    const hash = createHash('sha256')
+    for (const field of fields) hash.update(`${field.length}:${field};`, 'utf8')
+    expect(deriveDeleteClientToken(RUN, CERT)).toBe(`gha-${hash.digest('hex').slice(0, 40)}`)
+  })
+
+  test('a re-run re-sends the same token; another certificate, run or step gets another', () => {
+    const token = deriveDeleteClientToken(RUN, CERT)
+    expect(deriveDeleteClientToken({ ...RUN }, { ...CERT })).toBe(token)
+    expect(deriveDeleteClientToken(RUN, { ...CERT, certId: 'vsc-bp1old0002' })).not.toBe(token)
+    expect(deriveDeleteClientToken({ ...RUN, runId: '1' }, CERT)).not.toBe(token)
+    expect(deriveDeleteClientToken({ ...RUN, step: 'other' }, CERT)).not.toBe(token)
+  })
+
+  test('never the create token of the same run', () => {
+    expect(deriveDeleteClientToken(RUN, CERT)).not.toBe(
+      deriveClientToken(RUN, { regionId: CERT.regionId, sslVpnServerId: '', name: CERT.certId })
+    )
+  })
+
+  test('in a workflow run: derived; outside one: random, once per certificate', () => {
+    const derived = deleteClientTokens(RUN, 'cn-hangzhou', () => 'unused')
+    expect(derived(CERT.certId)).toBe(deriveDeleteClientToken(RUN, CERT))
+    let n = 0
+    const random = deleteClientTokens(undefined, 'cn-hangzhou', () => `random-${++n}`)
+    expect([random('vsc-a'), random('vsc-b'), random('vsc-a')]).toEqual([
+      'random-1',
+      'random-2',
+      'random-1'
+    ])
   })
 })

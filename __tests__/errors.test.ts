@@ -4,12 +4,15 @@ import {
   ApiError,
   AttemptLimitError,
   CancelledError,
+  CertificateElsewhereError,
   CertificateExistsError,
   CertificateNotReadyError,
+  CertificateStillListedError,
   DeadlineError,
   ExpectedFailure,
   GitHubError,
   InputError,
+  PermissionError,
   ProfileError,
   TransportError,
   UnexpectedResponseError
@@ -38,7 +41,10 @@ const INSTANCES: Record<string, Error> = {
   CertificateExistsError: new CertificateExistsError('ci', ['vsc-1']),
   ProfileError: new ProfileError('/tmp/x', 'is a symbolic link'),
   CancelledError: new CancelledError('received SIGTERM'),
-  GitHubError: new GitHubError(403, 'Resource not accessible by integration')
+  GitHubError: new GitHubError(403, 'Resource not accessible by integration'),
+  CertificateStillListedError: new CertificateStillListedError('vsc-1'),
+  CertificateElsewhereError: new CertificateElsewhereError('vsc-1', 'vss-1'),
+  PermissionError: new PermissionError('vpc:DeleteSslVpnClientCert', 'Forbidden', 'R1', 'refused')
 }
 
 describe('ExpectedFailure', () => {

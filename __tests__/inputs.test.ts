@@ -266,6 +266,13 @@ describe('onboarding inputs (names, if-exists, config-dir, key-passphrase)', () 
     expect(settings.keyPassphrase).toBeUndefined()
   })
 
+  test('if-exists: replace (rotation) with a name, any case', () => {
+    expect(read({ ...VALID, name: 'alice', 'if-exists': 'Replace' }).ifExists).toBe('replace')
+    expect(read({ ...NO_NAME, names: 'alice\nbob', 'if-exists': 'replace' }).ifExists).toBe(
+      'replace'
+    )
+  })
+
   test('names: one per line, trimmed, blank lines skipped, each with its own derived token', () => {
     const settings = read(
       { ...NO_NAME, names: 'alice\n  bob  \n\r\n carol.smith\n' },
@@ -343,8 +350,13 @@ describe('onboarding inputs (names, if-exists, config-dir, key-passphrase)', () 
       'names',
       /at most 200/
     ],
-    [{ ...VALID, 'if-exists': 'replace' }, 'if-exists', /"create".*"reuse".*"fail"/],
+    [{ ...VALID, 'if-exists': 'rotate' }, 'if-exists', /"create".*"reuse".*"fail".*"replace"/],
     [{ ...NO_NAME, 'if-exists': 'reuse' }, 'if-exists', /give 'name'/],
+    [
+      { ...NO_NAME, 'if-exists': 'replace' },
+      'if-exists',
+      /"replace" looks certificates up by name/
+    ],
     [{ ...VALID, 'key-passphrase': 'long enough' }, 'key-passphrase', /needs 'config-dir'/],
     [{ ...VALID, 'config-dir': 'out', 'key-passphrase': 'abc' }, 'key-passphrase', /4 to 1023/],
     [{ ...VALID, 'config-dir': 'a\u0007b' }, 'config-dir', /control characters/],

@@ -89,7 +89,8 @@ describe('obtainCertificates', () => {
       mask,
       writeFile: async () => {
         throw new Error('no profile expected')
-      }
+      },
+      deleteToken: certId => `t-delete-${certId}`
     }
     return { agent, vpc, deps }
   }
@@ -232,5 +233,169 @@ describe('obtainCertificates', () => {
         expect((outcome.error as DeadlineError).attempts).toBe(0)
       }
     }
+  })
+})
+
+describe('if-exists: replace', () => {
+  const BASE: Settings = {
+    regionId: 'cn-hangzhou',
+    sslVpnServerId: 'vss-bp1test0001',
+    targets: [{ name: 'ann', clientToken: 't-ann', clientTokenSource: 'from the input' }],
+    ifExists: 'replace',
+    configDir: undefined,
+    keyPassphrase: undefined,
+    keepProfiles: false,
+    credentials: { source: 'inputs', keys: { accessKeyId: 'id', accessKeySecret: 'secret' } },
+    endpoint: {
+      origin: 'https://vpc.cn-hangzhou.aliyuncs.com',
+      hostHeader: 'vpc.cn-hangzhou.aliyuncs.com'
+    },
+    signatureVersion: 'v3',
+    timeoutMs: 120_000
+  }
+  const PEM_CERT = '-----BEGIN CERTIFICATE-----\nMIIBreplaceTestCert==\n-----END CERTIFICATE-----\n'
+  const PEM_KEY = '-----BEGIN PRIVATE KEY-----\nMIIEreplaceTestKey==\n-----END PRIVATE KEY-----\n'
+
+  /**
+   * A gateway in virtual time where `vsc-old1` and `vsc-old2` are named ann, a create makes
+   * `vsc-new` (pending for its first Describe), and `answer` may override any action's answer.
+   */
+  function gateway(override: (action: string, n: number) => object | undefined = () => undefined) {
+    const log: string[] = []
+    const { agent, rpc } = virtualRun({ log: line => log.push(line) })
+    const vpc = createVpcClient({
+      rpc,
+      deadline: rpc.now() + BASE.timeoutMs,
+      mask: () => undefined,
+      target: BASE,
+      credentials: { accessKeyId: 'id', accessKeySecret: 'secret' }
+    })
+    const live = new Set(['vsc-old1', 'vsc-old2'])
+    const actions: string[] = []
+    let describes = 0
+    agent
+      .get(BASE.endpoint.origin)
+      .intercept({ path: p => p.startsWith('/?'), method: 'POST' })
+      .reply<object>(options => {
+        const action = String((options.headers as Record<string, string>)['x-acs-action'])
+        const params = Object.fromEntries(new URLSearchParams(options.path.slice(2)))
+        actions.push(
+          `${action}${params['SslVpnClientCertId'] ? ` ${params['SslVpnClientCertId']}` : ''}`
+        )
+        const overridden = override(action, actions.length)
+        if (overridden) return overridden as { statusCode: number; data: object }
+        const ok = (data: object) => ({
+          statusCode: 200,
+          data: { RequestId: `R${actions.length}`, ...data }
+        })
+        if (action === 'CreateSslVpnClientCert') {
+          live.add('vsc-new')
+          return ok({ SslVpnClientCertId: 'vsc-new', Name: 'ann' })
+        }
+        if (action === 'DescribeSslVpnClientCert') {
+          return ok({
+            SslVpnClientCertId: 'vsc-new',
+            Name: 'ann',
+            Status: ++describes === 1 ? 'creating' : 'normal',
+            CaCert: PEM_CERT,
+            ClientCert: PEM_CERT,
+            ClientKey: PEM_KEY,
+            ClientConfig: 'client\nremote 192.0.2.1 1194\n'
+          })
+        }
+        if (action === 'DeleteSslVpnClientCert') {
+          live.delete(params['SslVpnClientCertId'] ?? '')
+          return ok({})
+        }
+        const listed = [...live].filter(
+          id => !params['SslVpnClientCertId'] || id === params['SslVpnClientCertId']
+        )
+        return ok({
+          TotalCount: listed.length,
+          SslVpnClientCertKeys: {
+            SslVpnClientCertKey: listed.map((id, i) => ({
+              SslVpnClientCertId: id,
+              Name: 'ann',
+              Status: 'normal',
+              CreateTime: i
+            }))
+          }
+        })
+      })
+      .persist()
+    const deps: OnboardingDependencies = {
+      log: line => log.push(line),
+      mask: () => undefined,
+      writeFile: async () => {
+        throw new Error('no profile expected')
+      },
+      deleteToken: certId => `t-delete-${certId}`
+    }
+    return { agent, vpc, deps, actions, log, live }
+  }
+
+  test('create, wait until usable, then revoke the others one at a time', async () => {
+    const { agent, vpc, deps, actions, live } = gateway()
+    const [outcome] = await obtainCertificates(BASE, vpc, deps)
+    await agent.close()
+    expect(actions).toEqual([
+      'CreateSslVpnClientCert',
+      'DescribeSslVpnClientCert vsc-new',
+      'DescribeSslVpnClientCert vsc-new',
+      'DescribeSslVpnClientCerts',
+      'DeleteSslVpnClientCert vsc-old1',
+      'DescribeSslVpnClientCerts vsc-old1',
+      'DeleteSslVpnClientCert vsc-old2',
+      'DescribeSslVpnClientCerts vsc-old2'
+    ])
+    expect(outcome).toMatchObject({ ok: true, certId: 'vsc-new', created: true, status: 'normal' })
+    const replacement = outcome?.ok ? outcome.replacement : undefined
+    expect(replacement?.revocations.map(r => [r.certId, r.ok])).toEqual([
+      ['vsc-old1', true],
+      ['vsc-old2', true]
+    ])
+    expect([...live]).toEqual(['vsc-new'])
+  })
+
+  test('the new certificate fails: nothing is listed, nothing deleted', async () => {
+    const { agent, vpc, deps, actions } = gateway(action =>
+      action === 'CreateSslVpnClientCert'
+        ? {
+            statusCode: 400,
+            data: { RequestId: 'RQ', Code: 'Resource.QuotaFull', Message: 'full' }
+          }
+        : undefined
+    )
+    const [outcome] = await obtainCertificates(BASE, vpc, deps)
+    await agent.close()
+    expect(outcome?.ok).toBe(false)
+    expect(actions).toEqual(['CreateSslVpnClientCert'])
+  })
+
+  test('the others cannot be listed: the new certificate is obtained, the listing error kept', async () => {
+    const { agent, vpc, deps, actions } = gateway(action =>
+      action === 'DescribeSslVpnClientCerts'
+        ? { statusCode: 403, data: { RequestId: 'RF', Code: 'Forbidden', Message: 'no' } }
+        : undefined
+    )
+    const [outcome] = await obtainCertificates(BASE, vpc, deps)
+    await agent.close()
+    expect(outcome).toMatchObject({ ok: true, certId: 'vsc-new' })
+    const replacement = outcome?.ok ? outcome.replacement : undefined
+    expect(replacement?.revocations).toEqual([])
+    expect(replacement?.listingError).toMatchObject({
+      name: 'PermissionError',
+      code: 'Forbidden',
+      permission: 'vpc:DescribeSslVpnClientCerts'
+    })
+    expect(actions.filter(a => a.startsWith('DeleteSslVpnClientCert'))).toEqual([])
+  })
+
+  test('reuse and create do not replace anything', async () => {
+    const { agent, vpc, deps, actions } = gateway()
+    const [outcome] = await obtainCertificates({ ...BASE, ifExists: 'create' }, vpc, deps)
+    await agent.close()
+    expect(actions).toEqual(['CreateSslVpnClientCert'])
+    expect(outcome?.ok && outcome.replacement).toBe(undefined)
   })
 })

@@ -88,6 +88,7 @@ log(`  part 3: done (${elapsed()}); ${part3.load.warning ?? part3.load.text}`)
 log(`  part 4: one step with names and config-dir, ${BATCH_SIZES.join(', ')} names…`)
 const part4 = await masking({ log })
 log(`  part 4: done (${elapsed()}); ${part4.load.warning ?? part4.load.text}`)
+const revoke = await (await import('./revoke.mjs')).revokeMany({ log })
 const unreliable = [
   ['1', part1],
   ['3', part3],
@@ -164,6 +165,8 @@ ${part4.table}
 ${part4.targets}
 
 ${part4.notes.map(n => `- ${n}`).join('\n')}
+
+${revoke.section}
 `
 
 const formatted = await formatMarkdown(report)

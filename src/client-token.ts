@@ -33,7 +33,7 @@ const DERIVED_TOKEN_PREFIX = 'gha-'
  * each length-prefixed so that no two different inputs can produce the same hash input.
  */
 export function deriveClientToken(run: WorkflowRunContext, params: TokenRequestParams): string {
-  const fields = [
+  return tokenOf([
     'CreateSslVpnClientCert',
     run.repository,
     run.runId,
@@ -42,7 +42,49 @@ export function deriveClientToken(run: WorkflowRunContext, params: TokenRequestP
     params.regionId,
     params.sslVpnServerId,
     params.name ?? ''
-  ]
+  ])
+}
+
+/**
+ * The ClientToken of DeleteSslVpnClientCert for one certificate: like the create's, from the run
+ * context, the operation and the certificate's ID, so a re-run of the same job re-sends the same
+ * delete (and two certificates never share a token).
+ */
+export function deriveDeleteClientToken(
+  run: WorkflowRunContext,
+  params: { regionId: string; certId: string }
+): string {
+  return tokenOf([
+    'DeleteSslVpnClientCert',
+    run.repository,
+    run.runId,
+    run.job,
+    run.step,
+    params.regionId,
+    params.certId
+  ])
+}
+
+/**
+ * The delete tokens of a step: derived from the workflow run (`run`), or outside one random, made
+ * once per certificate so that every attempt of one delete sends the same token.
+ */
+export function deleteClientTokens(
+  run: WorkflowRunContext | undefined,
+  regionId: string,
+  randomToken: () => string
+): (certId: string) => string {
+  const random = new Map<string, string>()
+  return certId => {
+    if (run !== undefined) return deriveDeleteClientToken(run, { regionId, certId })
+    let token = random.get(certId)
+    if (token === undefined) random.set(certId, (token = randomToken()))
+    return token
+  }
+}
+
+/** `gha-` and 40 hex digits of SHA-256 over the fields, each length-prefixed. */
+function tokenOf(fields: readonly string[]): string {
   const hash = createHash('sha256')
   for (const field of fields) hash.update(`${field.length}:${field};`, 'utf8')
   return DERIVED_TOKEN_PREFIX + hash.digest('hex').slice(0, 40)

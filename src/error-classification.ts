@@ -6,6 +6,7 @@
 import {
   ApiError,
   CertificateNotReadyError,
+  CertificateStillListedError,
   TransportError,
   UnexpectedResponseError
 } from './errors.js'
@@ -34,5 +35,7 @@ export function isRetryable(error: unknown): boolean {
   if (error instanceof TransportError) return error.retryable
   // A certificate that is still being issued: wait for it like for a busy gateway.
   if (error instanceof CertificateNotReadyError) return true
+  // A certificate whose deletion is under way: wait for it the same way.
+  if (error instanceof CertificateStillListedError) return true
   return false
 }

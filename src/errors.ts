@@ -217,3 +217,43 @@ export class GitHubError extends ExpectedFailure {
 export class CancelledError extends ExpectedFailure {
   override readonly name = 'CancelledError'
 }
+
+/** A deleted certificate is still listed: its deletion is under way, worth listing again. */
+export class CertificateStillListedError extends ExpectedFailure {
+  override readonly name = 'CertificateStillListedError'
+
+  constructor(readonly certId: string) {
+    super(`${certId} is still listed (its deletion is under way)`)
+  }
+}
+
+/** `cert-id` names a certificate of another SSL server than `ssl-vpn-server-id`: refused. */
+export class CertificateElsewhereError extends ExpectedFailure {
+  override readonly name = 'CertificateElsewhereError'
+
+  constructor(
+    readonly certId: string,
+    readonly sslVpnServerId: string
+  ) {
+    super(
+      `${certId} is a certificate of another SSL server, not of ${sslVpnServerId}: refused, nothing was deleted for it. Check cert-id, or ssl-vpn-server-id.`
+    )
+  }
+}
+
+/**
+ * The API refused an operation for lack of permission (`Forbidden`, `Forbbiden.SubUser`), and it
+ * is known not to mean something else: `permission` is the RAM action to grant.
+ */
+export class PermissionError extends ExpectedFailure {
+  override readonly name = 'PermissionError'
+
+  constructor(
+    readonly permission: string,
+    readonly code: string,
+    readonly requestId: string | undefined,
+    message: string
+  ) {
+    super(message)
+  }
+}

@@ -123,7 +123,7 @@ export function parseSslVpnServerId(raw: string): string {
 }
 
 /** A multi-line input's lines, trimmed, without empty ones (as `core.getMultilineInput`). */
-function getMultilineInput(raw: string): string[] {
+export function getMultilineInput(raw: string): string[] {
   return raw
     .split(/\r?\n/)
     .map(line => line.trim())
@@ -137,7 +137,7 @@ const MAX_NAMES = 200
  * `name` or `names` (one per line, mutually exclusive): the certificates to obtain, as a list
  * with `undefined` for "one certificate, named by the API".
  */
-function parseNames(nameInput: string, lines: string[]): (string | undefined)[] {
+export function parseNames(nameInput: string, lines: string[]): (string | undefined)[] {
   if (nameInput !== '' && lines.length > 0) {
     throw new InputError(
       'names',
@@ -198,10 +198,10 @@ function parseName(raw: string): string | undefined {
 
 function parseIfExists(raw: string, names: (string | undefined)[]): IfExists {
   const value = raw.toLowerCase() || 'create'
-  if (value !== 'create' && value !== 'reuse' && value !== 'fail') {
+  if (value !== 'create' && value !== 'reuse' && value !== 'fail' && value !== 'replace') {
     throw new InputError(
       'if-exists',
-      `${quote(raw)} is not supported; expected "create" (always create), "reuse" (return the certificate of that name if there is one) or "fail".`
+      `${quote(raw)} is not supported; expected "create" (always create), "reuse" (return the certificate of that name if there is one), "fail" or "replace" (create a new one, then revoke the others of that name).`
     )
   }
   if (value !== 'create' && names.some(name => name === undefined)) {

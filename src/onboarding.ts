@@ -1,8 +1,9 @@
 /**
  * Onboarding: for each requested name, one at a time on the gateway (every create puts it into
  * `Configuring`), find or create the certificate, and with `config-dir` wait until it is ready and
- * write a protected OpenVPN profile. A failure on one name does not stop the others; all share the
- * one deadline.
+ * write a protected OpenVPN profile. With `if-exists: replace` (rotation) the new certificate is
+ * always waited for, and only then are the other certificates of that name revoked (revocation.ts).
+ * A failure on one name does not stop the others; all share the one deadline.
  */
 import { batchLeadingDelays, type BusySpan } from './batch-pacing.js'
 import {
@@ -14,11 +15,17 @@ import {
 import { buildInlineProfile, encryptPrivateKey, profileFileName } from './profile.js'
 import { quote } from './input-rules.js'
 import { maskMultiline } from './redact.js'
+import {
+  listingFailure,
+  revokeCertificates,
+  type CertificateRevocation,
+  type RevocationDependencies
+} from './revocation.js'
 import type { CertificateTarget, Settings } from './settings.js'
 import { USABLE_STATUSES, type ExistingCertificate, type VpcClient } from './vpc-client.js'
 
 /** What onboarding needs besides the VPC client (which calls the API, by the run's deadline). */
-export interface OnboardingDependencies {
+export interface OnboardingDependencies extends RevocationDependencies {
   /** Onboarding's own lines (a batch prefixes each with its `[i/n] name: `). */
   log: (line: string) => void
   /** Masks a secret in the runner's log and in everything the action prints. */
@@ -51,6 +58,16 @@ export interface Obtained extends OutcomeBase {
   attempts: number
   /** Time spent in backoff waits for this certificate. */
   waitedMs: number
+  /** With `if-exists: replace`: what became of the other certificates of that name. */
+  replacement?: Replacement
+}
+
+/** The other certificates of a name, revoked once its new certificate was ready. */
+interface Replacement {
+  /** One per other certificate found, in order. */
+  revocations: CertificateRevocation[]
+  /** The listing of the others failed: none was revoked. */
+  listingError: Error | undefined
 }
 
 interface Failed extends OutcomeBase {
@@ -120,7 +137,10 @@ async function obtainOne(
   let found: { certId: string; name: string; status: string | undefined } | undefined
   let requestId: string | undefined
 
-  if (settings.ifExists !== 'create' && target.name !== undefined) {
+  if (
+    (settings.ifExists === 'reuse' || settings.ifExists === 'fail') &&
+    target.name !== undefined
+  ) {
     const existing = await vpc.findCertificatesByName(target.name)
     attempts += 1
     if (existing.length > 0 && settings.ifExists === 'fail') {
@@ -177,6 +197,23 @@ async function obtainOne(
     deps.log(
       `Profile written: ${configFile} (mode 0600${settings.keyPassphrase === undefined ? '' : ', key encrypted with key-passphrase'}).`
     )
+  } else if (settings.ifExists === 'replace') {
+    // The old ones go only once the new one can be used, profile or not.
+    const material = await vpc.waitUntilReady(found.certId)
+    attempts += material.attempts
+    waitedMs += material.waitedMs
+    found.status = material.status
+  }
+
+  let replacement: Replacement | undefined
+  if (settings.ifExists === 'replace' && target.name !== undefined) {
+    replacement = await replaceOthers(target.name, found.certId, settings, vpc, deps)
+    for (const r of replacement.revocations) {
+      if (r.ok) {
+        attempts += r.attempts
+        waitedMs += r.waitedMs
+      }
+    }
   }
 
   return {
@@ -190,8 +227,43 @@ async function obtainOne(
     configFile,
     requestId,
     attempts,
-    waitedMs
+    waitedMs,
+    ...(replacement ? { replacement } : {})
   }
+}
+
+/**
+ * Rotation, once the new certificate `keep` is ready: every other certificate named exactly
+ * `name` on the SSL server is revoked, one at a time. A re-run finds only `keep` (its create is
+ * answered from the same ClientToken) and deletes nothing more.
+ */
+async function replaceOthers(
+  name: string,
+  keep: string,
+  settings: Settings,
+  vpc: VpcClient,
+  deps: OnboardingDependencies
+): Promise<Replacement> {
+  let others: ExistingCertificate[]
+  try {
+    others = (await vpc.findCertificatesByName(name)).filter(c => c.certId !== keep)
+  } catch (error) {
+    if (error instanceof CancelledError || !(error instanceof Error)) throw error
+    const failure = listingFailure(error)
+    deps.log(
+      `Could not list the other certificates named ${name}, so none was revoked: ${failure.message}`
+    )
+    return { revocations: [], listingError: failure }
+  }
+  if (others.length === 0) {
+    deps.log(`No other certificate is named ${name}: nothing to revoke.`)
+    return { revocations: [], listingError: undefined }
+  }
+  deps.log(
+    `Replacing ${others.length === 1 ? 'the other certificate' : `the ${others.length} other certificates`} named ${name} (${others.map(c => c.certId).join(', ')}), one at a time: each delete disconnects every client of ${settings.sslVpnServerId}.`
+  )
+  const revocations = await revokeCertificates(others, vpc, settings.sslVpnServerId, deps)
+  return { revocations, listingError: undefined }
 }
 
 /**

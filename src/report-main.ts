@@ -5,12 +5,10 @@
  * {@link ReportIo} (the main step's `ActionIo`, less what only it uses), so a test runs it
  * in-process with fakes; {@link run} is the live wrapper.
  *
- * It composes the same pieces as main.ts, in the same order: proxy variables and dispatcher
- * first, settings (secrets masked first), credentials (keys or OIDC), one VPC client with one
- * deadline; then its own service.
+ * Credentials, endpoint, signature, retries, deadline, proxy and redaction are the main action's,
+ * through the same composition (composition.ts).
  */
-import * as core from '@actions/core'
-import { randomBytes } from 'node:crypto'
+import { runLive, runStep, stsContext, type StepIo, type StepSession } from './composition.js'
 import { ApiError, CancelledError, ExpectedFailure } from './errors.js'
 import {
   classifyCertificates,
@@ -20,11 +18,6 @@ import {
 } from './expiry.js'
 import { describeFailure } from './failure.js'
 import { createIssueClient } from './github-client.js'
-import { requestIdToken } from './id-token.js'
-import type { ActionIo } from './main.js'
-import { obtainCredentials } from './oidc.js'
-import { createDispatcher, readProxySettings } from './proxy.js'
-import { createSecretRegistry } from './redact.js'
 import { readReportSettings, type GitHubSettings, type ReportSettings } from './report-inputs.js'
 import {
   describeReportStart,
@@ -32,139 +25,55 @@ import {
   setReportOutputs,
   writeReportSummary
 } from './report-outputs.js'
-import { DEFAULT_RETRY_POLICY } from './retry.js'
-import type { CallContext, RpcDependencies } from './rpc.js'
-import { sleep } from './sleep.js'
-import { readableStack } from './stack-trace.js'
+import type { CallContext } from './rpc.js'
 import { syncTrackingIssue, type IssueOutcome } from './tracking-issue.js'
-import { createVpcClient } from './vpc-client.js'
 
 /** Everything the report reads or changes outside itself: the live one, or a test's fakes. */
-export type ReportIo = Pick<
-  ActionIo,
-  | 'getInput'
-  | 'env'
-  | 'setOutput'
-  | 'summary'
-  | 'logger'
-  | 'now'
-  | 'sleep'
-  | 'random'
-  | 'newNonce'
-  | 'createDispatcher'
-  | 'signal'
->
+export type ReportIo = StepIo
 
 /** The report step, as the runner starts it. */
 export async function run(): Promise<void> {
-  const cancellation = new AbortController()
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (!cancellation.signal.aborted) {
-      cancellation.abort(new CancelledError(`received ${signal}`))
-    }
-  }
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
-  try {
-    await runReport(liveIo(cancellation.signal))
-  } finally {
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
-  }
-}
-
-/** The real runner, network, clock and randomness. */
-function liveIo(signal: AbortSignal): ReportIo {
-  return {
-    getInput: (name, options) => core.getInput(name, options),
-    env: process.env,
-    setOutput: (name, value) => core.setOutput(name, value),
-    summary: core.summary,
-    logger: {
-      info: line => core.info(line),
-      warning: line => core.warning(line),
-      debug: line => core.debug(line),
-      setFailed: message => core.setFailed(message),
-      setSecret: secret => core.setSecret(secret)
-    },
-    now: Date.now,
-    sleep,
-    random: Math.random,
-    newNonce: () => randomBytes(16).toString('hex'),
-    createDispatcher,
-    signal
-  }
+  await runLive(runReport)
 }
 
 /**
  * The report with the outside world given. Every input error, API failure, cancellation and bug
- * ends here as one `setFailed` message; a report that was made still sets its outputs and summary
- * when the tracking issue then fails.
+ * ends as one `setFailed` message (composition.ts); a report that was made still sets its outputs
+ * and summary when the tracking issue then fails.
  */
 export async function runReport(io: ReportIo): Promise<void> {
-  const { logger } = io
-  const secrets = createSecretRegistry(secret => logger.setSecret(secret))
-  let dispatcher: ReturnType<ReportIo['createDispatcher']> | undefined
-  let settings: ReportSettings | undefined
-  try {
-    // First: a proxy variable may carry a password, and a malformed one must fail here, named.
-    dispatcher = io.createDispatcher(readProxySettings(io.env, secrets.mask))
-    settings = readReportSettings(io.getInput, io.env, secrets.mask)
-    logger.info(describeReportStart(settings))
-    const deadline = io.now() + settings.timeoutMs
-    const log = (line: string) => logger.info(line)
-    const rpc: RpcDependencies = {
-      dispatcher,
-      policy: DEFAULT_RETRY_POLICY,
-      now: io.now,
-      sleep: io.sleep,
-      random: io.random,
-      newNonce: io.newNonce,
-      signal: io.signal,
-      redact: secrets.redact,
-      log
-    }
-    const live = { rpc, mask: secrets.mask, log, env: io.env }
-    const credentials = await obtainCredentials(settings, {
-      ...live,
-      deadline,
-      getIDToken: (audience, by) => requestIdToken(audience, { ...live, deadline: by })
-    })
-    const vpc = createVpcClient({
-      rpc,
-      deadline,
-      mask: secrets.mask,
-      target: settings,
-      credentials
-    })
-    const listed = await vpc.listCertificates(settings.sslVpnServerId)
-    const report = classifyCertificates(listed, io.now(), settings.warnDays)
-    setReportOutputs(io, report)
-    logger.info(
-      `Listed ${listed.length} ${listed.length === 1 ? 'certificate' : 'certificates'} of ${describeScope(settings)}: ${report.expired.length} expired, ${report.expiring.length} expiring (warn-days ${settings.warnDays}).`
-    )
+  await runStep(io, {
+    readSettings: (io, mask) => readReportSettings(io.getInput, io.env, mask),
+    run: (settings, session) => reportAndTrack(io, settings, session),
+    describeFailure: describeReportFailure
+  })
+}
 
-    const issue =
-      settings.github === undefined
-        ? { outcome: undefined, failure: undefined }
-        : await keepTrackingIssue(io, { rpc, deadline }, settings, settings.github, report)
-    if (io.env['GITHUB_STEP_SUMMARY']) {
-      await writeReportSummary(io.summary, settings, report, {
-        outcome: issue.outcome,
-        failure: issue.failure?.split('\n')[0]
-      })
-    }
-    finish(io, report, settings, issue.failure)
-  } catch (error) {
-    if (error instanceof CancelledError) logger.warning(`Cancelled (${error.message}).`)
-    logger.setFailed(describeReportFailure(error, settings))
-    // A bug, not an expected failure: the stack helps whoever reports it (shown with debug logging).
-    if (!(error instanceof ExpectedFailure) && error instanceof Error && error.stack) {
-      logger.debug(readableStack(error.stack))
-    }
-  } finally {
-    await dispatcher?.destroy().catch(() => undefined)
+async function reportAndTrack(
+  io: ReportIo,
+  settings: ReportSettings,
+  { deps, deadline, connect }: StepSession
+): Promise<void> {
+  const { logger } = io
+  logger.info(describeReportStart(settings))
+  const vpc = await connect()
+  const listed = await vpc.listCertificates(settings.sslVpnServerId)
+  const report = classifyCertificates(listed, io.now(), settings.warnDays)
+  setReportOutputs(io, report)
+  logger.info(
+    `Listed ${listed.length} ${listed.length === 1 ? 'certificate' : 'certificates'} of ${describeScope(settings)}: ${report.expired.length} expired, ${report.expiring.length} expiring (warn-days ${settings.warnDays}).`
+  )
+  const issue =
+    settings.github === undefined
+      ? { outcome: undefined, failure: undefined }
+      : await keepTrackingIssue(io, { rpc: deps.rpc, deadline }, settings, settings.github, report)
+  if (io.env['GITHUB_STEP_SUMMARY']) {
+    await writeReportSummary(io.summary, settings, report, {
+      outcome: issue.outcome,
+      failure: issue.failure?.split('\n')[0]
+    })
   }
+  finish(io, report, settings, issue.failure)
 }
 
 /**
@@ -242,10 +151,7 @@ const FORBIDDEN_CODES = new Set(['Forbidden', 'Forbbiden.SubUser'])
  */
 function describeReportFailure(error: unknown, settings: ReportSettings | undefined): string {
   const timeoutSeconds = settings ? settings.timeoutMs / 1000 : undefined
-  const sts =
-    settings?.credentials.source === 'oidc'
-      ? { origin: settings.credentials.oidc.stsEndpoint.origin, regionId: settings.regionId }
-      : undefined
+  const sts = stsContext(settings)
   if (error instanceof CancelledError) {
     return 'The workflow was cancelled before the report was complete.'
   }

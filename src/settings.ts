@@ -21,8 +21,11 @@ export interface CertificateTarget {
     'from the input' | 'derived from the workflow run' | 'random: not in a workflow run'
 }
 
-/** `if-exists`: what to do when a certificate of that name is already on the SSL server. */
-export type IfExists = 'create' | 'reuse' | 'fail'
+/**
+ * `if-exists`: what to do when a certificate of that name is already on the SSL server; `replace`
+ * creates a new one and then revokes the others of that name (rotation).
+ */
+export type IfExists = 'create' | 'reuse' | 'fail' | 'replace'
 
 /**
  * Where and how to call the API, with which keys, by when: what every action of this repository
@@ -76,3 +79,15 @@ export type CredentialSettings =
 export type InputReader = (name: string, options?: { trimWhitespace?: boolean }) => string
 /** The step's environment variables (`process.env` in production). */
 export type Environment = Readonly<Record<string, string | undefined>>
+
+/** One thing `revoke` is asked to revoke: every certificate of a name, or one certificate by ID. */
+export type RevokeTarget = { kind: 'name'; name: string } | { kind: 'cert-id'; certId: string }
+
+/** What the revoke action is asked to do (revoke-inputs.ts `readRevokeSettings`). */
+export interface RevokeSettings extends ConnectionSettings {
+  sslVpnServerId: string
+  /** At least one, all of one kind (names or IDs), each once. */
+  targets: RevokeTarget[]
+  /** `dry-run`: list what would be revoked, revoke nothing. */
+  dryRun: boolean
+}

@@ -18,7 +18,12 @@ import {
   unexpectedAnswer,
   type AnswerSource
 } from './answer-text.js'
-import { CertificateNotReadyError, UnexpectedResponseError } from './errors.js'
+import {
+  ApiError,
+  CertificateNotReadyError,
+  CertificateStillListedError,
+  UnexpectedResponseError
+} from './errors.js'
 import { unsafeDirective } from './profile.js'
 import { maskMultiline } from './redact.js'
 import { callRpc, type CallContext, type RpcCall } from './rpc.js'
@@ -30,6 +35,7 @@ const VPC_API_VERSION = '2016-04-28'
 const CREATE_ACTION = 'CreateSslVpnClientCert'
 const DESCRIBE_ACTION = 'DescribeSslVpnClientCert'
 const LIST_ACTION = 'DescribeSslVpnClientCerts'
+const DELETE_ACTION = 'DeleteSslVpnClientCert'
 /** The largest page DescribeSslVpnClientCerts serves. */
 export const LIST_PAGE_SIZE = 50
 /**
@@ -95,6 +101,15 @@ export interface VpcClient {
    * region when it is undefined, with its expiry (all pages; each ID once).
    */
   listCertificates(sslVpnServerId: string | undefined): Promise<ListedCertificate[]>
+  /**
+   * Deletes the certificate (retrying while the gateway is busy, one ClientToken for every
+   * attempt); a certificate the API says does not exist counts as deleted already.
+   */
+  deleteCertificate(deletion: CertificateDeletion): Promise<DeletionResult>
+  /** Lists the certificate by ID, with the policy's backoff, until it is no longer listed. */
+  waitUntilGone(certId: string, leadingDelaysMs?: readonly number[]): Promise<GoneResult>
+  /** Where the certificate with this ID is: on the client's SSL server, on another, or nowhere. */
+  findCertificateById(certId: string): Promise<CertificateLookup>
   /** Milliseconds left before the deadline; none (≤ 0) means no call would start. */
   timeLeftMs(): number
   /** The same client, each line it logs starting with `prefix` (a batch names its certificate). */
@@ -107,6 +122,9 @@ export function createVpcClient(parameters: VpcClientParameters): VpcClient {
     findCertificatesByName: name => findCertificatesByName(parameters, name),
     waitUntilReady: certId => waitUntilReady(parameters, certId),
     listCertificates: sslVpnServerId => listCertificates(parameters, sslVpnServerId),
+    deleteCertificate: deletion => deleteCertificate(parameters, deletion),
+    waitUntilGone: (certId, leadingDelaysMs) => waitUntilGone(parameters, certId, leadingDelaysMs),
+    findCertificateById: certId => findCertificateById(parameters, certId),
     timeLeftMs: () => parameters.deadline - parameters.rpc.now(),
     withLogPrefix: prefix => {
       const { log } = parameters.rpc
@@ -530,4 +548,185 @@ function describedCertificate(
     name: answerField(answer, 'Name', ANSWER_SHAPES.name, source) ?? '',
     status: answerField(answer, 'Status', ANSWER_SHAPES.status, source) ?? ''
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Revocation: DeleteSslVpnClientCert, and listing a certificate by ID
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The codes with which the API has said "no such certificate" to a delete over the years
+ * (alibaba-cloud-api.md §6; Terraform treats them as deleted). `Forbidden` has been seen too, but
+ * it also means a missing permission: only a listing tells the two apart (revocation.ts).
+ */
+const CERTIFICATE_NOT_FOUND_CODES: ReadonlySet<string> = new Set([
+  'InvalidSslVpnClientCertId.NotFound',
+  'InvalidInstanceId.NotFound'
+])
+
+/** One certificate to delete. */
+interface CertificateDeletion {
+  certId: string
+  clientToken: string
+  /** Waits before the policy's backoff, for a batch on one gateway (batch-pacing.ts). */
+  leadingDelaysMs?: readonly number[] | undefined
+}
+
+interface DeletionResult {
+  certId: string
+  /** Of the answer: the delete's, or the not-found refusal's. */
+  requestId: string | undefined
+  /** The API said the certificate does not exist (CERTIFICATE_NOT_FOUND_CODES): nothing deleted. */
+  alreadyGone: boolean
+  /** The code that said so, when alreadyGone. */
+  notFoundCode: string | undefined
+  /** Calls made (at least one: retries before a not-found answer are in the log only). */
+  attempts: number
+  waitedMs: number
+  elapsedMs: number
+  /** As CertificateResult's: when a retry last found the gateway busy; undefined if none did. */
+  busySeenMs: number | undefined
+}
+
+/**
+ * Sends DeleteSslVpnClientCert with one ClientToken for every attempt, retrying what
+ * error-classification.ts says (the gateway busy applying a change above all). The answer carries
+ * only a RequestId, which must be there: a 200 without one is not an API answer. The deletion
+ * itself runs on after the answer: {@link waitUntilGone} sees it end.
+ */
+async function deleteCertificate(
+  client: VpcClientParameters,
+  { certId, clientToken, leadingDelaysMs }: CertificateDeletion
+): Promise<DeletionResult> {
+  const { rpc } = client
+  const started = rpc.now()
+  const params = {
+    RegionId: client.target.regionId,
+    SslVpnClientCertId: certId,
+    ClientToken: clientToken
+  }
+  const requireRequestId = (answer: JsonObject) => {
+    if (stringField(answer, 'RequestId') === undefined) {
+      throw new UnexpectedResponseError(
+        200,
+        `Unexpected answer to ${DELETE_ACTION}: no RequestId, so nothing says the delete of ${certId} was accepted. Something other than the Alibaba Cloud API answered (a proxy?); the answer was not used.`,
+        undefined,
+        'RequestId'
+      )
+    }
+  }
+  try {
+    const { answer, attempts, waitedMs, lastFailureMs } = await callRpc(
+      vpcCall(client, DELETE_ACTION, params),
+      client,
+      {
+        logPrefix: DELETE_ACTION,
+        ...(leadingDelaysMs ? { leadingDelaysMs } : {}),
+        accept: requireRequestId
+      }
+    )
+    return {
+      certId,
+      requestId: stringField(answer, 'RequestId'),
+      alreadyGone: false,
+      notFoundCode: undefined,
+      attempts,
+      waitedMs,
+      elapsedMs: rpc.now() - started,
+      busySeenMs: attempts > 2 ? lastFailureMs : undefined
+    }
+  } catch (error) {
+    if (!(error instanceof ApiError) || !CERTIFICATE_NOT_FOUND_CODES.has(error.code)) throw error
+    return {
+      certId,
+      requestId: error.requestId,
+      alreadyGone: true,
+      notFoundCode: error.code,
+      attempts: 1,
+      waitedMs: 0,
+      elapsedMs: rpc.now() - started,
+      busySeenMs: undefined
+    }
+  }
+}
+
+interface GoneResult {
+  /** Listing calls made. */
+  attempts: number
+  waitedMs: number
+  /** From the first listing to the one that no longer showed the certificate. */
+  elapsedMs: number
+  /** When, after the first listing, a listing last still showed it; undefined unless a retry did. */
+  lastSeenMs: number | undefined
+}
+
+/** A listing of one certificate by ID on the client's SSL server (or region-wide: `anyServer`). */
+function listByIdParams(
+  client: VpcClientParameters,
+  certId: string,
+  anyServer = false
+): Record<string, string> {
+  return {
+    RegionId: client.target.regionId,
+    ...(anyServer ? {} : { SslVpnServerId: serverOf(client, LIST_ACTION) }),
+    SslVpnClientCertId: certId
+  }
+}
+
+/**
+ * Lists the certificate by ID until it is no longer listed, with the policy's backoff (and a
+ * batch's leading waits) and within the deadline: a deletion is over when the certificate is gone.
+ * Each answer is checked as a listing (TotalCount, entries' shapes) before its absence is believed.
+ */
+async function waitUntilGone(
+  client: VpcClientParameters,
+  certId: string,
+  leadingDelaysMs?: readonly number[]
+): Promise<GoneResult> {
+  const started = client.rpc.now()
+  const { attempts, waitedMs, lastFailureMs } = await callRpc(
+    vpcCall(client, LIST_ACTION, {
+      ...listByIdParams(client, certId),
+      PageNumber: '1',
+      PageSize: String(LIST_PAGE_SIZE)
+    }),
+    client,
+    {
+      logPrefix: LIST_ACTION,
+      ...(leadingDelaysMs ? { leadingDelaysMs } : {}),
+      accept: answer => {
+        listPageCount(answer)
+        const listed = certificateKeys(answer, client.rpc.redact)
+        if (listed.some(c => c.certId === certId)) throw new CertificateStillListedError(certId)
+      }
+    }
+  )
+  return {
+    attempts,
+    waitedMs,
+    elapsedMs: client.rpc.now() - started,
+    lastSeenMs: attempts > 2 ? lastFailureMs : undefined
+  }
+}
+
+/** Where a certificate named by ID is. */
+type CertificateLookup =
+  | { where: 'here'; certificate: ExistingCertificate }
+  | { where: 'elsewhere' }
+  | { where: 'nowhere' }
+
+/**
+ * Where the certificate with this ID is: listed on the client's SSL server (the API's own filter
+ * decides, and the ID must match exactly), else listed in the region on another SSL server, else
+ * nowhere. One listing when it is on the client's server, two otherwise.
+ */
+async function findCertificateById(
+  client: VpcClientParameters,
+  certId: string
+): Promise<CertificateLookup> {
+  const here = await readListing(client, listByIdParams(client, certId))
+  const certificate = here.find(c => c.certId === certId)
+  if (certificate !== undefined) return { where: 'here', certificate }
+  const anywhere = await readListing(client, listByIdParams(client, certId, true))
+  return anywhere.some(c => c.certId === certId) ? { where: 'elsewhere' } : { where: 'nowhere' }
 }

@@ -1,9 +1,21 @@
-/** Types for run-action.mjs: run dist/index.js the way the GitHub runner does. */
+/** Types for run-action.mjs: run a bundled action the way the GitHub runner does. */
 import type { ChildProcess } from 'node:child_process'
 
+/** The main action's bundle under test. */
 export const ACTION_PATH: string
 export const TEST_CA_PATH: string
 export const ACTION_YML_PATH: string
+
+/** The repository's actions: the main one (undefined) and its sub-actions, by folder. */
+export type ActionName = 'revoke' | 'report' | undefined
+
+/** The action.yml of `action`: action.yml, or `<action>/action.yml`. */
+export function actionYmlPath(action?: ActionName): string
+/**
+ * The bundle the runner runs for `action`: its action.yml's `runs.main` resolved from that
+ * action.yml's folder, taken from ACTION_UNDER_TEST's folder or ACTION_DIST when under dist/.
+ */
+export function actionPath(action?: ActionName): string
 
 /** An input as `action.yml` declares it. */
 export interface ActionInput {
@@ -13,6 +25,11 @@ export interface ActionInput {
 }
 
 export interface RunOptions {
+  /**
+   * Which action: undefined for the main one, or a sub-action's folder ('revoke', 'report'): the
+   * bundle its action.yml's `runs.main` names, with that action.yml's defaults.
+   */
+  action?: ActionName
   /**
    * Action inputs by their action.yml names. One not mentioned gets its action.yml default, as
    * from the runner; one given as `undefined` is not set at all (not even its default).
@@ -31,11 +48,6 @@ export interface RunOptions {
    * as the runner does.
    */
   state?: Record<string, string> | undefined
-  /**
-   * A sub-action's folder (`report`): run the bundle its `<folder>/action.yml` names in
-   * `runs.main`, with that action.yml's defaults, instead of the main action.
-   */
-  action?: string | undefined
 }
 
 export interface RunResult {
@@ -60,7 +72,7 @@ export interface RunResult {
  * as the runner does, taken from the bundle under test (beside ACTION_UNDER_TEST, else in
  * ACTION_DIST, else in dist/).
  */
-export function subActionPaths(folder: string): { actionYml: string; script: string }
+export function subActionPaths(folder: 'revoke' | 'report'): { actionYml: string; script: string }
 /** The inputs `action.yml` (default: the repository's) declares, by name. */
 export function actionInputs(path?: string): Record<string, ActionInput>
 export function inputVariable(name: string): string

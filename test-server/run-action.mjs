@@ -1,4 +1,5 @@
-// Runs the bundled action (dist/index.js, or a sub-action's bundle) the way the GitHub runner does: a fresh Node process,
+// Runs a bundled action (dist/index.js, or a sub-action's bundle such as dist/revoke/index.js)
+// the way the GitHub runner does: the file its action.yml's `runs.main` names, in a fresh Node process,
 // inputs as INPUT_<NAME> variables (action.yml's default for an input the test does not mention,
 // as the runner passes it), outputs and the job summary written to the files named by
 // GITHUB_OUTPUT and GITHUB_STEP_SUMMARY, saved state to the file named by GITHUB_STATE. Passing a
@@ -9,37 +10,44 @@ import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { dirname, join, relative, resolve } from 'node:path'
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-/**
- * The bundle under test: ACTION_UNDER_TEST (a file, to run a test against another build, e.g. to
- * show that it fails on an older bundle), else `index.js` in ACTION_DIST (the end-to-end tests'
- * global setup bundles the current sources there), else the committed dist/index.js (the demo).
- */
-export const ACTION_PATH =
-  process.env.ACTION_UNDER_TEST || join(process.env.ACTION_DIST || join(root, 'dist'), 'index.js')
+const DIST = join(root, 'dist')
 export const TEST_CA_PATH = join(root, 'test-server', 'tls', 'ca.pem')
 export const ACTION_YML_PATH = join(root, 'action.yml')
 
+/** The action.yml of `action`: the repository's own (undefined), or `<action>/action.yml`. */
+export function actionYmlPath(action) {
+  return action === undefined ? ACTION_YML_PATH : join(root, action, 'action.yml')
+}
+
 /**
- * What runs for a sub-action (`report`: its folder): the file its `<folder>/action.yml` names in
- * `runs.main`, resolved from that folder as the runner resolves it (`../dist/report/index.js` →
- * `dist/report/index.js`), then taken from the bundle under test instead of dist/: beside
- * ACTION_UNDER_TEST when that is set (an older bundle without the sub-action then has no such
- * file, and the run fails), else in ACTION_DIST, else in dist/. Returns it with the action.yml.
+ * The bundle the runner runs for `action`: its action.yml's `runs.main`, resolved from the folder
+ * of that action.yml as the runner resolves it (`../dist/revoke/index.js` from `revoke/`). A file
+ * under the repository's dist/ is taken from where the bundle under test is instead: the folder
+ * of ACTION_UNDER_TEST (a main bundle, to run a test against another build, e.g. to show that it
+ * fails on an older one), else ACTION_DIST (the end-to-end tests' global setup bundles the current
+ * sources there), else dist/ itself (the committed bundles, for the demo).
  */
-export function subActionPaths(folder) {
-  const yml = join(root, folder, 'action.yml')
+export function actionPath(action) {
+  const yml = actionYmlPath(action)
   const main = yaml.load(readFileSync(yml, 'utf8'))?.runs?.main
-  if (typeof main !== 'string') throw new Error(`${folder}/action.yml has no runs.main`)
-  const inDist = relative(join(root, 'dist'), resolve(root, folder, main))
-  if (inDist.startsWith('..')) throw new Error(`${folder}/action.yml runs ${main}, outside dist/`)
-  const distRoot = process.env.ACTION_UNDER_TEST
-    ? dirname(process.env.ACTION_UNDER_TEST)
-    : process.env.ACTION_DIST || join(root, 'dist')
-  return { actionYml: yml, script: join(distRoot, inDist) }
+  if (typeof main !== 'string') throw new Error(`${yml} has no runs.main`)
+  const file = resolve(dirname(yml), main)
+  const inDist = relative(DIST, file)
+  if (inDist.startsWith('..') || isAbsolute(inDist)) return file
+  if (process.env.ACTION_UNDER_TEST) return join(dirname(process.env.ACTION_UNDER_TEST), inDist)
+  return join(process.env.ACTION_DIST || DIST, inDist)
+}
+
+/** The main action's bundle under test (see actionPath). */
+export const ACTION_PATH = process.env.ACTION_UNDER_TEST || actionPath()
+
+/** A sub-action's action.yml and the bundle that runs for it (see actionPath). */
+export function subActionPaths(folder) {
+  return { actionYml: actionYmlPath(folder), script: actionPath(folder) }
 }
 
 /**
@@ -90,6 +98,8 @@ export function parseOutputFile(text) {
 
 /**
  * @param {object} options
+ * @param {string} [options.action] which action of the repository: undefined for the main one,
+ *   'revoke' for revoke/action.yml (its inputs' defaults, and the bundle its runs.main names)
  * @param {Record<string, string | undefined>} [options.inputs] action inputs by their action.yml
  *   names; one not mentioned gets its action.yml default, as from the runner, and one given as
  *   `undefined` is not set at all (not even its default)
@@ -120,10 +130,9 @@ export async function runAction(options = {}) {
     ...(options.trustTestCa === false ? {} : { NODE_EXTRA_CA_CERTS: TEST_CA_PATH })
   }
   const inputs = options.inputs ?? {}
-  const { actionYml, script } = options.action
-    ? subActionPaths(options.action)
-    : { actionYml: ACTION_YML_PATH, script: ACTION_PATH }
-  for (const [name, { default: value }] of Object.entries(actionInputs(actionYml))) {
+  for (const [name, { default: value }] of Object.entries(
+    actionInputs(actionYmlPath(options.action))
+  )) {
     if (value !== undefined && !Object.hasOwn(inputs, name)) env[inputVariable(name)] = value
   }
   for (const [name, value] of Object.entries(inputs)) {
@@ -136,7 +145,8 @@ export async function runAction(options = {}) {
   }
 
   const started = performance.now()
-  const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const bundle = options.action === undefined ? ACTION_PATH : actionPath(options.action)
+  const child = spawn(process.execPath, [bundle], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   options.onSpawn?.(child)
   let stdout = ''
   let stderr = ''

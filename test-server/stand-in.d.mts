@@ -135,13 +135,25 @@ export interface StandInOptions {
   sslVpnServers?: readonly SslVpnServer[] | undefined
   /**
    * The first N Create calls that reach the busy check answer VpnGateway.Configuring. Default 0.
-   * The busy* options concern Create only: the Describe actions are never busy.
+   * busyCalls and busyForMs concern Create only; busyAfterCreateMs and busyAfterDeleteMs make the
+   * SSL server busy for Create and Delete alike. The Describe actions are never busy.
    */
   busyCalls?: number | undefined
   /** Configuring until this many ms after the first authenticated Create call. Default 0. */
   busyForMs?: number | undefined
   /** After each new certificate, its SSL server is Configuring for this many ms. Default 0. */
   busyAfterCreateMs?: number | undefined
+  /**
+   * After each accepted DeleteSslVpnClientCert, its SSL server is Configuring (to Create and
+   * Delete) for this many ms, so a concurrent delete is refused. Default 0.
+   */
+  busyAfterDeleteMs?: number | undefined
+  /**
+   * A deleted certificate stays listed (DescribeSslVpnClientCerts, and DescribeSslVpnClientCert
+   * answers it) for this many ms after its delete was accepted: the real delete is asynchronous.
+   * Default 0 (gone at once).
+   */
+  deleteVisibleForMs?: number | undefined
   /** The server clock is Date.now() + skew (timestamp checks, `Date` header). Default 0. */
   clockSkewMs?: number | undefined
   /** A queue: each matching request takes the first fault aimed at its action. */
@@ -184,8 +196,9 @@ export interface CallRecord {
   /** The RequestId answered, when a JSON answer went out. */
   requestId: string | null
   /**
-   * 'pending' | 'created' | 'replayed' (Create) | 'described' (DescribeSslVpnClientCert) |
-   * 'listed' (DescribeSslVpnClientCerts) | an error code | 'fault:<kind>'.
+   * 'pending' | 'created' | 'replayed' (Create, Delete) | 'deleted' (DeleteSslVpnClientCert) |
+   * 'described' (DescribeSslVpnClientCert) | 'listed' (DescribeSslVpnClientCerts) | an error code |
+   * 'fault:<kind>'.
    */
   outcome: string
   /** For faults that still process the call (lose-response, trickle, hang with ms): what happened. */
@@ -209,6 +222,11 @@ export interface Certificate {
   endTime: number
   /** Server-clock ms until which Status is the pending status (= createdAt when never pending). */
   pendingUntil: number
+  /**
+   * Server-clock ms when a DeleteSslVpnClientCert of it was accepted; null while it is not
+   * deleted. It is still listed for `deleteVisibleForMs` after that.
+   */
+  deletedAt: number | null
 }
 
 export interface StandIn {
@@ -220,8 +238,15 @@ export interface StandIn {
   endpoint: string
   /** One record per request received, in arrival order (live array). */
   readonly calls: CallRecord[]
-  /** Every certificate created (live array). */
+  /** Every certificate created, deleted ones included (live array; see `deletedAt`). */
   readonly certificates: Certificate[]
+  /** The certificates the Describe actions show now (deleted ones within `deleteVisibleForMs`). */
+  listedCertificates(): Certificate[]
+  /**
+   * Per SSL server ID: how many accepted deletes disconnected every client of it (live object).
+   * A replayed or refused delete disconnects no one.
+   */
+  readonly disconnections: Readonly<Record<string, number>>
   /** Faults not yet consumed (live array). */
   readonly faults: Fault[]
   readonly credentials: readonly Credential[]

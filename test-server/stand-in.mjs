@@ -9,7 +9,9 @@
  *
  * Actions: CreateSslVpnClientCert, DescribeSslVpnClientCert (real PEM material: an RSA-2048 key
  * from a pool cached in the temp dir, and a certificate signed by the test-only tls/client-ca.pem
- * with the `openssl` CLI on first Describe) and DescribeSslVpnClientCerts.
+ * with the `openssl` CLI on first Describe), DescribeSslVpnClientCerts and DeleteSslVpnClientCert
+ * (asynchronous: the gateway is busy and the certificate still listed for a while; every delete
+ * disconnects every client of the SSL server, counted).
  *
  * Plain JavaScript ESM with JSDoc types (see stand-in.d.mts), runnable by `node` 20 without a loader.
  *
@@ -222,6 +224,7 @@ class ApiError extends Error {
 const ACTION_HANDLERS = {
   AssumeRoleWithOIDC: assumeRoleWithOidc,
   CreateSslVpnClientCert: createSslVpnClientCert,
+  DeleteSslVpnClientCert: deleteSslVpnClientCert,
   DescribeSslVpnClientCert: describeSslVpnClientCert,
   DescribeSslVpnClientCerts: describeSslVpnClientCerts
 }
@@ -235,7 +238,7 @@ const ACTION_HANDLERS = {
  * @property {number} busyForMs
  * @property {number} busyAfterCreateMs
  * @property {number | null} firstCreateAt  server-clock time of the first authenticated Create
- * @property {Map<string, number>} gatewayBusyUntil  per SSL server, after a creation
+ * @property {Map<string, number>} gatewayBusyUntil  per SSL server, after a creation or a deletion
  * @property {Map<string, Set<string>>} noncesByKey
  * @property {Map<string, { request: CreateRequest, certificate: Certificate }>} clientTokens
  * @property {Fault[]} faults
@@ -249,6 +252,10 @@ const ACTION_HANDLERS = {
  * @property {Set<NodeJS.Timeout>} timers
  * @property {boolean} closed
  * @property {OidcState | null} oidc  the runner's token service and STS, when enabled
+ * @property {number} busyAfterDeleteMs
+ * @property {number} deleteVisibleForMs
+ * @property {Map<string, { request: DeleteRequest }>} deleteTokens  ClientTokens of accepted deletes
+ * @property {Record<string, number>} disconnections  per SSL server id: deletes that ended every connection
  */
 
 /**
@@ -313,7 +320,11 @@ export async function startStandIn(options = {}) {
     clientKeyFormat: options.clientKeyFormat ?? 'pkcs8',
     timers: new Set(),
     closed: false,
-    oidc: options.oidc ? oidcState(options.oidc) : null
+    oidc: options.oidc ? oidcState(options.oidc) : null,
+    busyAfterDeleteMs: options.busyAfterDeleteMs ?? 0,
+    deleteVisibleForMs: options.deleteVisibleForMs ?? 0,
+    deleteTokens: new Map(),
+    disconnections: {}
   }
   addExistingCertificates(state, options.existingCertificates ?? [])
 
@@ -351,6 +362,10 @@ export async function startStandIn(options = {}) {
     faults: state.faults,
     credentials: state.credentials,
     sslVpnServers: state.sslVpnServers,
+    disconnections: state.disconnections,
+    listedCertificates() {
+      return state.certificates.filter(c => isListed(state, c))
+    },
     injectFault(fault) {
       state.faults.push(fault)
     },
@@ -912,7 +927,8 @@ function addCertificate(state, init) {
     clientToken: init.clientToken,
     createdAt: init.createdAt,
     endTime: init.createdAt + CERTIFICATE_VALIDITY_DAYS * DAY_MS,
-    pendingUntil: init.pendingUntil
+    pendingUntil: init.pendingUntil,
+    deletedAt: null
   }
   state.certificates.push(certificate)
   return certificate
@@ -972,6 +988,98 @@ function serverForExisting(state, entry, index) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// DeleteSslVpnClientCert
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * @typedef {object} DeleteRequest
+ * @property {string | undefined} regionId
+ * @property {string | undefined} certId
+ */
+
+/**
+ * Order after authentication, as for Create: ClientToken replay (answers even while busy) → busy
+ * gateway → parameters → delete. The real operation is asynchronous and answers only a RequestId;
+ * here the certificate is marked deleted at once, stays listed (Describe too) for
+ * `deleteVisibleForMs`, and its SSL server answers VpnGateway.Configuring to creates and deletes
+ * for `busyAfterDeleteMs`. Every accepted delete disconnects every client of that SSL server
+ * (counted in `disconnections`). A certificate that does not exist, or whose deletion was already
+ * accepted, answers InvalidSslVpnClientCertId.NotFound (404, the code and status the reference
+ * documents for ModifySslVpnClientCert; the Delete page lists only Forbidden and Configuring).
+ * @param {State} state
+ * @param {RequestContext} ctx
+ */
+function deleteSslVpnClientCert(state, ctx) {
+  const p = ctx.params
+  /** @type {DeleteRequest} */
+  const request = { regionId: p.RegionId || undefined, certId: p.SslVpnClientCertId || undefined }
+  const now = serverNow(state)
+  const token = p.ClientToken
+  if (token !== undefined) {
+    if (token.length === 0 || token.length > 64 || !/^[\x20-\x7e]+$/.test(token)) {
+      throw new ApiError('InvalidClientToken.Malformed')
+    }
+    const earlier = state.deleteTokens.get(token)
+    if (earlier) {
+      if (
+        earlier.request.regionId !== request.regionId ||
+        earlier.request.certId !== request.certId
+      ) {
+        throw new ApiError('IdempotentParameterMismatch')
+      }
+      return { outcome: 'replayed', fields: {} }
+    }
+  }
+  if (!request.regionId) throw missingParameter('RegionId')
+  if (!request.certId) throw missingParameter('SslVpnClientCertId')
+  const certificate = state.certificates.find(
+    c => c.id === request.certId && c.regionId === request.regionId
+  )
+  // The busy check needs the certificate's SSL server; an unknown certificate has none.
+  if (certificate) checkGatewayNotBusyAfterChange(state, certificate, now)
+  if (!certificate || certificate.deletedAt !== null) {
+    throw new ApiError('InvalidSslVpnClientCertId.NotFound')
+  }
+  certificate.deletedAt = now
+  if (token !== undefined) state.deleteTokens.set(token, { request })
+  const key = gatewayKey(certificate)
+  if (state.busyAfterDeleteMs > 0) {
+    state.gatewayBusyUntil.set(
+      key,
+      Math.max(state.gatewayBusyUntil.get(key) ?? 0, now + state.busyAfterDeleteMs)
+    )
+  }
+  state.disconnections[certificate.sslVpnServerId] =
+    (state.disconnections[certificate.sslVpnServerId] ?? 0) + 1
+  return { outcome: 'deleted', fields: {} }
+}
+
+/**
+ * Configuring while the SSL server applies a creation or a deletion (busyAfterCreateMs,
+ * busyAfterDeleteMs). `busyCalls` and `busyForMs` script Create alone.
+ * @param {State} state
+ * @param {{ regionId?: string | undefined, sslVpnServerId?: string | undefined }} server
+ * @param {number} now
+ */
+function checkGatewayNotBusyAfterChange(state, server, now) {
+  const until = state.gatewayBusyUntil.get(gatewayKey(server))
+  if (until !== undefined && now < until) throw new ApiError('VpnGateway.Configuring')
+}
+
+/**
+ * Whether the Describe actions still show a certificate: always, until `deleteVisibleForMs`
+ * after its deletion was accepted.
+ * @param {State} state
+ * @param {Certificate} certificate
+ */
+function isListed(state, certificate) {
+  return (
+    certificate.deletedAt === null ||
+    serverNow(state) < certificate.deletedAt + state.deleteVisibleForMs
+  )
+}
+
+// ---------------------------------------------------------------------------------------------
 // DescribeSslVpnClientCert
 // ---------------------------------------------------------------------------------------------
 
@@ -1024,7 +1132,7 @@ function findCertificate(state, params) {
   if (!params.RegionId) throw missingParameter('RegionId')
   if (!params.SslVpnClientCertId) throw missingParameter('SslVpnClientCertId')
   const certificate = state.certificates.find(
-    c => c.id === params.SslVpnClientCertId && c.regionId === params.RegionId
+    c => c.id === params.SslVpnClientCertId && c.regionId === params.RegionId && isListed(state, c)
   )
   if (!certificate) throw new ApiError('InvalidSslVpnClientCertId.NotFound')
   return certificate
@@ -1303,6 +1411,7 @@ function describeSslVpnClientCerts(state, ctx) {
   const matching = state.certificates
     .filter(
       c =>
+        isListed(state, c) &&
         c.regionId === p.RegionId &&
         (!p.SslVpnServerId || c.sslVpnServerId === p.SslVpnServerId) &&
         (!p.Name || c.name === p.Name) &&
