@@ -21,6 +21,21 @@ export const TEST_CA_PATH = join(root, 'test-server', 'tls', 'ca.pem')
 export const ACTION_YML_PATH = join(root, 'action.yml')
 
 /**
+ * What this module reads of an action.yml; every value is checked where it is used.
+ * @typedef {object} ActionYml
+ * @property {{ main?: unknown }} [runs]
+ * @property {Record<string, { required?: unknown, default?: unknown } | null>} [inputs]
+ */
+
+/**
+ * @param {string} path
+ * @returns {ActionYml | null | undefined}
+ */
+function readActionYml(path) {
+  return /** @type {ActionYml | null | undefined} */ (yaml.load(readFileSync(path, 'utf8')))
+}
+
+/**
  * The action.yml of `action`: the repository's own (undefined), or `<action>/action.yml`.
  * @type {typeof import('./run-action.d.mts').actionYmlPath}
  */
@@ -39,10 +54,7 @@ export function actionYmlPath(action) {
  */
 export function actionPath(action) {
   const yml = actionYmlPath(action)
-  const parsed = /** @type {{ runs?: { main?: unknown } } | null | undefined} */ (
-    yaml.load(readFileSync(yml, 'utf8'))
-  )
-  const main = parsed?.runs?.main
+  const main = readActionYml(yml)?.runs?.main
   if (typeof main !== 'string') throw new Error(`${yml} has no runs.main`)
   const file = resolve(dirname(yml), main)
   const inDist = relative(DIST, file)
@@ -71,11 +83,7 @@ export function subActionPaths(folder) {
  * @type {typeof import('./run-action.d.mts').actionInputs}
  */
 export function actionInputs(path = ACTION_YML_PATH) {
-  const parsed =
-    /** @type {{ inputs?: Record<string, { required?: unknown, default?: unknown } | null> } | null | undefined} */ (
-      yaml.load(readFileSync(path, 'utf8'))
-    )
-  const { inputs = {} } = parsed ?? {}
+  const { inputs = {} } = readActionYml(path) ?? {}
   return Object.fromEntries(
     Object.entries(inputs).map(([name, spec]) => [
       name,
