@@ -24,16 +24,13 @@ import { createServer } from 'node:http'
 import { createServer as createTlsServer } from 'node:https'
 import { connect, isIPv4 } from 'node:net'
 
-/** @typedef {import('./connect-proxy.d.mts').ConnectProxyOptions} ConnectProxyOptions */
-/** @typedef {import('./connect-proxy.d.mts').ConnectProxy} ConnectProxy */
 /** @typedef {import('./connect-proxy.d.mts').TunnelRecord} TunnelRecord */
 /** @typedef {import('./connect-proxy.d.mts').ProxiedRequest} ProxiedRequest */
 
 /**
- * The loopback address to connect to for a CONNECT target's host, or null when the host is not
- * loopback (and must not be reached).
- * @param {string} hostname as in a URL: IPv6 in brackets
- * @returns {string | null}
+ * The loopback address to connect to for a CONNECT target's host (`hostname` as in a URL: IPv6 in
+ * brackets), or null when the host is not loopback (and must not be reached).
+ * @type {typeof import('./connect-proxy.d.mts').loopbackAddress}
  */
 export function loopbackAddress(hostname) {
   const host = hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase()
@@ -66,7 +63,7 @@ function parseTarget(target) {
 
 /**
  * Writes a bare HTTP/1.1 status line on a raw socket and ends it.
- * @param {import('node:net').Socket} socket
+ * @param {import('node:stream').Duplex} socket
  * @param {number} status
  * @param {string} reason
  */
@@ -79,8 +76,7 @@ function answerAndEnd(socket, status, reason) {
 
 /**
  * Start the proxy and resolve once it listens.
- * @param {ConnectProxyOptions} [options]
- * @returns {Promise<ConnectProxy>}
+ * @type {typeof import('./connect-proxy.d.mts').startConnectProxy}
  */
 export async function startConnectProxy({
   host = '127.0.0.1',
@@ -94,9 +90,9 @@ export async function startConnectProxy({
   /** @type {ProxiedRequest[]} */
   const requests = []
   // Every socket, client side and upstream, so close() can end open tunnels at once.
-  /** @type {Set<import('node:net').Socket>} */
+  /** @type {Set<import('node:stream').Duplex>} */
   const sockets = new Set()
-  /** @param {import('node:net').Socket} socket */
+  /** @param {import('node:stream').Duplex} socket */
   const track = socket => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))

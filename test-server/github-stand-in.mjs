@@ -24,8 +24,6 @@ const TLS = {
 
 /** @typedef {import('./github-stand-in.d.mts').GitHubIssue} GitHubIssue */
 /** @typedef {import('./github-stand-in.d.mts').GitHubRequest} GitHubRequest */
-/** @typedef {import('./github-stand-in.d.mts').GitHubStandIn} GitHubStandIn */
-/** @typedef {import('./github-stand-in.d.mts').GitHubStandInOptions} GitHubStandInOptions */
 
 const DEFAULT_PER_PAGE = 30
 const MAX_PER_PAGE = 100
@@ -66,8 +64,8 @@ function readJson(req) {
 }
 
 /**
- * @param {GitHubStandInOptions} [options]
- * @returns {Promise<GitHubStandIn>}
+ * Start the stand-in on a random loopback port with `options.issues` already filed.
+ * @type {typeof import('./github-stand-in.d.mts').startGitHubStandIn}
  */
 export async function startGitHubStandIn(options = {}) {
   const token = options.token ?? 'ghs_standin_token_0001'
@@ -85,7 +83,7 @@ export async function startGitHubStandIn(options = {}) {
   /** @type {GitHubRequest[]} */
   const requests = []
   const state = { forbidden: options.forbidden ?? false }
-  /** @type {Set<import('node:net').Socket>} */
+  /** @type {Set<import('node:stream').Duplex>} */
   const sockets = new Set()
   let base = ''
 
@@ -116,6 +114,7 @@ export async function startGitHubStandIn(options = {}) {
       status: 0
     }
     requests.push(record)
+    /** @type {(status: number, body: unknown, headers?: Record<string, string>) => void} */
     const reply = (status, body, headers) => {
       record.status = status
       sendJson(res, status, body, headers)

@@ -25,8 +25,6 @@ const TLS = {
 
 /** @typedef {import('./hostile.d.mts').HostileRequest} HostileRequest */
 /** @typedef {import('./hostile.d.mts').HostileReply} HostileReply */
-/** @typedef {import('./hostile.d.mts').Hostile} Hostile */
-/** @typedef {import('./hostile.d.mts').HostileOptions} HostileOptions */
 
 /**
  * @param {import('node:http').IncomingMessage} req
@@ -51,7 +49,7 @@ function first(value) {
  * Sends `request` on to `upstream` (a stand-in) unchanged and returns its answer.
  * @param {string} upstream
  * @param {HostileRequest} request
- * @returns {Promise<{ status: number, headers: Record<string, string>, body: string, json: any }>}
+ * @returns {Promise<import('./hostile.d.mts').ForwardedAnswer>}
  */
 function forward(upstream, request) {
   const url = new URL(request.url, upstream)
@@ -90,14 +88,13 @@ function forward(upstream, request) {
 }
 
 /**
- * @param {(request: HostileRequest) => HostileReply | Promise<HostileReply>} respond
- * @param {HostileOptions} [options]
- * @returns {Promise<Hostile>}
+ * Start the endpoint on a random loopback port; `respond` decides every answer.
+ * @type {typeof import('./hostile.d.mts').startHostile}
  */
 export async function startHostile(respond, options = {}) {
   /** @type {HostileRequest[]} */
   const requests = []
-  /** @type {Set<import('node:net').Socket>} */
+  /** @type {Set<import('node:stream').Duplex>} */
   const sockets = new Set()
   let closing = false
 
@@ -188,11 +185,9 @@ export async function startHostile(respond, options = {}) {
 
 /**
  * Writes `bytes` bytes of `filler` to `res` without holding them in memory at once (for answers of
- * tens or hundreds of megabytes), stopping early when the client goes away.
- * @param {import('node:http').ServerResponse} res
- * @param {number} bytes
- * @param {string} [prefix] written first (e.g. '{"Code":"X","Message":"')
- * @param {string} [suffix] written last (e.g. '"}')
+ * tens or hundreds of megabytes), stopping early when the client goes away. `prefix` is written
+ * first (e.g. '{"Code":"X","Message":"'), `suffix` last (e.g. '"}').
+ * @type {typeof import('./hostile.d.mts').writeLargeBody}
  */
 export async function writeLargeBody(res, bytes, prefix = '', suffix = '') {
   const chunk = Buffer.alloc(64 * 1024, 'A')

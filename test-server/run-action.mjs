@@ -15,10 +15,30 @@ import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const DIST = join(root, 'dist')
+/** @type {typeof import('./run-action.d.mts').TEST_CA_PATH} */
 export const TEST_CA_PATH = join(root, 'test-server', 'tls', 'ca.pem')
+/** @type {typeof import('./run-action.d.mts').ACTION_YML_PATH} */
 export const ACTION_YML_PATH = join(root, 'action.yml')
 
-/** The action.yml of `action`: the repository's own (undefined), or `<action>/action.yml`. */
+/**
+ * What this module reads of an action.yml; every value is checked where it is used.
+ * @typedef {object} ActionYml
+ * @property {{ main?: unknown }} [runs]
+ * @property {Record<string, { required?: unknown, default?: unknown } | null>} [inputs]
+ */
+
+/**
+ * @param {string} path
+ * @returns {ActionYml | null | undefined}
+ */
+function readActionYml(path) {
+  return /** @type {ActionYml | null | undefined} */ (yaml.load(readFileSync(path, 'utf8')))
+}
+
+/**
+ * The action.yml of `action`: the repository's own (undefined), or `<action>/action.yml`.
+ * @type {typeof import('./run-action.d.mts').actionYmlPath}
+ */
 export function actionYmlPath(action) {
   return action === undefined ? ACTION_YML_PATH : join(root, action, 'action.yml')
 }
@@ -30,10 +50,11 @@ export function actionYmlPath(action) {
  * of ACTION_UNDER_TEST (a main bundle, to run a test against another build, e.g. to show that it
  * fails on an older one), else ACTION_DIST (the end-to-end tests' global setup bundles the current
  * sources there), else dist/ itself (the committed bundles, for the demo).
+ * @type {typeof import('./run-action.d.mts').actionPath}
  */
 export function actionPath(action) {
   const yml = actionYmlPath(action)
-  const main = yaml.load(readFileSync(yml, 'utf8'))?.runs?.main
+  const main = readActionYml(yml)?.runs?.main
   if (typeof main !== 'string') throw new Error(`${yml} has no runs.main`)
   const file = resolve(dirname(yml), main)
   const inDist = relative(DIST, file)
@@ -42,10 +63,16 @@ export function actionPath(action) {
   return join(process.env.ACTION_DIST || DIST, inDist)
 }
 
-/** The main action's bundle under test (see actionPath). */
+/**
+ * The main action's bundle under test (see actionPath).
+ * @type {typeof import('./run-action.d.mts').ACTION_PATH}
+ */
 export const ACTION_PATH = process.env.ACTION_UNDER_TEST || actionPath()
 
-/** A sub-action's action.yml and the bundle that runs for it (see actionPath). */
+/**
+ * A sub-action's action.yml and the bundle that runs for it (see actionPath).
+ * @type {typeof import('./run-action.d.mts').subActionPaths}
+ */
 export function subActionPaths(folder) {
   return { actionYml: actionYmlPath(folder), script: actionPath(folder) }
 }
@@ -53,9 +80,10 @@ export function subActionPaths(folder) {
 /**
  * The inputs `action.yml` declares: name → whether it is required, and its default as the runner
  * passes it (a string; undefined when it has none).
+ * @type {typeof import('./run-action.d.mts').actionInputs}
  */
 export function actionInputs(path = ACTION_YML_PATH) {
-  const { inputs = {} } = yaml.load(readFileSync(path, 'utf8')) ?? {}
+  const { inputs = {} } = readActionYml(path) ?? {}
   return Object.fromEntries(
     Object.entries(inputs).map(([name, spec]) => [
       name,
@@ -68,7 +96,10 @@ export function actionInputs(path = ACTION_YML_PATH) {
   )
 }
 
-/** The runner's variable for an input: `INPUT_` + name uppercased, spaces to `_` (hyphens kept). */
+/**
+ * The runner's variable for an input: `INPUT_` + name uppercased, spaces to `_` (hyphens kept).
+ * @type {typeof import('./run-action.d.mts').inputVariable}
+ */
 export function inputVariable(name) {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 }
@@ -76,15 +107,18 @@ export function inputVariable(name) {
 /**
  * Parses a GITHUB_OUTPUT (or GITHUB_STATE) file: `name<<DELIMITER\nvalue\nDELIMITER\n` blocks
  * (and `name=value` lines, which older writers use). A name written twice keeps its last value.
+ * @type {typeof import('./run-action.d.mts').parseOutputFile}
  */
 export function parseOutputFile(text) {
+  /** @type {Record<string, string>} */
   const outputs = {}
   const lines = text.split('\n')
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]
+    const line = /** @type {string} */ (lines[i])
     const heredoc = /^([^=<]+)<<(.+)$/.exec(line)
     if (heredoc) {
-      const [, name, delimiter] = heredoc
+      const name = /** @type {string} */ (heredoc[1])
+      const delimiter = heredoc[2]
       const value = []
       for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i])
       outputs[name] = value.join('\n')
@@ -97,20 +131,10 @@ export function parseOutputFile(text) {
 }
 
 /**
- * @param {object} options
- * @param {string} [options.action] which action of the repository: undefined for the main one,
- *   'revoke' for revoke/action.yml (its inputs' defaults, and the bundle its runs.main names)
- * @param {Record<string, string | undefined>} [options.inputs] action inputs by their action.yml
- *   names; one not mentioned gets its action.yml default, as from the runner, and one given as
- *   `undefined` is not set at all (not even its default)
- * @param {Record<string, string | undefined>} [options.env] extra environment (undefined removes)
- * @param {boolean} [options.trustTestCa] set NODE_EXTRA_CA_CERTS to the test CA (default true)
- * @param {(child: import('node:child_process').ChildProcess) => void} [options.onSpawn]
- * @param {(chunk: string) => void} [options.onStdout] live stdout, e.g. for the demo
- * @param {number} [options.killAfterMs] safety net: SIGKILL the action after this long (default 120 s)
- * @param {Record<string, string>} [options.state] a main step's `state`: run the post step with it
- * @param {string} [options.action] a sub-action's folder (`report`): run it instead of the main
- *   action, with its action.yml's defaults (see subActionPaths)
+ * Runs one action step (the main action, or `options.action`'s sub-action; the post step when
+ * given a `state`) and collects what the runner would see. The options are documented in
+ * run-action.d.mts (RunOptions).
+ * @type {typeof import('./run-action.d.mts').runAction}
  */
 export async function runAction(options = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'ssl-vpn-action-'))
@@ -121,6 +145,7 @@ export async function runAction(options = {}) {
   await writeFile(summaryPath, '')
   await writeFile(statePath, '')
   // Like the runner: a clean environment with PATH and the runner's own variables, not ours.
+  /** @type {NodeJS.ProcessEnv} */
   const env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -156,6 +181,7 @@ export async function runAction(options = {}) {
   })
   child.stderr.setEncoding('utf8').on('data', chunk => (stderr += chunk))
   const killer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 120_000)
+  /** @type {[number | null, NodeJS.Signals | null]} */
   const [exitCode, signal] = await new Promise(resolve =>
     child.on('close', (code, sig) => resolve([code, sig]))
   )
@@ -177,7 +203,7 @@ export async function runAction(options = {}) {
     durationMs,
     /** The `::error::` annotation text(s), unescaped as the runner shows them. */
     errors: [...stdout.matchAll(/^::error::(.*)$/gm)].map(m =>
-      m[1].replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%')
+      /** @type {string} */ (m[1]).replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%')
     )
   }
 }

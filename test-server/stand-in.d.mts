@@ -1,4 +1,8 @@
-/** Types for stand-in.mjs: the local HTTPS stand-in for the Alibaba Cloud VPC API. */
+/**
+ * Types for stand-in.mjs: the local HTTPS stand-in for the Alibaba Cloud VPC API. Implemented in
+ * stand-in/, whose exports `npm run build` checks against these declarations (a declaration the
+ * code does not match fails the build).
+ */
 
 export interface Credential {
   accessKeyId: string
