@@ -660,7 +660,12 @@ function oidcRun(
 // 8. x-acs-retry-after: zero, negative or garbage is no advice; any wait is at least the minimum.
 // ---------------------------------------------------------------------------------------------
 
-const STORM_SECONDS = 3
+/**
+ * Long enough for a second attempt however slow the machine (the first backoff is at most
+ * initialDelayMs), short enough to bound a storm: the verdicts below come from the policy, not
+ * from how fast this machine is.
+ */
+const STORM_SECONDS = 5
 const policy = DEFAULT_RETRY_POLICY
 /** Without advice the backoff applies: its shortest first wait is initialDelayMs × (1 − jitter). */
 const NO_ADVICE_MAX_CALLS =
@@ -698,14 +703,22 @@ describe('8. x-acs-retry-after cannot make a request storm', () => {
   }, 120_000)
 
   test.each(RETRY_AFTER_ROWS)(
-    'x-acs-retry-after: $value → at most $maxCalls calls in 3 s',
+    `x-acs-retry-after: $value → at most $maxCalls calls in ${STORM_SECONDS} s`,
     ({ value, maxCalls }) => {
       const outcome = outcomes.get(value)
       if (!outcome) throw new Error('no run')
       const { result, endpoint } = outcome
       const error = expectOneFailure(result)
-      expect(error).toMatch(/^Gave up after \d+ attempts?: timeout-seconds \(3 s\) reached/)
-      expect(error).toContain('Throttling.User')
+      expect(error).toMatch(
+        new RegExp(
+          `^Gave up after \\d+ attempts?: timeout-seconds \\(${STORM_SECONDS} s\\) reached`
+        )
+      )
+      // The answers were read as throttling (the last attempt, clamped to the time left, may be
+      // cut by the deadline on a busy machine, so its own outcome is not what is checked).
+      expect(result.stdout).toMatch(
+        /attempt 1: Throttling\.User \(RequestId: throttled\); retrying/i
+      )
       expect(endpoint.requests.length).toBeGreaterThan(1)
       expect(endpoint.requests.length).toBeLessThanOrEqual(maxCalls)
       // Every announced wait is at least the policy's floor (or what was left before the deadline).
