@@ -37,6 +37,7 @@ import { runAction, type RunOptions, type RunResult } from '../test-server/run-a
 import { startStandIn, type StandIn, type StandInOptions } from '../test-server/stand-in.mjs'
 import { expectNoSecrets } from '../__fixtures__/secrets.js'
 import { DEFAULT_KEY } from '../__fixtures__/stand-in.js'
+import { inParallel } from '../__fixtures__/in-parallel.js'
 
 /** How many actions run at once within a group. */
 const PARALLEL = 4
@@ -103,14 +104,9 @@ function vpcInputs(endpoint: string, extra: Record<string, string> = {}): Record
   }
 }
 
-/** Runs `rows` (each a function that runs the action) a few at a time; results by row. */
-async function runRows<R>(rows: readonly R[], run: (row: R) => Promise<void>): Promise<void> {
-  let next = 0
-  const worker = async () => {
-    while (next < rows.length) await run(rows[next++] as R)
-  }
-  await Promise.all(Array.from({ length: Math.min(PARALLEL, rows.length) }, worker))
-}
+/** Runs `run` over `rows`, PARALLEL at a time. */
+const runRows = <R>(rows: readonly R[], run: (row: R) => Promise<void>) =>
+  inParallel(rows, PARALLEL, run)
 
 /** stdout and stderr without the `::add-mask::` commands, which is how secrets get masked. */
 function shown(result: RunResult): string {

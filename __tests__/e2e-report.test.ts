@@ -27,6 +27,7 @@ import {
   type StandIn,
   type StandInOptions
 } from '../test-server/stand-in.mjs'
+import { inParallel } from '../__fixtures__/in-parallel.js'
 
 /** How many actions run at once. */
 const PARALLEL = 4
@@ -483,18 +484,6 @@ async function runRow(row: Row): Promise<Outcome> {
   }
   const result = await runAction({ action: 'report', inputs, env, killAfterMs: 60_000 })
   return { result, vpc, github, hostile }
-}
-
-/** Runs `work` over `items`, at most `limit` at a time. */
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
-  let next = 0
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++] as T
-      await work(item)
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
 }
 
 beforeAll(async () => {

@@ -19,6 +19,7 @@ import {
 } from '../test-server/stand-in.mjs'
 import { runAction, type RunResult } from '../test-server/run-action.mjs'
 import { expectNoSecrets } from '../__fixtures__/secrets.js'
+import { inParallel } from '../__fixtures__/in-parallel.js'
 
 const [KEY] = DEFAULT_CREDENTIALS
 if (!KEY) throw new Error('the stand-in has no default credentials')
@@ -471,22 +472,6 @@ async function runRow(row: Row): Promise<Outcome> {
     calls.push(standIn.calls.slice(from))
   }
   return { standIn, results, calls, ids: before }
-}
-
-/** Runs `work` over `items`, at most `limit` at a time. */
-async function inParallel<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>
-): Promise<void> {
-  let next = 0
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++] as T
-      await work(item)
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
 }
 
 beforeAll(async () => {
