@@ -4,13 +4,14 @@
  * workflow leaves out) read as the same settings as no value at all.
  */
 import { describe, expect, test } from '@jest/globals'
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { KEY_ID, KEY_SECRET, VALID, reader } from '../__fixtures__/inputs.js'
 import { readSettings } from '../src/inputs.js'
 import { readRevokeSettings } from '../src/revoke-inputs.js'
 import type { Environment, InputReader } from '../src/settings.js'
 import { ACTION_YML_PATH, actionInputs, actionYmlPath } from '../test-server/run-action.mjs'
+import { inputsNamedIn, inputsRequiredWhenEmpty } from '../__fixtures__/action-contract.js'
 
 const DECLARED = actionInputs()
 const SRC = join(ACTION_YML_PATH, '..', 'src')
@@ -118,28 +119,19 @@ describe('the inputs action.yml declares are the inputs the code reads', () => {
   test('every input named in src/ is declared', () => {
     // Catches a read on a path the configurations above do not take. The report sub-action's
     // modules (report-*.ts) are tied to report/action.yml instead, in report-inputs.test.ts.
-    const named = new Set<string>()
     // The sub-actions' own inputs are checked against their action.yml (report-inputs.test.ts, below).
     const files = readdirSync(SRC).filter(
       f => f.endsWith('.ts') && !f.startsWith('report-') && f !== REVOKE_INPUTS
     )
-    for (const file of files) {
-      const text = readFileSync(join(SRC, file), 'utf8')
-      for (const [, name] of text.matchAll(/getInput\(\s*'([^']+)'/g)) named.add(name ?? '')
-    }
+    const named = inputsNamedIn(SRC, files)
     expect(named.size).toBeGreaterThan(10)
     expect([...named].filter(name => !Object.hasOwn(DECLARED, name))).toEqual([])
   })
 
   test('the required inputs are exactly the ones readSettings refuses to do without', () => {
-    const requiredWhenEmpty = Object.keys(DECLARED).filter(name => {
-      try {
-        readWith(reader({ ...VALID, [name]: '' }), {})
-        return false
-      } catch (error) {
-        return new RegExp(`^Input '${name}': is required`).test(String((error as Error).message))
-      }
-    })
+    const requiredWhenEmpty = inputsRequiredWhenEmpty(Object.keys(DECLARED), VALID, values =>
+      readWith(reader(values), {})
+    )
     const declared = Object.keys(DECLARED).filter(name => DECLARED[name]?.required)
     expect(declared.length).toBeGreaterThan(0)
     expect(requiredWhenEmpty.sort()).toEqual(declared.sort())
@@ -229,22 +221,16 @@ describe('revoke/action.yml: the inputs it declares are the inputs readRevokeSet
   })
 
   test('every input named in revoke-inputs.ts is declared', () => {
-    const text = readFileSync(join(SRC, REVOKE_INPUTS), 'utf8')
-    const named = [...text.matchAll(/getInput\(\s*'([^']+)'/g)].map(([, name]) => name ?? '')
+    const named = [...inputsNamedIn(SRC, [REVOKE_INPUTS])]
     expect(named.length).toBeGreaterThanOrEqual(6)
     expect(named.filter(name => !Object.hasOwn(REVOKE_DECLARED, name))).toEqual([])
   })
 
   test('the required inputs are exactly the ones it refuses to do without', () => {
     const base = { ...VALID, name: 'alice' }
-    const requiredWhenEmpty = Object.keys(REVOKE_DECLARED).filter(name => {
-      try {
-        readRevokeWith(reader({ ...base, [name]: '' }), {})
-        return false
-      } catch (error) {
-        return new RegExp(`^Input '${name}': is required`).test(String((error as Error).message))
-      }
-    })
+    const requiredWhenEmpty = inputsRequiredWhenEmpty(Object.keys(REVOKE_DECLARED), base, values =>
+      readRevokeWith(reader(values), {})
+    )
     const declared = Object.keys(REVOKE_DECLARED).filter(name => REVOKE_DECLARED[name]?.required)
     expect(declared.sort()).toEqual(['region-id', 'ssl-vpn-server-id'])
     expect(requiredWhenEmpty.sort()).toEqual(declared.sort())

@@ -4,12 +4,12 @@
  */
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals'
 import { join, resolve } from 'node:path'
-import { MockAgent } from 'undici'
 import { reader } from '../__fixtures__/inputs.js'
 import { STATE_IS_POST, STATE_PROFILES, parseProfileRecord } from '../src/cleanup.js'
 import { CancelledError } from '../src/errors.js'
 import type { ActionIo } from '../src/main.js'
 import type { Environment } from '../src/settings.js'
+import { RunAgent } from '../__fixtures__/run-agent.js'
 
 // A bug's stack goes through stack-trace.ts on its way to the debug log; in-process there is no
 // bundle to map, so a stand-in marks what passed through it.
@@ -62,15 +62,6 @@ interface Recorded {
   summaryWrites: string[]
   /** Profiles written: path → content. */
   profiles: Map<string, string>
-}
-
-/** The run's dispatcher: MockAgent, with the `destroy` the run calls at its end counted. */
-class RunAgent extends MockAgent {
-  destroyed = 0
-  override destroy(): Promise<void> {
-    this.destroyed++
-    return Promise.resolve()
-  }
 }
 
 let agent: RunAgent

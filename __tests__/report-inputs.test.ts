@@ -4,12 +4,13 @@
  * empty, its defaults read as no value), as action-yml.test.ts does for the main action.
  */
 import { describe, expect, test } from '@jest/globals'
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { inputErrorFrom, KEY_ID, KEY_SECRET, reader } from '../__fixtures__/inputs.js'
 import { readReportSettings } from '../src/report-inputs.js'
 import type { Environment, InputReader } from '../src/settings.js'
 import { ACTION_YML_PATH, actionInputs, subActionPaths } from '../test-server/run-action.mjs'
+import { inputsNamedIn, inputsRequiredWhenEmpty } from '../__fixtures__/action-contract.js'
 
 const DECLARED = actionInputs(subActionPaths('report').actionYml)
 const SRC = join(ACTION_YML_PATH, '..', 'src')
@@ -256,24 +257,16 @@ describe('report/action.yml is the one source of the inputs', () => {
   })
 
   test('every input the report’s modules name is declared', () => {
-    const named = new Set<string>()
-    for (const file of readdirSync(SRC).filter(f => /^report-.*\.ts$/.test(f))) {
-      const text = readFileSync(join(SRC, file), 'utf8')
-      for (const [, name] of text.matchAll(/getInput\(\s*'([^']+)'/g)) named.add(name ?? '')
-    }
+    const named = inputsNamedIn(
+      SRC,
+      readdirSync(SRC).filter(f => /^report-.*\.ts$/.test(f))
+    )
     expect(named.size).toBeGreaterThanOrEqual(6)
     expect([...named].filter(name => !Object.hasOwn(DECLARED, name))).toEqual([])
   })
 
   test('the required inputs are exactly the ones refused when empty', () => {
-    const refused = Object.keys(DECLARED).filter(name => {
-      try {
-        read({ ...VALID, [name]: '' })
-        return false
-      } catch (error) {
-        return new RegExp(`^Input '${name}': is required`).test((error as Error).message)
-      }
-    })
+    const refused = inputsRequiredWhenEmpty(Object.keys(DECLARED), VALID, read)
     const required = Object.keys(DECLARED).filter(name => DECLARED[name]?.required)
     expect(required).toEqual(['region-id'])
     expect(refused.sort()).toEqual(required.sort())

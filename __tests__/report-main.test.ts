@@ -3,12 +3,12 @@
  * log), a virtual clock and one undici MockAgent that plays both the VPC API and GitHub.
  */
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals'
-import { MockAgent } from 'undici'
 import { reader } from '../__fixtures__/inputs.js'
 import { CancelledError } from '../src/errors.js'
 import { DAY_MS } from '../src/expiry.js'
 import type { ReportIo } from '../src/report-main.js'
 import type { Environment } from '../src/settings.js'
+import { RunAgent } from '../__fixtures__/run-agent.js'
 
 const readableStack = jest.fn((stack: string) => `(readable) ${stack}`)
 jest.unstable_mockModule('../src/stack-trace.js', () => ({ readableStack }))
@@ -42,14 +42,6 @@ interface Recorded {
   summary: string[]
   /** `VPC <action> <params>` and `GitHub <method> <path>`, in order. */
   requests: string[]
-}
-
-class RunAgent extends MockAgent {
-  destroyed = 0
-  override destroy(): Promise<void> {
-    this.destroyed++
-    return Promise.resolve()
-  }
 }
 
 let agent: RunAgent

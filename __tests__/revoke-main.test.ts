@@ -4,12 +4,12 @@
  * with the main step (secrets, proxy, dispatcher, credentials, failures) is the same code.
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
-import { MockAgent } from 'undici'
 import { reader } from '../__fixtures__/inputs.js'
 import { deriveDeleteClientToken } from '../src/client-token.js'
 import type { ActionIo } from '../src/composition.js'
 import { runRevoke } from '../src/revoke-main.js'
 import type { Environment } from '../src/settings.js'
+import { RunAgent } from '../__fixtures__/run-agent.js'
 
 const VPC = 'https://vpc.cn-hangzhou.aliyuncs.com'
 const KEY_ID = 'LTAI5tRevokeMainKey01'
@@ -27,14 +27,6 @@ const RUN_ENV = {
   GITHUB_RUN_ID: '77',
   GITHUB_JOB: 'offboard',
   GITHUB_ACTION: 'revoke'
-}
-
-class RunAgent extends MockAgent {
-  destroyed = 0
-  override destroy(): Promise<void> {
-    this.destroyed++
-    return Promise.resolve()
-  }
 }
 
 interface Recorded {
