@@ -28,12 +28,12 @@ export default {
       ...common,
       displayName: 'unit',
       testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/e2e[^/]*\\.test\\.ts$']
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/e2e/']
     },
     {
       ...common,
       displayName: 'e2e',
-      testMatch: ['<rootDir>/__tests__/e2e*.test.ts'],
+      testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/__fixtures__/e2e-global-setup.mjs'
     }
   ]

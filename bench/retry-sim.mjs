@@ -54,10 +54,10 @@ export async function loadRetryModule() {
     for (const [, spec] of specifiers) await compile(join(dirname(relative), spec))
   }
   try {
-    await compile('retry.js')
-    await compile('errors.js')
-    const retry = await import(pathToFileURL(join(out, 'retry.js')).href)
-    const errors = await import(pathToFileURL(join(out, 'errors.js')).href)
+    await compile('http/retry.js')
+    await compile('core/errors.js')
+    const retry = await import(pathToFileURL(join(out, 'http/retry.js')).href)
+    const errors = await import(pathToFileURL(join(out, 'core/errors.js')).href)
     return { ...retry, ApiError: errors.ApiError }
   } finally {
     await rm(out, { recursive: true, force: true })

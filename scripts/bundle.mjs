@@ -16,14 +16,14 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
  * action.yml of each action names `<folder>/index.js`.
  */
 export const BUNDLES = [
-  { entry: 'src/index.ts', folder: '.' },
-  { entry: 'src/report-index.ts', folder: 'report' },
-  { entry: 'src/revoke-index.ts', folder: 'revoke' }
+  { entry: 'src/create/index.ts', folder: '.' },
+  { entry: 'src/report/index.ts', folder: 'report' },
+  { entry: 'src/revoke/index.ts', folder: 'revoke' }
 ]
 
 /**
  * ncc's flags: ESM output (the package is "type": "module"), minified (start-up time and size),
- * with a source map beside each bundle for readable stack traces of bugs (src/stack-trace.ts reads
+ * with a source map beside each bundle for readable stack traces of bugs (src/core/stack-trace.ts reads
  * it only when one is printed; no source-map-support is loaded at start).
  */
 const NCC_FLAGS = [
@@ -47,11 +47,11 @@ function slimSourceMap(path) {
   writeFileSync(path, JSON.stringify(map))
 }
 
-/** Where the sources import undici's own files (src/undici.ts, the http-client shim). */
-const UNDICI_IMPORTERS = ['src/undici.ts', 'shims/http-client-undici/index.js']
+/** Where the sources import undici's own files (src/http/undici.ts, the http-client shim). */
+const UNDICI_IMPORTERS = ['src/http/undici.ts', 'shims/http-client-undici/index.js']
 
 /**
- * undici's files are not its public API (src/undici.ts says why the action imports them): before
+ * undici's files are not its public API (src/http/undici.ts says why the action imports them): before
  * building, check that every one imported still exists in the installed undici, and that the
  * installed undici is the exact version package.json pins, so an upgrade that moves a file fails
  * here, loudly and by name, instead of in a runner.
@@ -63,7 +63,7 @@ export function checkUndiciFiles() {
   ).version
   if (installed !== pinned) {
     throw new Error(
-      `undici ${installed} is installed but package.json pins ${pinned}: run npm ci (an upgrade must re-check src/undici.ts).`
+      `undici ${installed} is installed but package.json pins ${pinned}: run npm ci (an upgrade must re-check src/http/undici.ts).`
     )
   }
   for (const importer of UNDICI_IMPORTERS) {
