@@ -3,15 +3,17 @@ import {
   ANSWER_SHAPES,
   answerField,
   answerMilliseconds,
-  bodyExcerpt,
   checkedValue,
+  type AnswerSource
+} from '../../src/alibaba/answer-text.js'
+import {
+  bodyExcerpt,
   cutText,
   MAX_EXCERPT_LENGTH,
   MAX_SHOWN_TEXT_LENGTH,
   shownAnswerText,
-  singleLine,
-  type AnswerSource
-} from '../../src/alibaba/answer-text.js'
+  singleLine
+} from '../../src/core/text.js'
 import { UnexpectedResponseError } from '../../src/core/errors.js'
 import { createRedactor } from '../../src/core/redact.js'
 

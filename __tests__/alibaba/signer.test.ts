@@ -8,7 +8,6 @@ import {
   canonicalQueryString,
   canonicalRequestV3,
   formatTimestamp,
-  percentEncode,
   signRequest,
   signV1,
   signV3,
@@ -17,6 +16,7 @@ import {
   type Credentials,
   type RpcRequest
 } from '../../src/alibaba/signer.js'
+import { percentEncode } from '../../src/core/percent-encoding.js'
 
 // The official library is CommonJS compiled from TypeScript: its class is `exports.default`.
 const Util = openapiUtil.default

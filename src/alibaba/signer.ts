@@ -11,6 +11,7 @@
  * afresh and sends exactly the query string returned here.
  */
 import { createHash, createHmac } from 'node:crypto'
+import { percentEncode } from '../core/percent-encoding.js'
 
 export type SignatureVersion = 'v3' | 'v1'
 
@@ -50,16 +51,6 @@ const V3_ALGORITHM = 'ACS3-HMAC-SHA256'
 /** hex(sha256('')): every call here has an empty body. */
 export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
 
-/**
- * RFC 3986 percent-encoding over UTF-8: only `A-Z a-z 0-9 - _ . ~` stay literal, space is `%20`,
- * hex is uppercase. `encodeURIComponent` leaves `! ' ( ) *` literal, so those are added.
- */
-export function percentEncode(value: string): string {
-  return encodeURIComponent(value).replace(
-    /[!'()*]/g,
-    c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`
-  )
-}
 
 /** `YYYY-MM-DDTHH:mm:ssZ` in UTC without milliseconds, the form both versions require. */
 export function formatTimestamp(date: Date): string {

@@ -15,12 +15,11 @@ import {
   ANSWER_SHAPES,
   MAX_ANSWER_BYTES,
   answerField,
-  bodyExcerpt,
   checkedValue,
-  shownAnswerText,
   unexpectedAnswer,
   type AnswerSource
 } from './answer-text.js'
+import { bodyExcerpt, shownAnswerText } from '../core/text.js'
 import { ApiError, TransportError, UnexpectedResponseError } from '../core/errors.js'
 import { proxyVariableOf } from '../http/proxy.js'
 import type { Redactor } from '../core/redact.js'

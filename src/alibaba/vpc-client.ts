@@ -24,7 +24,7 @@ import {
   CertificateStillListedError,
   UnexpectedResponseError
 } from '../core/errors.js'
-import { unsafeDirective } from '../certificates/profile.js'
+import { unsafeDirective } from './profile-material.js'
 import { maskMultiline } from '../core/redact.js'
 import { callRpc, type CallContext, type RpcCall } from './rpc.js'
 import type { CertificateTarget, Settings } from './settings.js'

@@ -11,7 +11,7 @@
  * `if-exists: replace` (onboarding.ts calls {@link revokeCertificates} with the old certificates).
  */
 import { batchLeadingDelays, type BusySpan } from './batch-pacing.js'
-import { cutText, MAX_SHOWN_TEXT_LENGTH, singleLine } from '../alibaba/answer-text.js'
+import { cutText, MAX_SHOWN_TEXT_LENGTH, singleLine } from '../core/text.js'
 import {
   ApiError,
   CancelledError,

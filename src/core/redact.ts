@@ -12,7 +12,7 @@
  * span. Secrets are indexed by their first characters, so registering one is O(1) and redacting
  * costs the text's length, not the number of secrets times their forms.
  */
-import { percentEncode } from '../alibaba/signer.js'
+import { percentEncode } from './percent-encoding.js'
 
 export const REDACTED = '***'
 

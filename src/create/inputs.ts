@@ -12,7 +12,8 @@ import {
 } from '../alibaba/client-token.js'
 import { readCredentialSettings } from '../runner/credential-inputs.js'
 import { InputError } from '../core/errors.js'
-import { isRegionId, NAME_PATTERN, parseEndpoint, parseWholeNumber, quote } from '../core/input-rules.js'
+import { parseWholeNumber, quote } from '../core/input-rules.js'
+import { isRegionId, NAME_PATTERN, parseEndpoint } from '../alibaba/rules.js'
 import type {
   CertificateTarget,
   ConnectionSettings,

@@ -3,7 +3,7 @@
  * injected sinks (the parts of `@actions/core` used) so tests can check them without a runner.
  * Paths of profiles appear here; their content never does.
  */
-import { cutText, MAX_SHOWN_TEXT_LENGTH, singleLine } from '../alibaba/answer-text.js'
+import { cutText, MAX_SHOWN_TEXT_LENGTH, singleLine } from '../core/text.js'
 import type { CertificateOutcome, Obtained } from '../certificates/onboarding.js'
 import type { Settings } from '../alibaba/settings.js'
 

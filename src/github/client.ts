@@ -11,7 +11,7 @@
  */
 import type { getOctokit } from '@actions/github'
 import { fetch as undiciFetch, Response } from 'undici'
-import { shownAnswerText } from '../alibaba/answer-text.js'
+import { shownAnswerText } from '../core/text.js'
 import { CancelledError, DeadlineError, ExpectedFailure, GitHubError } from '../core/errors.js'
 import type { GitHubSettings } from '../report/inputs.js'
 import type { CallContext } from '../alibaba/rpc.js'

@@ -7,7 +7,7 @@
  * none of those. Redirects are not followed: the request carries the runner's bearer token.
  */
 import { request } from '../http/undici.js'
-import { shownAnswerText } from '../alibaba/answer-text.js'
+import { shownAnswerText } from '../core/text.js'
 import { DeadlineError, InputError, UnexpectedResponseError } from '../core/errors.js'
 import type { Redactor } from '../core/redact.js'
 import { retryUntilDeadline } from '../http/retry.js'

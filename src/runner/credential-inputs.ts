@@ -5,7 +5,8 @@
  * errors about a secret say what is wrong and never show the value.
  */
 import { InputError } from '../core/errors.js'
-import { isRegionId, parseEndpoint, parseWholeNumber, quote } from '../core/input-rules.js'
+import { parseWholeNumber, quote } from '../core/input-rules.js'
+import { isRegionId, parseEndpoint } from '../alibaba/rules.js'
 import type {
   CredentialSettings,
   Endpoint,

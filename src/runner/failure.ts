@@ -2,7 +2,7 @@
  * Turns an error into the one message a user reads when the step fails: what happened, with the
  * API's code and RequestId, and for the known cases one line on what to do next.
  */
-import { cutText, MAX_SHOWN_TEXT_LENGTH, singleLine } from '../alibaba/answer-text.js'
+import { cutText, MAX_SHOWN_TEXT_LENGTH, singleLine } from '../core/text.js'
 import {
   ApiError,
   AttemptLimitError,
