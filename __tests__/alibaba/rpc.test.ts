@@ -8,8 +8,8 @@ import {
   type ApiErrorFields
 } from '../../src/core/errors.js'
 import { createRedactor } from '../../src/core/redact.js'
-import { DEFAULT_RETRY_POLICY } from '../../src/http/retry.js'
-import { callRpc, formatRetryLine } from '../../src/alibaba/rpc.js'
+import { DEFAULT_RETRY_POLICY, formatRetryLine } from '../../src/http/retry.js'
+import { callRpc } from '../../src/alibaba/rpc.js'
 
 const ORIGIN = 'https://sts.aliyuncs.com'
 

@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
 import { MockAgent, type Interceptable } from 'undici'
-import { interpretResponse, sendSignedRequest, toTransportError } from '../../src/alibaba/transport.js'
-import { ApiError, CancelledError, TransportError, UnexpectedResponseError } from '../../src/core/errors.js'
+import { interpretResponse, sendSignedRequest } from '../../src/alibaba/transport.js'
+import { toTransportError } from '../../src/http/transport-error.js'
+import {
+  ApiError,
+  CancelledError,
+  TransportError,
+  UnexpectedResponseError
+} from '../../src/core/errors.js'
 import { MAX_ANSWER_BYTES } from '../../src/alibaba/answer-text.js'
 import { MAX_SHOWN_TEXT_LENGTH } from '../../src/core/text.js'
 import { markAsProxyFailure } from '../../src/http/proxy.js'

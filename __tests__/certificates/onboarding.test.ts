@@ -8,7 +8,11 @@ import {
   type OnboardingDependencies
 } from '../../src/certificates/onboarding.js'
 import type { Settings } from '../../src/alibaba/settings.js'
-import { createVpcClient, type ExistingCertificate, type VpcClient } from '../../src/alibaba/vpc-client.js'
+import {
+  createVpcClient,
+  type ExistingCertificate,
+  type VpcClient
+} from '../../src/alibaba/vpc-client.js'
 
 describe('chooseReusable', () => {
   function cert(certId: string, status: string, createTime: number): ExistingCertificate {

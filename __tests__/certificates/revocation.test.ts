@@ -20,7 +20,11 @@ import {
   type CertificateRevocation
 } from '../../src/certificates/revocation.js'
 import { DEFAULT_RETRY_POLICY } from '../../src/http/retry.js'
-import { createVpcClient, type ExistingCertificate, type VpcTarget } from '../../src/alibaba/vpc-client.js'
+import {
+  createVpcClient,
+  type ExistingCertificate,
+  type VpcTarget
+} from '../../src/alibaba/vpc-client.js'
 
 const ORIGIN = 'https://vpc.cn-hangzhou.aliyuncs.com'
 const SERVER = 'vss-bp1test0001'

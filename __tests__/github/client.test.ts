@@ -4,7 +4,12 @@
  */
 import { describe, expect, test } from '@jest/globals'
 import { virtualRunPerTest } from '../../__fixtures__/virtual-time.js'
-import { CancelledError, DeadlineError, GitHubError, TransportError } from '../../src/core/errors.js'
+import {
+  CancelledError,
+  DeadlineError,
+  GitHubError,
+  TransportError
+} from '../../src/core/errors.js'
 import { createIssueClient, type IssueClient } from '../../src/github/client.js'
 import { createRedactor } from '../../src/core/redact.js'
 import type { GitHubSettings } from '../../src/report/inputs.js'

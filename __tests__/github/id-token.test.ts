@@ -15,7 +15,7 @@ import {
 } from '../../src/github/id-token.js'
 import { createSecretRegistry } from '../../src/core/redact.js'
 import { DEFAULT_RETRY_POLICY } from '../../src/http/retry.js'
-import type { RpcDependencies } from '../../src/alibaba/rpc.js'
+import { type RpcDependencies } from '../../src/http/call-context.js'
 
 const SERVICE = 'https://token.actions.example'
 const ENV = {

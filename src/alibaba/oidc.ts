@@ -12,7 +12,8 @@ import {
   TransportError,
   UnexpectedResponseError
 } from '../core/errors.js'
-import { callRpc, type CallContext } from './rpc.js'
+import { type CallContext } from '../http/call-context.js'
+import { callRpc } from './rpc.js'
 import type { CredentialSettings, Environment, OidcSettings } from './settings.js'
 import type { Credentials } from './signer.js'
 import { objectField, stringField, type JsonObject } from './transport.js'

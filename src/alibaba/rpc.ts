@@ -4,15 +4,9 @@
  * says is retryable until the deadline. Shared by every operation the action calls (VPC and STS),
  * so they all follow the same rules.
  */
-import type { Dispatcher } from '../http/undici.js'
-import {
-  ApiError,
-  CertificateNotReadyError,
-  DeadlineError,
-  UnexpectedResponseError
-} from '../core/errors.js'
-import type { Redactor } from '../core/redact.js'
-import { retryUntilDeadline, type RetryEvent, type RetryPolicy } from '../http/retry.js'
+import { DeadlineError } from '../core/errors.js'
+import type { CallContext } from '../http/call-context.js'
+import { formatRetryLine, retryUntilDeadline } from '../http/retry.js'
 import type { Endpoint } from './settings.js'
 import {
   canonicalQueryString,
@@ -25,32 +19,6 @@ import {
   type SigningContext
 } from './signer.js'
 import { sendSignedRequest, type JsonObject } from './transport.js'
-
-/** Everything with a side effect, injected so tests and benchmarks control it. */
-export interface RpcDependencies {
-  dispatcher: Dispatcher
-  policy: RetryPolicy
-  now: () => number
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
-  random: () => number
-  newNonce: () => string
-  signal?: AbortSignal
-  redact: Redactor
-  log: (line: string) => void
-}
-
-/**
- * What every call of a run needs besides its own parameters, given once where a client is built
- * (vpc-client.ts, oidc.ts, id-token.ts): the side effects, and the run's one deadline.
- */
-export interface CallContext {
-  rpc: RpcDependencies
-  /**
-   * When the run gives up (`timeout-seconds` from its start): an absolute time in ms on
-   * `rpc.now`'s clock. No attempt starts after it, and none runs past it.
-   */
-  deadline: number
-}
 
 type RpcAuthentication =
   | { kind: 'signed'; credentials: Credentials; signatureVersion: SignatureVersion }
@@ -71,21 +39,6 @@ interface RpcOutcome {
   waitedMs: number
   /** When the last retried failure came, counted from the first attempt; undefined if none. */
   lastFailureMs: number | undefined
-}
-
-/** One line per retry: what happened, which request, which attempt, how long, how long is left. */
-export function formatRetryLine(event: RetryEvent, action?: string): string {
-  const { error } = event
-  const what =
-    error instanceof ApiError
-      ? `${error.code}${error.requestId ? ` (RequestId: ${error.requestId})` : ''}`
-      : error instanceof CertificateNotReadyError
-        ? `Status ${JSON.stringify(error.status)}, not "normal" yet`
-        : error instanceof UnexpectedResponseError
-          ? `HTTP ${error.httpStatus}, not an API answer${error.requestId ? ` (RequestId: ${error.requestId})` : ''}`
-          : error.message.replace(/\.$/, '')
-  const which = action ? `${action} attempt` : 'Attempt'
-  return `${which} ${event.attempt}: ${what}; retrying in ${(event.delayMs / 1000).toFixed(1)} s, ${Math.max(0, Math.round(event.remainingMs / 1000))} s left before timeout-seconds.`
 }
 
 /**

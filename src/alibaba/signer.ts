@@ -51,7 +51,6 @@ const V3_ALGORITHM = 'ACS3-HMAC-SHA256'
 /** hex(sha256('')): every call here has an empty body. */
 export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
 
-
 /** `YYYY-MM-DDTHH:mm:ssZ` in UTC without milliseconds, the form both versions require. */
 export function formatTimestamp(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z')

@@ -14,8 +14,8 @@ import { fetch as undiciFetch, Response } from 'undici'
 import { shownAnswerText } from '../core/text.js'
 import { CancelledError, DeadlineError, ExpectedFailure, GitHubError } from '../core/errors.js'
 import type { GitHubSettings } from '../report/inputs.js'
-import type { CallContext } from '../alibaba/rpc.js'
-import { toTransportError } from '../alibaba/transport.js'
+import { type CallContext } from '../http/call-context.js'
+import { toTransportError } from '../http/transport-error.js'
 
 /** An open issue as the report uses it. */
 export interface TrackedIssue {

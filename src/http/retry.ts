@@ -4,8 +4,15 @@
  * virtual time. Which failures are retried is error-classification.ts's call; a batch's leading
  * waits come from batch-pacing.ts.
  */
-import { isRetryable } from '../alibaba/error-classification.js'
-import { ApiError, AttemptLimitError, CancelledError, DeadlineError } from '../core/errors.js'
+import { isRetryable } from '../core/error-classification.js'
+import {
+  ApiError,
+  AttemptLimitError,
+  CancelledError,
+  CertificateNotReadyError,
+  DeadlineError,
+  UnexpectedResponseError
+} from '../core/errors.js'
 
 export interface RetryPolicy {
   /** Upper bound of the first backoff wait. */
@@ -189,4 +196,19 @@ export async function retryUntilDeadline<T>(
       waitedMs += delayMs
     }
   }
+}
+
+/** One line per retry: what happened, which request, which attempt, how long, how long is left. */
+export function formatRetryLine(event: RetryEvent, action?: string): string {
+  const { error } = event
+  const what =
+    error instanceof ApiError
+      ? `${error.code}${error.requestId ? ` (RequestId: ${error.requestId})` : ''}`
+      : error instanceof CertificateNotReadyError
+        ? `Status ${JSON.stringify(error.status)}, not "normal" yet`
+        : error instanceof UnexpectedResponseError
+          ? `HTTP ${error.httpStatus}, not an API answer${error.requestId ? ` (RequestId: ${error.requestId})` : ''}`
+          : error.message.replace(/\.$/, '')
+  const which = action ? `${action} attempt` : 'Attempt'
+  return `${which} ${event.attempt}: ${what}; retrying in ${(event.delayMs / 1000).toFixed(1)} s, ${Math.max(0, Math.round(event.remainingMs / 1000))} s left before timeout-seconds.`
 }

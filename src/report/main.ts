@@ -8,7 +8,13 @@
  * Credentials, endpoint, signature, retries, deadline, proxy and redaction are the main action's,
  * through the same composition (composition.ts).
  */
-import { runLive, runStep, stsContext, type StepIo, type StepSession } from '../runner/composition.js'
+import {
+  runLive,
+  runStep,
+  stsContext,
+  type StepIo,
+  type StepSession
+} from '../runner/composition.js'
 import { ApiError, CancelledError, ExpectedFailure } from '../core/errors.js'
 import {
   classifyCertificates,
@@ -25,7 +31,7 @@ import {
   setReportOutputs,
   writeReportSummary
 } from './outputs.js'
-import type { CallContext } from '../alibaba/rpc.js'
+import { type CallContext } from '../http/call-context.js'
 import { syncTrackingIssue, type IssueOutcome } from './tracking-issue.js'
 
 /** Everything the report reads or changes outside itself: the live one, or a test's fakes. */

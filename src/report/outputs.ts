@@ -4,7 +4,11 @@
  * The summary's cells follow the main action's rules (outputs.ts: one line, HTML-escaped, cut);
  * outputs are refused if a value could break a line, as there.
  */
-import { formatDate, type ClassifiedCertificate, type ExpiryReport } from '../certificates/expiry.js'
+import {
+  formatDate,
+  type ClassifiedCertificate,
+  type ExpiryReport
+} from '../certificates/expiry.js'
 import {
   cellText,
   code,

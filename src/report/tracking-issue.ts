@@ -10,7 +10,11 @@
  * names, SSL servers, dates, statuses (all checked against their shapes in vpc-client.ts). No key,
  * token or key material exists here to leak.
  */
-import { formatDate, type ClassifiedCertificate, type ExpiryReport } from '../certificates/expiry.js'
+import {
+  formatDate,
+  type ClassifiedCertificate,
+  type ExpiryReport
+} from '../certificates/expiry.js'
 import type { IssueClient, TrackedIssue } from '../github/client.js'
 
 /** What the run did to the tracking issue. */

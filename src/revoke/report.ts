@@ -7,7 +7,12 @@
 import { CertificateElsewhereError } from '../core/errors.js'
 import { describeFailure } from '../runner/failure.js'
 import type { CertificateOutcome } from '../certificates/onboarding.js'
-import { cellText, describeCredentials, singleLineOutputs, type SummarySink } from '../create/outputs.js'
+import {
+  cellText,
+  describeCredentials,
+  singleLineOutputs,
+  type SummarySink
+} from '../create/outputs.js'
 import {
   targetLabel,
   type CertificateRevocation,

@@ -19,7 +19,7 @@ import { createDispatcher, readProxySettings, type ProxySettings } from '../http
 import { createSecretRegistry } from '../core/redact.js'
 import type { SummarySink } from '../create/outputs.js'
 import { DEFAULT_RETRY_POLICY } from '../http/retry.js'
-import type { RpcDependencies } from '../alibaba/rpc.js'
+import { type RpcDependencies } from '../http/call-context.js'
 import type { ConnectionSettings, Environment, InputReader } from '../alibaba/settings.js'
 import { sleep } from '../core/sleep.js'
 import { readableStack } from '../core/stack-trace.js'

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
-import { isRetryable } from '../../src/alibaba/error-classification.js'
+import { isRetryable } from '../../src/core/error-classification.js'
 import {
   ApiError,
   CancelledError,

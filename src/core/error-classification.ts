@@ -1,7 +1,8 @@
 /**
  * Which failures are worth another attempt: one pure function over the error's class and fields,
- * driven by a constant list of API codes. The retry loop (retry.ts) asks it and knows nothing of
- * codes; the errors themselves are in errors.ts.
+ * driven by a constant list of API codes. It sits beside errors.ts, the one vocabulary of failures
+ * every side shares (Alibaba Cloud's ApiError among them), so the retry loop (http/retry.ts) can ask
+ * it without knowing any service; the list of codes is Alibaba Cloud's (alibaba-cloud-api.md §3).
  */
 import {
   ApiError,
@@ -9,7 +10,7 @@ import {
   CertificateStillListedError,
   TransportError,
   UnexpectedResponseError
-} from '../core/errors.js'
+} from './errors.js'
 
 /**
  * API codes worth another attempt with the same ClientToken (reference: alibaba-cloud-api.md §3).
