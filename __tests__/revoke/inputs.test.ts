@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from '@jest/globals'
 import { inputErrorFrom, KEY_ID, KEY_SECRET, reader, VALID } from '../../__fixtures__/inputs.js'
-import { readConnectionSettings } from '../../src/create/inputs.js'
+import { readConnectionSettings } from '../../src/runner/connection-inputs.js'
 import { readRevokeSettings } from '../../src/revoke/inputs.js'
 
 function read(

@@ -9,7 +9,7 @@
 import { InputError } from '../core/errors.js'
 import type { FailOn } from '../certificates/expiry.js'
 import { quote } from '../core/input-rules.js'
-import { parseSslVpnServerId, readConnectionSettings } from '../create/inputs.js'
+import { parseSslVpnServerId, readConnectionSettings } from '../runner/connection-inputs.js'
 import type { ConnectionSettings, Environment, InputReader } from '../alibaba/settings.js'
 
 /** Where the tracking issue lives and how it is found. */

@@ -6,12 +6,7 @@
  */
 import { InputError } from '../core/errors.js'
 import { quote } from '../core/input-rules.js'
-import {
-  getMultilineInput,
-  parseNames,
-  parseSslVpnServerId,
-  readConnectionSettings
-} from '../create/inputs.js'
+import { getMultilineInput, parseNames, parseSslVpnServerId, readConnectionSettings } from '../runner/connection-inputs.js'
 import type { Environment, InputReader, RevokeSettings, RevokeTarget } from '../alibaba/settings.js'
 
 /** The inputs that say what to revoke: exactly one of them. */
