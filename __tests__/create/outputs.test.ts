@@ -1,14 +1,8 @@
 import { describe, expect, test } from '@jest/globals'
 import { ApiError } from '../../src/core/errors.js'
 import type { CertificateOutcome, Obtained } from '../../src/certificates/onboarding.js'
-import {
-  cellText,
-  escapeHtml,
-  setOutputs,
-  summaryRows,
-  writeSummary,
-  type SummarySink
-} from '../../src/create/outputs.js'
+import { cellText, escapeHtml, type SummarySink } from '../../src/runner/summary.js'
+import { setOutputs, summaryRows, writeSummary } from '../../src/create/outputs.js'
 import type { Settings } from '../../src/alibaba/settings.js'
 
 const SETTINGS: Settings = {

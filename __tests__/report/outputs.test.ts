@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals'
 import { classifyCertificates, DAY_MS } from '../../src/certificates/expiry.js'
-import type { SummarySink } from '../../src/create/outputs.js'
+import { type SummarySink } from '../../src/runner/summary.js'
 import type { ReportSettings } from '../../src/report/inputs.js'
 import {
   describeReportStart,

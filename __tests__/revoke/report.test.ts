@@ -6,7 +6,8 @@
 import { describe, expect, test } from '@jest/globals'
 import { ApiError, CertificateElsewhereError } from '../../src/core/errors.js'
 import type { Obtained } from '../../src/certificates/onboarding.js'
-import { summaryRows, writeSummary, type SummarySink } from '../../src/create/outputs.js'
+import { type SummarySink } from '../../src/runner/summary.js'
+import { summaryRows, writeSummary } from '../../src/create/outputs.js'
 import type { RevocationReport } from '../../src/certificates/revocation.js'
 import {
   describeReplaceFailures,

@@ -3,18 +3,17 @@
  * injected sinks (the parts of `@actions/core` used) so tests can check them without a runner.
  * Paths of profiles appear here; their content never does.
  */
-import { cutText, MAX_SHOWN_TEXT_LENGTH, singleLine } from '../core/text.js'
+import { MAX_SHOWN_TEXT_LENGTH } from '../core/text.js'
 import type { CertificateOutcome, Obtained } from '../certificates/onboarding.js'
 import type { Settings } from '../alibaba/settings.js'
-
-/** The credentials' origin for the log: never a value. */
-export function describeCredentials(credentials: Settings['credentials']): string {
-  if (credentials.source === 'oidc') {
-    return `STS keys for ${credentials.oidc.roleArn} from the job's OIDC token`
-  }
-  const kind = credentials.keys.securityToken ? 'STS keys' : 'AccessKey'
-  return `${kind} from ${credentials.source}`
-}
+import {
+  cellText,
+  code,
+  describeCredentials,
+  singleLineOutputs,
+  type OutputSink,
+  type SummarySink
+} from '../runner/summary.js'
 
 /** The first lines of the log: what the step will do, and how. */
 export function describeStart(settings: Settings): string {
@@ -32,17 +31,6 @@ export function describeStart(settings: Settings): string {
     `  if-exists: ${settings.ifExists}${settings.configDir === undefined ? '' : `; profiles to ${settings.configDir}${settings.keyPassphrase === undefined ? '' : ' (keys encrypted)'}`}`,
     `  timeout-seconds: ${settings.timeoutMs / 1000}`
   ].join('\n')
-}
-
-export interface OutputSink {
-  setOutput: (name: string, value: string) => void
-}
-
-export interface SummarySink {
-  addHeading: (text: string, level?: number) => SummarySink
-  addTable: (rows: { data: string; header?: boolean }[][] | string[][]) => SummarySink
-  addRaw: (text: string, addEOL?: boolean) => SummarySink
-  write: () => Promise<unknown>
 }
 
 /** The key of a certificate in `cert-ids`/`config-files`: its name (the API's, if not given). */
@@ -80,47 +68,12 @@ export function setOutputs(sink: OutputSink, outcomes: CertificateOutcome[]): vo
   if (only.configFile !== undefined) core.setOutput('config-file', only.configFile)
 }
 
-/**
- * Outputs are read into scripts (`${{ steps.x.outputs.cert-id }}`): a value with a line break
- * could start a command there. Values from answers are shape-checked before they get here; this
- * refuses one that is not, as the bug it would be.
- */
-export function singleLineOutputs(sink: OutputSink): OutputSink {
-  return {
-    setOutput: (name, value) => {
-      if (/[\r\n\u0085\u2028\u2029]/.test(value)) {
-        throw new Error(`Refusing to set output ${name}: its value has a line break.`)
-      }
-      sink.setOutput(name, value)
-    }
-  }
-}
-
-/** The summary's cells are HTML: escape what came from the API or the user. */
-export function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c
-  )
-}
-
 function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`
 }
 
-/**
- * A summary cell's text: one line (a blank line would end the HTML block and let the rest render
- * as Markdown), HTML-escaped, cut to `max` characters.
- */
-export function cellText(text: string, max = MAX_SHOWN_TEXT_LENGTH): string {
-  return escapeHtml(cutText(singleLine(text), max))
-}
-
 /** A failure's first line in a cell: room for the API's message and what the action adds. */
 const MAX_FAILURE_CELL_LENGTH = 2 * MAX_SHOWN_TEXT_LENGTH
-
-/** An identifier or a path, whole. */
-export const code = (text: string) => `<code>${escapeHtml(singleLine(text))}</code>`
 
 /** One row per certificate: name, ID, created or reused, status, profile file (path only). */
 export function summaryRows(outcomes: CertificateOutcome[]): string[][] {

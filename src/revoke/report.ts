@@ -7,12 +7,7 @@
 import { CertificateElsewhereError } from '../core/errors.js'
 import { describeFailure } from '../runner/failure.js'
 import type { CertificateOutcome } from '../certificates/onboarding.js'
-import {
-  cellText,
-  describeCredentials,
-  singleLineOutputs,
-  type SummarySink
-} from '../create/outputs.js'
+import { cellText, describeCredentials, singleLineOutputs, type SummarySink } from '../runner/summary.js'
 import {
   targetLabel,
   type CertificateRevocation,
