@@ -3,8 +3,22 @@
  * report-inputs.test.ts): which input names the sources read, and which inputs a reader refuses
  * when they are empty.
  */
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+
+/** The sub-actions' folders in src/: each has its own action.yml and its own contract test. */
+export const SUB_ACTION_FOLDERS = ['revoke', 'report', 'connect', 'sync']
+
+/** The .ts files under `dir/folder` (or all of `dir`), as paths relative to `dir`. */
+export function sourceFiles(dir: string, folder = ''): string[] {
+  const walk = (path: string): string[] =>
+    readdirSync(path).flatMap(name => {
+      const full = join(path, name)
+      if (statSync(full).isDirectory()) return walk(full)
+      return name.endsWith('.ts') ? [relative(dir, full)] : []
+    })
+  return walk(join(dir, folder))
+}
 
 /** Every name passed to `getInput('…')` in these source files. */
 export function inputsNamedIn(dir: string, files: readonly string[]): Set<string> {

@@ -4,19 +4,21 @@
  * workflow leaves out) read as the same settings as no value at all.
  */
 import { describe, expect, test } from '@jest/globals'
-import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { KEY_ID, KEY_SECRET, VALID, reader } from '../__fixtures__/inputs.js'
 import { readSettings } from '../src/create/inputs.js'
 import { readRevokeSettings } from '../src/revoke/inputs.js'
 import type { Environment, InputReader } from '../src/alibaba/settings.js'
 import { ACTION_YML_PATH, actionInputs, actionYmlPath } from '../test-server/run-action.mjs'
-import { inputsNamedIn, inputsRequiredWhenEmpty } from '../__fixtures__/action-contract.js'
+import {
+  inputsNamedIn,
+  inputsRequiredWhenEmpty,
+  sourceFiles,
+  SUB_ACTION_FOLDERS
+} from '../__fixtures__/action-contract.js'
 
 const DECLARED = actionInputs()
 const SRC = join(ACTION_YML_PATH, '..', 'src')
-/** The module that reads the revoke action's own inputs (revoke/action.yml). */
-const REVOKE_INPUTS = 'revoke-inputs.ts'
 
 const ROLE = 'acs:ram::1234567890123456:role/github-ci'
 const PROVIDER = 'acs:ram::1234567890123456:oidc-provider/github'
@@ -117,12 +119,10 @@ describe('the inputs action.yml declares are the inputs the code reads', () => {
   })
 
   test('every input named in src/ is declared', () => {
-    // Catches a read on a path the configurations above do not take. The report sub-action's
-    // modules (report-*.ts) are tied to report/action.yml instead, in report-inputs.test.ts.
-    // The sub-actions' own inputs are checked against their action.yml (report-inputs.test.ts, below).
-    const files = readdirSync(SRC).filter(
-      f => f.endsWith('.ts') && !f.startsWith('report-') && f !== REVOKE_INPUTS
-    )
+    // Catches a read on a path the configurations above do not take. The sub-actions' folders
+    // (src/revoke/, src/report/, …) are tied to their own action.yml instead (below, and in each
+    // sub-action's inputs test).
+    const files = sourceFiles(SRC).filter(f => !SUB_ACTION_FOLDERS.includes(f.split('/')[0] ?? ''))
     const named = inputsNamedIn(SRC, files)
     expect(named.size).toBeGreaterThan(10)
     expect([...named].filter(name => !Object.hasOwn(DECLARED, name))).toEqual([])
@@ -221,7 +221,7 @@ describe('revoke/action.yml: the inputs it declares are the inputs readRevokeSet
   })
 
   test('every input named in revoke-inputs.ts is declared', () => {
-    const named = [...inputsNamedIn(SRC, [REVOKE_INPUTS])]
+    const named = [...inputsNamedIn(SRC, sourceFiles(SRC, 'revoke'))]
     expect(named.length).toBeGreaterThanOrEqual(6)
     expect(named.filter(name => !Object.hasOwn(REVOKE_DECLARED, name))).toEqual([])
   })

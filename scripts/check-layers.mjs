@@ -100,4 +100,6 @@ if (problems.length > 0) {
   for (const problem of problems) console.error(`  ${problem}`)
   process.exit(1)
 }
-console.log(`check-layers: every import in src/ runs downward (${Object.keys(LAYERS).length} folders).`)
+console.log(
+  `check-layers: every import in src/ runs downward (${Object.keys(LAYERS).length} folders).`
+)

@@ -10,9 +10,12 @@ import {
   GitHubError,
   TransportError
 } from '../../src/core/errors.js'
-import { createIssueClient, type IssueClient } from '../../src/github/client.js'
+import {
+  createIssueClient,
+  type IssueClient,
+  type GitHubSettings
+} from '../../src/github/client.js'
 import { createRedactor } from '../../src/core/redact.js'
-import type { GitHubSettings } from '../../src/report/inputs.js'
 
 const TOKEN = 'ghs_GitHubClientTestToken0123456789'
 const API = 'https://api.github.test'

@@ -4,13 +4,16 @@
  * empty, its defaults read as no value), as action-yml.test.ts does for the main action.
  */
 import { describe, expect, test } from '@jest/globals'
-import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { inputErrorFrom, KEY_ID, KEY_SECRET, reader } from '../../__fixtures__/inputs.js'
 import { readReportSettings } from '../../src/report/inputs.js'
 import type { Environment, InputReader } from '../../src/alibaba/settings.js'
 import { ACTION_YML_PATH, actionInputs, subActionPaths } from '../../test-server/run-action.mjs'
-import { inputsNamedIn, inputsRequiredWhenEmpty } from '../../__fixtures__/action-contract.js'
+import {
+  inputsNamedIn,
+  inputsRequiredWhenEmpty,
+  sourceFiles
+} from '../../__fixtures__/action-contract.js'
 
 const DECLARED = actionInputs(subActionPaths('report').actionYml)
 const SRC = join(ACTION_YML_PATH, '..', 'src')
@@ -257,10 +260,7 @@ describe('report/action.yml is the one source of the inputs', () => {
   })
 
   test('every input the report’s modules name is declared', () => {
-    const named = inputsNamedIn(
-      SRC,
-      readdirSync(SRC).filter(f => /^report-.*\.ts$/.test(f))
-    )
+    const named = inputsNamedIn(SRC, sourceFiles(SRC, 'report'))
     expect(named.size).toBeGreaterThanOrEqual(6)
     expect([...named].filter(name => !Object.hasOwn(DECLARED, name))).toEqual([])
   })

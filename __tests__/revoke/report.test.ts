@@ -11,12 +11,14 @@ import { summaryRows, writeSummary } from '../../src/create/outputs.js'
 import type { RevocationReport } from '../../src/certificates/revocation.js'
 import {
   describeReplaceFailures,
+  replacedRevocations,
+  setReplacedOutput
+} from '../../src/create/replace-report.js'
+import { disconnectionWarning } from '../../src/runner/revocation-report.js'
+import {
   describeRevokeFailures,
   describeRevokeStart,
-  disconnectionWarning,
-  replacedRevocations,
   revokeSummaryRows,
-  setReplacedOutput,
   setRevokeOutputs,
   writeRevokeSummary
 } from '../../src/revoke/report.js'

@@ -83,7 +83,6 @@ export function readSettings(
   }
 }
 
-
 function parseIfExists(raw: string, names: (string | undefined)[]): IfExists {
   const value = raw.toLowerCase() || 'create'
   if (value !== 'create' && value !== 'reuse' && value !== 'fail' && value !== 'replace') {
@@ -100,7 +99,6 @@ function parseIfExists(raw: string, names: (string | undefined)[]): IfExists {
   }
   return value
 }
-
 
 function parseConfigDir(raw: string): string | undefined {
   if (raw === '') return undefined

@@ -14,10 +14,10 @@ import { obtainCertificates } from '../certificates/onboarding.js'
 import { describeStart, setOutputs, writeSummary } from './outputs.js'
 import {
   describeReplaceFailures,
-  disconnectionWarning,
   replacedRevocations,
   setReplacedOutput
-} from '../revoke/report.js'
+} from './replace-report.js'
+import { disconnectionWarning } from '../runner/revocation-report.js'
 import type { Settings } from '../alibaba/settings.js'
 
 export type { ActionIo } from '../runner/composition.js'

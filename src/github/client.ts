@@ -13,9 +13,23 @@ import type { getOctokit } from '@actions/github'
 import { fetch as undiciFetch, Response } from 'undici'
 import { shownAnswerText } from '../core/text.js'
 import { CancelledError, DeadlineError, ExpectedFailure, GitHubError } from '../core/errors.js'
-import type { GitHubSettings } from '../report/inputs.js'
 import { type CallContext } from '../http/call-context.js'
 import { toTransportError } from '../http/transport-error.js'
+
+/** Where the tracking issue lives and how it is found. */
+export interface GitHubSettings {
+  /** `github-token`: masked. */
+  token: string
+  /** GITHUB_API_URL without a trailing `/`: `https://api.github.com`, or a GitHub Enterprise Server's. */
+  apiUrl: string
+  owner: string
+  repo: string
+  /** The label that marks the tracking issue. */
+  label: string
+  title: string
+  /** This workflow run's page, when the runner's variables say it; linked from the issue. */
+  runUrl: string | undefined
+}
 
 /** An open issue as the report uses it. */
 export interface TrackedIssue {

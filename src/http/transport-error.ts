@@ -8,7 +8,7 @@ import { TransportError } from '../core/errors.js'
 import type { Redactor } from '../core/redact.js'
 import { proxyVariableOf } from './proxy.js'
 
-export interface TransportErrorOptions {
+interface TransportErrorOptions {
   /** `https://host[:port]` */
   origin: string
   /** The attempt's own timeout. */

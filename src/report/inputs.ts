@@ -8,24 +8,10 @@
  */
 import { InputError } from '../core/errors.js'
 import type { FailOn } from '../certificates/expiry.js'
+import type { GitHubSettings } from '../github/client.js'
 import { quote } from '../core/input-rules.js'
 import { parseSslVpnServerId, readConnectionSettings } from '../runner/connection-inputs.js'
 import type { ConnectionSettings, Environment, InputReader } from '../alibaba/settings.js'
-
-/** Where the tracking issue lives and how it is found. */
-export interface GitHubSettings {
-  /** `github-token`: masked. */
-  token: string
-  /** GITHUB_API_URL without a trailing `/`: `https://api.github.com`, or a GitHub Enterprise Server's. */
-  apiUrl: string
-  owner: string
-  repo: string
-  /** The label that marks the tracking issue. */
-  label: string
-  title: string
-  /** This workflow run's page, when the runner's variables say it; linked from the issue. */
-  runUrl: string | undefined
-}
 
 export interface ReportSettings extends ConnectionSettings {
   /** One SSL server; undefined: every SSL server of the region. */

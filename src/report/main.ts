@@ -23,8 +23,8 @@ import {
   type ExpiryReport
 } from '../certificates/expiry.js'
 import { describeFailure } from '../runner/failure.js'
-import { createIssueClient } from '../github/client.js'
-import { readReportSettings, type GitHubSettings, type ReportSettings } from './inputs.js'
+import { createIssueClient, type GitHubSettings } from '../github/client.js'
+import { readReportSettings, type ReportSettings } from './inputs.js'
 import {
   describeReportStart,
   describeScope,

@@ -9,7 +9,15 @@ import {
   type ClassifiedCertificate,
   type ExpiryReport
 } from '../certificates/expiry.js'
-import { cellText, code, describeCredentials, escapeHtml, singleLineOutputs, type OutputSink, type SummarySink } from '../runner/summary.js'
+import {
+  cellText,
+  code,
+  describeCredentials,
+  escapeHtml,
+  singleLineOutputs,
+  type OutputSink,
+  type SummarySink
+} from '../runner/summary.js'
 import type { ReportSettings } from './inputs.js'
 import type { IssueOutcome } from './tracking-issue.js'
 

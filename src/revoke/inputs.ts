@@ -6,7 +6,12 @@
  */
 import { InputError } from '../core/errors.js'
 import { quote } from '../core/input-rules.js'
-import { getMultilineInput, parseNames, parseSslVpnServerId, readConnectionSettings } from '../runner/connection-inputs.js'
+import {
+  getMultilineInput,
+  parseNames,
+  parseSslVpnServerId,
+  readConnectionSettings
+} from '../runner/connection-inputs.js'
 import type { Environment, InputReader, RevokeSettings, RevokeTarget } from '../alibaba/settings.js'
 
 /** The inputs that say what to revoke: exactly one of them. */

@@ -9,10 +9,10 @@ import { deleteClientTokens, readWorkflowRunContext } from '../alibaba/client-to
 import { runLive, runStep, type ActionIo, type StepSession } from '../runner/composition.js'
 import { revokeTargets } from '../certificates/revocation.js'
 import { readRevokeSettings } from './inputs.js'
+import { disconnectionWarning } from '../runner/revocation-report.js'
 import {
   describeRevokeFailures,
   describeRevokeStart,
-  disconnectionWarning,
   setRevokeOutputs,
   writeRevokeSummary
 } from './report.js'

@@ -1,16 +1,21 @@
 /**
  * What a revocation leaves behind: the revoke action's log lines, outputs, job summary and failure
- * message, and the main action's `replaced-cert-ids` and failure lines for `if-exists: replace`.
+ * message (create's `if-exists: replace` has its own in create/replace-report.ts; what both say
+ * is in runner/revocation-report.ts).
  * Every one of them says what a delete costs: it disconnected every client of the SSL server.
  * Cells and outputs go through report.ts's rules (one line, HTML-escaped, no line breaks).
  */
 import { CertificateElsewhereError } from '../core/errors.js'
 import { describeFailure } from '../runner/failure.js'
-import type { CertificateOutcome } from '../certificates/onboarding.js'
-import { cellText, describeCredentials, singleLineOutputs, type SummarySink } from '../runner/summary.js'
+import { disconnections, failureLine } from '../runner/revocation-report.js'
+import {
+  cellText,
+  describeCredentials,
+  singleLineOutputs,
+  type SummarySink
+} from '../runner/summary.js'
 import {
   targetLabel,
-  type CertificateRevocation,
   type RevocationReport,
   type Revoked
 } from '../certificates/revocation.js'
@@ -51,11 +56,6 @@ function absentLabels(report: RevocationReport): string[] {
     .map(r => targetLabel(r.target))
 }
 
-/** How many deletes this step made that the API accepted: each disconnected everyone. */
-function disconnections(revocations: readonly CertificateRevocation[]): number {
-  return revocations.filter(r => r.ok && !r.alreadyGone).length
-}
-
 /** `revoked-cert-ids` and `absent` (JSON arrays) and `count`. */
 export function setRevokeOutputs(sink: OutputSink, report: RevocationReport): void {
   const out = singleLineOutputs(sink)
@@ -63,19 +63,6 @@ export function setRevokeOutputs(sink: OutputSink, report: RevocationReport): vo
   out.setOutput('revoked-cert-ids', JSON.stringify(revoked))
   out.setOutput('absent', JSON.stringify(absentLabels(report)))
   out.setOutput('count', String(revoked.length))
-}
-
-/**
- * The log's last word on the cost, as a warning annotation so it is seen: how many times every
- * client of the SSL server was disconnected. Undefined when nothing was deleted.
- */
-export function disconnectionWarning(
-  revocations: readonly CertificateRevocation[],
-  sslVpnServerId: string
-): string | undefined {
-  const n = disconnections(revocations)
-  if (n === 0) return undefined
-  return `${n === 1 ? 'One certificate was' : `${n} certificates were`} deleted on ${sslVpnServerId}: each delete disconnected every client of that SSL server${n === 1 ? '' : ` (${n} times in all)`}; the other users must reconnect.`
 }
 
 const code = (text: string) => `<code>${cellText(text)}</code>`
@@ -157,12 +144,6 @@ export async function writeRevokeSummary(
     .write()
 }
 
-/** One failure as one line: the error's first lines, with code and RequestId. */
-function failureLine(subject: string, error: Error, timeoutSeconds: number): string {
-  const text = describeFailure(error, { clientToken: undefined, timeoutSeconds })
-  return `- ${subject}: ${text.split('\n').join(' ')}`
-}
-
 /**
  * The step's failure message: how many of what failed, then one line per failure (a name or ID
  * whose lookup failed or was refused, a certificate whose delete failed). Undefined when none did.
@@ -187,50 +168,6 @@ export function describeRevokeFailures(
   const gone = report.revocations.filter(r => r.ok).length
   return [
     `${lines.length} ${lines.length === 1 ? 'revocation' : 'revocations'} failed (${gone} ${gone === 1 ? 'certificate is' : 'certificates are'} gone; a re-run deletes only what is left):`,
-    ...lines
-  ].join('\n')
-}
-
-/** `replaced-cert-ids`: one JSON array of every old certificate revoked, across names. */
-export function setReplacedOutput(sink: OutputSink, outcomes: readonly CertificateOutcome[]): void {
-  const ids = outcomes.flatMap(o =>
-    o.ok && o.replacement ? o.replacement.revocations.filter(r => r.ok).map(r => r.certId) : []
-  )
-  singleLineOutputs(sink).setOutput('replaced-cert-ids', JSON.stringify(ids))
-}
-
-/** Every revocation of a rotation, across names. */
-export function replacedRevocations(
-  outcomes: readonly CertificateOutcome[]
-): CertificateRevocation[] {
-  return outcomes.flatMap(o => (o.ok && o.replacement ? o.replacement.revocations : []))
-}
-
-/**
- * With `if-exists: replace`: one line per old certificate that could not be revoked (or per name
- * whose others could not be listed); the new certificates are ready either way. Undefined when
- * every old one is gone.
- */
-export function describeReplaceFailures(
-  outcomes: readonly CertificateOutcome[],
-  timeoutSeconds: number
-): string | undefined {
-  const lines = outcomes.flatMap(o => {
-    if (!o.ok || !o.replacement) return []
-    const { listingError, revocations } = o.replacement
-    const name = o.requested ?? o.name
-    return [
-      ...(listingError
-        ? [failureLine(`the others named ${name}`, listingError, timeoutSeconds)]
-        : []),
-      ...revocations.flatMap(r =>
-        r.ok ? [] : [failureLine(`${r.certId} (old ${name})`, r.error, timeoutSeconds)]
-      )
-    ]
-  })
-  if (lines.length === 0) return undefined
-  return [
-    `${lines.length === 1 ? 'An old certificate' : `${lines.length} old certificates`} could not be revoked (the new ones are ready; a re-run returns them and revokes only what is left):`,
     ...lines
   ].join('\n')
 }

@@ -60,4 +60,3 @@ export function cellText(text: string, max = MAX_SHOWN_TEXT_LENGTH): string {
 
 /** An identifier or a path, whole. */
 export const code = (text: string) => `<code>${escapeHtml(singleLine(text))}</code>`
-
