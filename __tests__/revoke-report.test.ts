@@ -43,7 +43,8 @@ const SETTINGS: RevokeSettings = {
     { kind: 'name', name: 'bob' },
     { kind: 'name', name: 'nobody' }
   ],
-  dryRun: false
+  dryRun: false,
+  failIfAbsent: false
 }
 const refused = new ApiError({
   code: 'VpnGateway.FinancialLocked',

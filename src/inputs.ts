@@ -12,7 +12,15 @@ import {
 } from './client-token.js'
 import { readCredentialSettings } from './credential-inputs.js'
 import { InputError } from './errors.js'
-import { isRegionId, NAME_PATTERN, parseEndpoint, parseWholeNumber, quote } from './input-rules.js'
+import {
+  conflictingInputsError,
+  isRegionId,
+  NAME_PATTERN,
+  parseBooleanInput,
+  parseEndpoint,
+  parseWholeNumber,
+  quote
+} from './input-rules.js'
 import type {
   CertificateTarget,
   ConnectionSettings,
@@ -139,9 +147,9 @@ const MAX_NAMES = 200
  */
 export function parseNames(nameInput: string, lines: string[]): (string | undefined)[] {
   if (nameInput !== '' && lines.length > 0) {
-    throw new InputError(
-      'names',
-      "and 'name' are mutually exclusive: use 'name' for one certificate, 'names' (one per line) for several."
+    throw conflictingInputsError(
+      ['name', 'names'],
+      "give one of them: 'name' for one certificate, 'names' (one per line) for several."
     )
   }
   if (lines.length === 0) return [parseName(nameInput)]
@@ -285,13 +293,13 @@ function parseKeyPassphrase(
 
 /** `keep-profiles`: a YAML 1.2 boolean (as `core.getBooleanInput`), default false. */
 function parseKeepProfiles(raw: string, configDir: string | undefined): boolean {
-  if (raw === '' || ['false', 'False', 'FALSE'].includes(raw)) return false
-  if (!['true', 'True', 'TRUE'].includes(raw)) {
-    throw new InputError(
-      'keep-profiles',
-      `${quote(raw)} is not a boolean; expected "true" (leave the profiles after the job) or "false" (the default: the post step removes them).`
-    )
-  }
+  const keep = parseBooleanInput(
+    raw,
+    'keep-profiles',
+    'leave the profiles after the job',
+    'the default: the post step removes them'
+  )
+  if (!keep) return false
   if (configDir === undefined) {
     throw new InputError(
       'keep-profiles',
