@@ -173,9 +173,9 @@ describe('the revoke action (revoke/action.yml)', () => {
       [
         'Cancelled (received SIGTERM): 2 of 6 certificates found were revoked; what remains:',
         `- ${b1} (bob): cancelled during its delete: it may be gone already, or still work`,
-        `- ${b2} (bob): not revoked: cancelled before its turn, it still works`,
-        `- ${c1} (carol): not revoked: cancelled before its turn, it still works`,
-        `- ${c2} (carol): not revoked: cancelled before its turn, it still works`,
+        `- ${b2} (bob): not revoked, cancelled before its turn; it still works`,
+        `- ${c1} (carol): not revoked, cancelled before its turn; it still works`,
+        `- ${c2} (carol): not revoked, cancelled before its turn; it still works`,
         'A re-run of this job finishes the revocation: it deletes only what is left, re-sending the same deletes (ClientTokens), so nothing is done twice.'
       ].join('\n')
     ])

@@ -258,7 +258,7 @@ describe('runRevoke', () => {
       [
         'Cancelled (received SIGTERM): 2 of 4 certificates found were revoked; what remains:',
         '- vsc-old3 (leaver): cancelled during its delete: it may be gone already, or still work',
-        '- vsc-old4 (leaver): not revoked: cancelled before its turn, it still works',
+        '- vsc-old4 (leaver): not revoked, cancelled before its turn; it still works',
         'A re-run of this job finishes the revocation: it deletes only what is left, re-sending the same deletes (ClientTokens), so nothing is done twice.'
       ].join('\n')
     ])
@@ -266,7 +266,7 @@ describe('runRevoke', () => {
     expect(recorded.warnings[1]).toMatch(/^2 certificates were deleted on/)
     const summary = recorded.summary.join('\n')
     expect(summary).toContain('<strong>Cancelled</strong> (received SIGTERM): 2 of 4 certificates')
-    expect(summary).toContain('not revoked</strong>: not revoked: cancelled before its turn')
+    expect(summary).toContain('not revoked</strong>: cancelled before its turn; it still works')
     expect(recorded.summary.at(-1)).toBe('write')
   })
 
@@ -285,7 +285,7 @@ describe('runRevoke', () => {
       '- vsc-old1 (leaver): its delete was accepted (every client was disconnected), but it was not yet seen gone: the step was cancelled'
     )
     expect(recorded.failures[0]).toContain(
-      '- vsc-old2 (leaver): not revoked: cancelled before its turn'
+      '- vsc-old2 (leaver): not revoked, cancelled before its turn; it still works'
     )
   })
 

@@ -249,14 +249,14 @@ describe('the revoke action', () => {
       [
         'Cancelled (received SIGTERM): 1 of 3 certificates found was revoked; what remains:',
         '- vsc-a2 (alice): its delete was accepted (every client was disconnected), but it was not yet seen gone: the step was cancelled',
-        '- vsc-b1 (bob): not revoked: cancelled before its turn, it still works',
+        '- vsc-b1 (bob): not revoked, cancelled before its turn; it still works',
         'A re-run of this job finishes the revocation: it deletes only what is left, re-sending the same deletes (ClientTokens), so nothing is done twice.'
       ].join('\n')
     )
     expect(revokeSummaryRows(cancelled, 300).map(row => row[3])).toEqual([
       'revoked (RequestId <code>REQ-1</code>)',
       '<strong>not revoked</strong>: its delete was accepted (every client was disconnected), but it was not yet seen gone: the step was cancelled',
-      '<strong>not revoked</strong>: not revoked: cancelled before its turn, it still works'
+      '<strong>not revoked</strong>: cancelled before its turn; it still works'
     ])
     // The accepted delete disconnected everyone, though it was not yet seen gone.
     expect(disconnectionWarning(cancelled.revocations, SERVER)).toMatch(/^2 certificates were/)

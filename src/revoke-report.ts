@@ -141,7 +141,7 @@ function failureCell(error: Error, timeoutSeconds: number): string {
  * get (`undefined`: the step was cancelled before its turn). One line, for a message.
  */
 function notRevokedText(revocation: NotRevoked | undefined, timeoutSeconds: number): string {
-  if (revocation === undefined) return 'not revoked: cancelled before its turn, it still works'
+  if (revocation === undefined) return 'cancelled before its turn; it still works'
   const { error } = revocation
   if (revocation.deleteAccepted) {
     const why =
@@ -264,8 +264,9 @@ export function describeRevokeFailures(
         const revocation = byId.get(certId)
         if (revocation?.ok) return []
         if (revocation === undefined && !report.cancelled) return []
+        const text = notRevokedText(revocation, timeoutSeconds)
         return [
-          `- ${certId}${name ? ` (${name})` : ''}: ${notRevokedText(revocation, timeoutSeconds)}`
+          `- ${certId}${name ? ` (${name})` : ''}: ${revocation ? text : `not revoked, ${text}`}`
         ]
       })
   const lines = [...lookups, ...remaining]
