@@ -328,6 +328,40 @@ const ROWS: Row[] = [
   },
   {
     title:
+      'a delete refused after two succeeded: the others go ahead; outputs and summary for what was done, the one left named by ID and name',
+    standIn: {
+      existingCertificates: Array.from({ length: 4 }, () => ({ name: 'fay' })),
+      faults: [
+        {
+          action: 'DeleteSslVpnClientCert',
+          kind: 'error',
+          code: 'VpnGateway.FinancialLocked',
+          afterCalls: 2
+        }
+      ]
+    },
+    inputs: () => ({ name: 'fay' }),
+    check: outcome => {
+      const result = only(outcome)
+      const [calls = []] = outcome.calls
+      const [f1, f2, f3, f4] = outcome.ids
+      const refused = deletes(calls)[2]
+      expect(refused?.outcome).toBe('fault:error')
+      expect(result.exitCode).toBe(1)
+      expect(json(result, 'revoked-cert-ids')).toEqual([f1, f2, f4])
+      expect(result.outputs['count']).toBe('3')
+      expect(result.errors).toEqual([
+        `1 revocation failed (3 certificates are gone; a re-run deletes only what is left):\n- ${f3} (fay): VpnGateway.FinancialLocked: The specified service is financial locked. (RequestId: ${refused?.requestId}) The VPN gateway is suspended for an overdue payment: top up the Alibaba Cloud account, then re-run.`
+      ])
+      expect(result.summary).toContain(
+        `<code>${f3}</code></td><td>fay</td><td><strong>failed</strong>: VpnGateway.FinancialLocked`
+      )
+      expect(listed(outcome.standIn)).toEqual([f3])
+      expectDisconnectionsSaid(result, 3)
+    }
+  },
+  {
+    title:
       'Forbidden on a delete while the certificate is still listed: a missing permission, named, not a success',
     standIn: {
       existingCertificates: [{ name: 'bob' }],
