@@ -289,6 +289,33 @@ describe('runRevoke', () => {
     )
   })
 
+  test('cancelled during the keyless exchange, before any lookup: no claim about a certificate', async () => {
+    const cancellation = new AbortController()
+    cancellation.abort(new CancelledError('received SIGINT'))
+    serve([{ certId: 'vsc-old1' }])
+    await runRevoke(
+      fakeIo(
+        {
+          'region-id': 'cn-hangzhou',
+          'ssl-vpn-server-id': SERVER,
+          name: 'leaver',
+          'role-to-assume': 'acs:ram::1234567890123456:role/github-ci',
+          'oidc-provider-arn': 'acs:ram::1234567890123456:oidc-provider/github'
+        },
+        {
+          ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.actions.example.test/token?api-version=2.0',
+          ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token-0001'
+        },
+        cancellation.signal
+      )
+    )
+    expect(recorded.failures).toEqual([
+      'Cancelled (received SIGINT) before anything was looked up or deleted: a re-run of this job does the revocation.'
+    ])
+    expect(recorded.requests).toEqual([])
+    expect(recorded.outputs).toEqual({})
+  })
+
   test('cancelled before any lookup: said so, nothing claimed', async () => {
     const cancellation = new AbortController()
     cancellation.abort(new CancelledError('received SIGTERM'))
