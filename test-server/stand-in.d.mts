@@ -22,6 +22,11 @@ export interface SslVpnServer {
  */
 interface FaultBase {
   action?: string | undefined
+  /**
+   * Due only once this many requests of its action have come (counted from the stand-in's start):
+   * with 2, the third such request takes it, the first two are served normally. Default 0.
+   */
+  afterCalls?: number | undefined
 }
 
 export type Fault = FaultBase &

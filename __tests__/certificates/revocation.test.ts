@@ -294,10 +294,13 @@ describe('revokeCertificates', () => {
     const [first, second] = results as Extract<CertificateRevocation, { ok: false }>[]
     expect(first?.error).toBeInstanceOf(DeadlineError)
     expect((first?.error as DeadlineError).attempts).toBeGreaterThan(0)
+    // Its delete was accepted (everyone disconnected); only its going was not seen in time.
+    expect(first?.deleteAccepted).toBe(true)
     expect(second?.error).toMatchObject({ attempts: 0, operation: 'DeleteSslVpnClientCert' })
+    expect(second?.deleteAccepted).toBeUndefined()
   })
 
-  test('a cancellation stops everything at once', async () => {
+  test('a cancellation stops everything at once; what was under way is recorded first', async () => {
     simulateGateway(
       ['vsc-a', 'vsc-b'].map(certId => ({ certId, name: 'old' })),
       {
@@ -321,9 +324,20 @@ describe('revokeCertificates', () => {
       target: TARGET,
       credentials: KEYS
     })
+    const results: CertificateRevocation[] = []
     await expect(
-      revokeCertificates(existing('vsc-a', 'vsc-b'), client, SERVER, deps())
+      revokeCertificates(existing('vsc-a', 'vsc-b'), client, SERVER, deps(), results)
     ).rejects.toBeInstanceOf(CancelledError)
+    // Cancelled while waiting for vsc-a to go: its delete was accepted; vsc-b was never reached.
+    expect(results).toEqual([
+      {
+        ok: false,
+        certId: 'vsc-a',
+        name: 'old',
+        error: expect.any(CancelledError),
+        deleteAccepted: true
+      }
+    ])
   })
 })
 
@@ -421,6 +435,81 @@ describe('revokeTargets', () => {
       'Forbidden: User not authorized (RequestId: REQ-F). The RAM identity behind these keys lacks vpc:DescribeSslVpnClientCerts on this SSL server, so nothing could be looked up or deleted for it: grant it (docs/revoke.md, "Permissions").'
     )
     expect(report.revocations).toEqual([])
+  })
+
+  test('cancelled midway: a report of what was done, returned, not thrown', async () => {
+    // The gateway is busy after the first delete: the second one's first wait is the cancellation.
+    const gateway = simulateGateway(
+      ['vsc-a', 'vsc-b', 'vsc-c'].map(certId => ({ certId, name: 'old' })),
+      { busyAfterDeleteMs: 10_000 }
+    )
+    const cancellation = new AbortController()
+    const { rpc, clock } = run()
+    const client = createVpcClient({
+      rpc: {
+        ...rpc,
+        signal: cancellation.signal,
+        sleep: async (ms, signal) => {
+          cancellation.abort(new CancelledError('received SIGTERM'))
+          return rpc.sleep(ms, signal)
+        }
+      },
+      deadline: clock.now() + 300_000,
+      mask: () => undefined,
+      target: TARGET,
+      credentials: KEYS
+    })
+    const report = await revokeTargets(
+      { ...request, targets: [{ kind: 'name', name: 'old' }] },
+      client,
+      deps()
+    )
+    expect(report.cancelled).toBeInstanceOf(CancelledError)
+    expect(report.resolutions[0]?.certificates.map(c => c.certId)).toEqual([
+      'vsc-a',
+      'vsc-b',
+      'vsc-c'
+    ])
+    expect(report.revocations.map(r => [r.certId, r.ok])).toEqual([
+      ['vsc-a', true],
+      ['vsc-b', false]
+    ])
+    expect(deletesOf(gateway).map(r => [r.params['SslVpnClientCertId'], r.answer])).toEqual([
+      ['vsc-a', 'deleted'],
+      ['vsc-b', 'VpnGateway.Configuring']
+    ])
+  })
+
+  test('cancelled during the lookups: the targets not looked up say so; nothing deleted', async () => {
+    const gateway = simulateGateway([{ certId: 'vsc-a1', name: 'alice' }])
+    const cancellation = new AbortController()
+    cancellation.abort(new CancelledError('received SIGINT'))
+    const { rpc, clock } = run()
+    const client = createVpcClient({
+      rpc: { ...rpc, signal: cancellation.signal },
+      deadline: clock.now() + 300_000,
+      mask: () => undefined,
+      target: TARGET,
+      credentials: KEYS
+    })
+    const report = await revokeTargets(
+      {
+        ...request,
+        targets: [
+          { kind: 'name', name: 'alice' },
+          { kind: 'name', name: 'bob' }
+        ]
+      },
+      client,
+      deps()
+    )
+    expect(report.cancelled).toBeInstanceOf(CancelledError)
+    expect(report.resolutions.map(r => [targetLabel(r.target), r.error])).toEqual([
+      ['alice', report.cancelled],
+      ['bob', report.cancelled]
+    ])
+    expect(report.revocations).toEqual([])
+    expect(deletesOf(gateway)).toEqual([])
   })
 
   test('no time left before a lookup: not attempted', async () => {

@@ -342,7 +342,11 @@ describe('onboarding inputs (names, if-exists, config-dir, key-passphrase)', () 
       /"yes" is not a boolean/
     ],
     [{ ...VALID, 'keep-profiles': 'true' }, 'keep-profiles', /needs 'config-dir'/],
-    [{ ...VALID, name: 'alice', names: 'bob' }, 'names', /mutually exclusive/],
+    [
+      { ...VALID, name: 'alice', names: 'bob' },
+      'names',
+      /^Input 'names': cannot be combined with 'name'; give one of them: 'name' for one certificate/
+    ],
     [{ ...NO_NAME, names: 'alice\n1bob' }, 'names', /line 2: "1bob" does not start with a letter/],
     [{ ...NO_NAME, names: 'alice\nbob\nalice' }, 'names', /line 3: "alice" appears twice/],
     [

@@ -1,12 +1,13 @@
 /**
- * End to end over dist/index.js: cancellation. When a workflow is cancelled the runner sends
+ * End to end over the bundles: cancellation. When a workflow is cancelled the runner sends
  * SIGINT, then SIGTERM. The action must stop at once — mid-backoff or mid-request — say it was
- * cancelled and which ClientToken to re-use, and exit non-zero.
+ * cancelled and which ClientToken to re-use, and exit non-zero. The revoke action, cancelled
+ * midway, must still set its outputs and summary for what was deleted, and name what remains.
  */
-import { expect, test } from '@jest/globals'
+import { describe, expect, test } from '@jest/globals'
 import type { ChildProcess } from 'node:child_process'
-import type { StandIn, StandInOptions } from '../../test-server/stand-in.mjs'
-import { runAction } from '../../test-server/run-action.mjs'
+import type { CallRecord, StandIn, StandInOptions } from '../../test-server/stand-in.mjs'
+import { runAction, type RunOptions } from '../../test-server/run-action.mjs'
 import { expectNoSecrets } from '../../__fixtures__/secrets.js'
 import { DEFAULT_KEY, standInPerTest } from '../../__fixtures__/stand-in.js'
 
@@ -103,4 +104,106 @@ test('SIGINT during a hung request: the request is abandoned and the action exit
   console.info(`SIGINT during a hung request: exited ${stopMs.toFixed(0)} ms after the signal`)
   // Not waiting for the 10 s attempt timeout that would otherwise have ended the request.
   expect(stopMs).toBeLessThan(5_000)
+})
+
+describe('the revoke action (revoke/action.yml)', () => {
+  const WORKFLOW = {
+    GITHUB_REPOSITORY: 'acme/offboarding',
+    GITHUB_RUN_ID: '9002',
+    GITHUB_JOB: 'offboard',
+    GITHUB_ACTION: 'revoke'
+  }
+  const deletes = (calls: readonly CallRecord[]) =>
+    calls.filter(c => c.action === 'DeleteSslVpnClientCert')
+
+  function revoke(server: StandIn, options: RunOptions = {}) {
+    return runAction({
+      action: 'revoke',
+      inputs: {
+        'region-id': 'cn-hangzhou',
+        'ssl-vpn-server-id': 'vss-standin0001',
+        endpoint: server.endpoint,
+        'access-key-id': KEY.accessKeyId,
+        'access-key-secret': KEY.accessKeySecret,
+        names: 'alice\nbob\ncarol'
+      },
+      env: WORKFLOW,
+      killAfterMs: 60_000,
+      ...options
+    })
+  }
+
+  test('SIGTERM during the third of six deletes: outputs and summary for the two gone, the four left named, and a re-run finishes', async () => {
+    // The third delete hangs: the signal comes while it is under way, after two were confirmed gone.
+    const server = await startStandIn({
+      existingCertificates: ['alice', 'alice', 'bob', 'bob', 'carol', 'carol'].map(name => ({
+        name
+      })),
+      faults: [{ action: 'DeleteSslVpnClientCert', kind: 'hang', afterCalls: 2 }]
+    })
+    const [a1, a2, b1, b2, c1, c2] = server.certificates.map(c => c.id)
+    let child: ChildProcess | undefined
+    let callsAtSignal = -1
+    const hungDelete = () => deletes(server.calls).some(c => c.outcome === 'fault:hang')
+    // Polls the stand-in's state, not the clock: the signal goes once the third delete has arrived.
+    const poll = setInterval(() => {
+      if (callsAtSignal < 0 && child && hungDelete()) {
+        callsAtSignal = server.calls.length
+        child.kill('SIGTERM')
+      }
+    }, 20)
+    const result = await revoke(server, { onSpawn: spawned => (child = spawned) })
+    clearInterval(poll)
+    expectNoSecrets(result, [KEY.accessKeyId, KEY.accessKeySecret])
+
+    expect(callsAtSignal).toBeGreaterThan(0)
+    expect(result.exitCode).toBe(1)
+    expect(result.signal).toBeNull() // it wrote its outputs and exited by itself
+    expect(server.calls.length).toBe(callsAtSignal) // nothing sent after the signal
+    expect(deletes(server.calls).map(c => c.outcome)).toEqual(['deleted', 'deleted', 'fault:hang'])
+    expect(server.listedCertificates().map(c => c.id)).toEqual([b1, b2, c1, c2])
+    expect(server.disconnections).toEqual({ 'vss-standin0001': 2 })
+
+    expect(result.outputs).toEqual({
+      'revoked-cert-ids': JSON.stringify([a1, a2]),
+      absent: '[]',
+      count: '2'
+    })
+    expect(result.errors).toEqual([
+      [
+        'Cancelled (received SIGTERM): 2 of 6 certificates found were revoked; what remains:',
+        `- ${b1} (bob): cancelled during its delete: it may be gone already, or still work`,
+        `- ${b2} (bob): not revoked, cancelled before its turn; it still works`,
+        `- ${c1} (carol): not revoked, cancelled before its turn; it still works`,
+        `- ${c2} (carol): not revoked, cancelled before its turn; it still works`,
+        'A re-run of this job finishes the revocation: it deletes only what is left, re-sending the same deletes (ClientTokens), so nothing is done twice.'
+      ].join('\n')
+    ])
+    expect(result.stdout).toContain('::warning::Cancelled (received SIGTERM).')
+    expect(result.stdout).toContain(
+      '::warning::2 certificates were deleted on vss-standin0001: each delete disconnected every client of that SSL server (2 times in all)'
+    )
+    expect(result.summary).toContain(
+      '<strong>Cancelled</strong> (received SIGTERM): 2 of 6 certificates found were revoked before it.'
+    )
+    for (const id of [a1, a2]) {
+      expect(result.summary).toMatch(new RegExp(`<code>${id}</code></td><td>alice</td><td>revoked`))
+    }
+    for (const id of [b1, b2, c1, c2]) {
+      expect(result.summary).toMatch(
+        new RegExp(`<code>${id}</code></td><td>(bob|carol)</td><td><strong>not revoked</strong>`)
+      )
+    }
+
+    // The re-run of the same job: the four left go.
+    const from = server.calls.length
+    const again = await revoke(server)
+    expect(again.exitCode).toBe(0)
+    expect(JSON.parse(again.outputs['revoked-cert-ids'] ?? 'null')).toEqual([b1, b2, c1, c2])
+    expect(JSON.parse(again.outputs['absent'] ?? 'null')).toEqual(['alice'])
+    const rerun = deletes(server.calls.slice(from))
+    expect(rerun.map(c => c.outcome)).toEqual(['deleted', 'deleted', 'deleted', 'deleted'])
+    expect(server.listedCertificates()).toEqual([])
+    expect(server.disconnections).toEqual({ 'vss-standin0001': 6 })
+  })
 })

@@ -440,3 +440,21 @@ describe.each(ROWS.map(row => [row.title, row] as const))('%s', (_title, row) =>
     }
   })
 })
+
+test('name and names together: one sentence saying they cannot be combined, before any call', async () => {
+  const standIn = await startStandIn()
+  try {
+    const inputs: Record<string, string> = { name: 'alice', names: 'bob\ncarol' }
+    for (const [name, value] of Object.entries(BASE_INPUTS)) {
+      if (value !== undefined) inputs[name] = place(value, standIn)
+    }
+    const result = await runAction({ inputs, killAfterMs: 30_000 })
+    expect(result.exitCode).toBe(1)
+    expect(result.errors).toEqual([
+      "Input 'names': cannot be combined with 'name'; give one of them: 'name' for one certificate, 'names' (one per line) for several."
+    ])
+    expect(standIn.calls).toEqual([])
+  } finally {
+    await standIn.close()
+  }
+}, 60_000)

@@ -193,7 +193,8 @@ const ROWS: Row[] = [
       const [alice, other, bob] = outcome.ids
       expect(result.exitCode).toBe(1)
       expect(result.errors).toEqual([
-        `1 revocation failed (2 certificates are gone; a re-run deletes only what is left):\n- cert-id ${other}: ${other} is a certificate of another SSL server, not of ${SERVER}: refused, nothing was deleted for it. Check cert-id, or ssl-vpn-server-id.`
+        // A refusal is refused again on a re-run: the advice is to check the inputs, not to re-run.
+        `1 revocation refused (2 certificates are gone):\n- cert-id ${other}: ${other} is a certificate of another SSL server, not of ${SERVER}: refused, nothing was deleted for it. Check cert-id, or ssl-vpn-server-id.`
       ])
       expect(deletes(calls).map(c => c.params['SslVpnClientCertId'])).toEqual([alice, bob])
       expect(listed(outcome.standIn)).toEqual([other])
@@ -217,7 +218,10 @@ const ROWS: Row[] = [
       expect(json(again, 'absent')).toEqual(['alice', 'bob'])
       expect(again?.outputs['count']).toBe('0')
       expect(deletes(rerun)).toEqual([])
-      expect(warnings(again as RunResult)).toEqual([])
+      // Nothing deleted, so no disconnection warning; what was absent is said, as a warning.
+      expect(warnings(again as RunResult)).toEqual([
+        `No certificate named "alice", "bob" on SSL server ${SERVER} (cn-hangzhou): nothing was revoked for them. Check the names for a typo (a name matches exactly, case included); if they were revoked already, nothing is missing. To fail the step in this case, set fail-if-absent: true.`
+      ])
       expect(again?.summary).toContain('Nothing was deleted, so no one was disconnected.')
       expect(listed(standIn)).toEqual([carol])
       expect(standIn.disconnections).toEqual({ [SERVER]: 2 })
@@ -324,6 +328,40 @@ const ROWS: Row[] = [
   },
   {
     title:
+      'a delete refused after two succeeded: the others go ahead; outputs and summary for what was done, the one left named by ID and name',
+    standIn: {
+      existingCertificates: Array.from({ length: 4 }, () => ({ name: 'fay' })),
+      faults: [
+        {
+          action: 'DeleteSslVpnClientCert',
+          kind: 'error',
+          code: 'VpnGateway.FinancialLocked',
+          afterCalls: 2
+        }
+      ]
+    },
+    inputs: () => ({ name: 'fay' }),
+    check: outcome => {
+      const result = only(outcome)
+      const [calls = []] = outcome.calls
+      const [f1, f2, f3, f4] = outcome.ids
+      const refused = deletes(calls)[2]
+      expect(refused?.outcome).toBe('fault:error')
+      expect(result.exitCode).toBe(1)
+      expect(json(result, 'revoked-cert-ids')).toEqual([f1, f2, f4])
+      expect(result.outputs['count']).toBe('3')
+      expect(result.errors).toEqual([
+        `1 revocation failed (3 certificates are gone; a re-run deletes only what is left):\n- ${f3} (fay): VpnGateway.FinancialLocked: The specified service is financial locked. (RequestId: ${refused?.requestId}) The VPN gateway is suspended for an overdue payment: top up the Alibaba Cloud account, then re-run.`
+      ])
+      expect(result.summary).toContain(
+        `<code>${f3}</code></td><td>fay</td><td><strong>failed</strong>: VpnGateway.FinancialLocked`
+      )
+      expect(listed(outcome.standIn)).toEqual([f3])
+      expectDisconnectionsSaid(result, 3)
+    }
+  },
+  {
+    title:
       'Forbidden on a delete while the certificate is still listed: a missing permission, named, not a success',
     standIn: {
       existingCertificates: [{ name: 'bob' }],
@@ -373,7 +411,63 @@ const ROWS: Row[] = [
         `Dry run: nothing was deleted. Revoking these 3 certificates would disconnect every client of SSL server <code>${SERVER}</code>, 3 times.`
       )
       expect((result.summary.match(/would be revoked/g) ?? []).length).toBeGreaterThanOrEqual(3)
-      expect(warnings(result)).toEqual([])
+      // No disconnection warning (nothing deleted); the name with nothing to revoke is said.
+      expect(warnings(result)).toEqual([
+        `No certificate named "erin" on SSL server ${SERVER} (cn-hangzhou): nothing would be revoked for it. Check the name for a typo (a name matches exactly, case included); if it was revoked already, nothing is missing. To fail the step in this case, set fail-if-absent: true.`
+      ])
+    }
+  },
+  {
+    title:
+      'dry-run with a cert-id of another SSL server: refused, and the advice is to check the inputs, not to re-run',
+    standIn: {
+      sslVpnServers: TWO_SERVERS,
+      existingCertificates: [{ name: 'alice' }, { name: 'shared', sslVpnServerId: OTHER_SERVER }]
+    },
+    inputs: s => ({ 'cert-ids': ids(s).join('\n'), 'dry-run': 'true' }),
+    check: outcome => {
+      const result = only(outcome)
+      const [alice, other] = outcome.ids
+      expect(result.exitCode).toBe(1)
+      expect(result.errors).toEqual([
+        `1 revocation refused (dry run: nothing was deleted):\n- cert-id ${other}: ${other} is a certificate of another SSL server, not of ${SERVER}: refused, nothing was deleted for it. Check cert-id, or ssl-vpn-server-id.`
+      ])
+      expect(json(result, 'revoked-cert-ids')).toEqual([alice])
+      expect(deletes(outcome.calls[0] ?? [])).toEqual([])
+    }
+  },
+  {
+    title:
+      'a name with no certificate (a typo): the step succeeds with a warning naming the name and the SSL server',
+    standIn: { existingCertificates: [{ name: 'alice' }] },
+    inputs: () => ({ name: 'alcie' }),
+    check: outcome => {
+      const result = only(outcome)
+      expect(result.exitCode).toBe(0)
+      expect(json(result, 'absent')).toEqual(['alcie'])
+      expect(warnings(result)).toEqual([
+        `No certificate named "alcie" on SSL server ${SERVER} (cn-hangzhou): nothing was revoked for it. Check the name for a typo (a name matches exactly, case included); if it was revoked already, nothing is missing. To fail the step in this case, set fail-if-absent: true.`
+      ])
+      expect(result.summary).toContain('absent: nothing to revoke')
+      expect(listed(outcome.standIn)).toEqual(outcome.ids)
+    }
+  },
+  {
+    title:
+      'fail-if-absent: true: the names found are revoked, then the step fails naming the one with none',
+    standIn: { existingCertificates: [{ name: 'alice' }, { name: 'bob' }] },
+    inputs: () => ({ names: 'alice\nbbo', 'fail-if-absent': 'true' }),
+    check: outcome => {
+      const result = only(outcome)
+      const [alice, bob] = outcome.ids
+      expect(result.exitCode).toBe(1)
+      expect(result.errors).toEqual([
+        `No certificate named "bbo" on SSL server ${SERVER} (cn-hangzhou): nothing was revoked for it. Check the name for a typo (a name matches exactly, case included); if it was revoked already, nothing is missing. The step fails because fail-if-absent is true.`
+      ])
+      expect(json(result, 'revoked-cert-ids')).toEqual([alice])
+      expect(json(result, 'absent')).toEqual(['bbo'])
+      expect(listed(outcome.standIn)).toEqual([bob])
+      expectDisconnectionsSaid(result, 1)
     }
   },
   {
@@ -402,7 +496,12 @@ const ROWS: Row[] = [
       [
         'name and cert-id together',
         { name: 'alice', 'cert-id': 'vsc-abc' },
-        /^Input 'name\/cert-id': are mutually exclusive/
+        /^Input 'cert-id': cannot be combined with 'name'; give exactly one of 'name', 'names', 'cert-id' and 'cert-ids'\.$/
+      ],
+      [
+        'fail-if-absent not a boolean',
+        { name: 'alice', 'fail-if-absent': 'yes' },
+        /^Input 'fail-if-absent': "yes" is not a boolean; expected "true" \(fail the step when a name or ID has no certificate on the SSL server\) or "false" \(the default: warn and succeed\)\.$/
       ],
       [
         'a cert-id that is not one',

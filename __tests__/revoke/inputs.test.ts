@@ -44,13 +44,36 @@ describe('what to revoke', () => {
   })
 
   test.each([
+    ['', false],
+    ['false', false],
+    ['FALSE', false],
+    ['true', true],
+    ['True', true]
+  ])('fail-if-absent %j → %s', (value, expected) => {
+    expect(read({ ...VALID, name: 'alice', 'fail-if-absent': value }).failIfAbsent).toBe(expected)
+  })
+
+  test.each([
     [{ ...VALID }, 'name/names/cert-id/cert-ids', /one of them is required/],
-    [{ ...VALID, name: 'a1', names: 'b1' }, 'name/names', /are mutually exclusive/],
-    [{ ...VALID, names: 'b1', 'cert-ids': 'vsc-1' }, 'names/cert-ids', /are mutually exclusive/],
     [
-      { ...VALID, name: 'a1', 'cert-id': 'vsc-1' },
-      'name/cert-id',
-      /exactly one of name, names, cert-id and cert-ids/
+      { ...VALID, name: 'a1', names: 'b1' },
+      'names',
+      /^Input 'names': cannot be combined with 'name'; give exactly one of 'name', 'names', 'cert-id' and 'cert-ids'\.$/
+    ],
+    [
+      { ...VALID, names: 'b1', 'cert-ids': 'vsc-1' },
+      'cert-ids',
+      /^Input 'cert-ids': cannot be combined with 'names'; give exactly one of/
+    ],
+    [
+      { ...VALID, name: 'a1', names: 'b1', 'cert-id': 'vsc-1' },
+      'cert-id',
+      /^Input 'cert-id': cannot be combined with 'name' and 'names'; give exactly one of/
+    ],
+    [
+      { ...VALID, name: 'a1', 'fail-if-absent': 'yes' },
+      'fail-if-absent',
+      /"yes" is not a boolean; expected "true" \(fail the step when a name or ID has no certificate/
     ],
     [{ ...VALID, name: '1abc' }, 'name', /"1abc" does not start with a letter/],
     [{ ...VALID, names: 'alice\nalice' }, 'names', /line 2: "alice" appears twice/],
@@ -83,6 +106,7 @@ describe('connection inputs', () => {
     const {
       targets: _t,
       dryRun: _d,
+      failIfAbsent: _f,
       sslVpnServerId: _s,
       ...connection
     } = read(inputs, v => masked.push(v))

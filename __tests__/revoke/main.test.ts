@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
 import { reader } from '../../__fixtures__/inputs.js'
 import { deriveDeleteClientToken } from '../../src/alibaba/client-token.js'
 import type { ActionIo } from '../../src/runner/composition.js'
+import { CancelledError } from '../../src/core/errors.js'
 import { runRevoke } from '../../src/revoke/main.js'
 import type { Environment } from '../../src/alibaba/settings.js'
 import { RunAgent } from '../../__fixtures__/run-agent.js'
@@ -62,10 +63,14 @@ afterEach(async () => {
   await agent.close()
 })
 
-/** A gateway with these certificates (all named `leaver` unless said) that deletes at once. */
+/**
+ * A gateway with these certificates (all named `leaver` unless said) that deletes at once;
+ * `onRequest` sees each request (action and parameters) before it is answered.
+ */
 function serve(
   certificates: { certId: string; name?: string }[],
-  refuse: Record<string, string> = {}
+  refuse: Record<string, string> = {},
+  onRequest: (action: string, params: Record<string, string>) => void = () => undefined
 ) {
   const live = new Map(certificates.map(c => [c.certId, c.name ?? 'leaver']))
   agent
@@ -76,6 +81,7 @@ function serve(
       const action = headers['x-acs-action'] ?? '?'
       const params = Object.fromEntries(new URLSearchParams(options.path.slice(2)))
       recorded.requests.push({ action, params })
+      onRequest(action, params)
       time += 100
       const json = { headers: { 'content-type': 'application/json' } }
       const id = params['SslVpnClientCertId'] ?? ''
@@ -113,7 +119,11 @@ function serve(
     .persist()
 }
 
-function fakeIo(inputs: Record<string, string>, env: Environment = {}): ActionIo {
+function fakeIo(
+  inputs: Record<string, string>,
+  env: Environment = {},
+  signal = new AbortController().signal
+): ActionIo {
   const summary: ActionIo['summary'] = {
     addHeading: text => (recorded.summary.push(text), summary),
     addTable: rows => (recorded.summary.push(JSON.stringify(rows)), summary),
@@ -143,7 +153,7 @@ function fakeIo(inputs: Record<string, string>, env: Environment = {}): ActionIo
     newNonce: () => `nonce-${recorded.requests.length}-${time}`,
     randomClientToken: () => 'random-delete-token',
     createDispatcher: () => agent,
-    signal: new AbortController().signal,
+    signal,
     prepareConfigDir: async () => {
       throw new Error('no config-dir in revoke')
     },
@@ -192,12 +202,133 @@ describe('runRevoke', () => {
     expect(recorded.summary).toEqual([])
   })
 
-  test('nothing there: absent, success, no warning', async () => {
+  test('nothing there: absent, success, a warning that names the name and the SSL server', async () => {
     serve([])
     await runRevoke(fakeIo(INPUTS))
     expect(recorded.failures).toEqual([])
-    expect(recorded.warnings).toEqual([])
+    expect(recorded.warnings).toEqual([
+      `No certificate named "leaver" on SSL server ${SERVER} (cn-hangzhou): nothing was revoked for it. Check the name for a typo (a name matches exactly, case included); if it was revoked already, nothing is missing. To fail the step in this case, set fail-if-absent: true.`
+    ])
     expect(recorded.outputs).toEqual({ 'revoked-cert-ids': '[]', absent: '["leaver"]', count: '0' })
+  })
+
+  test('fail-if-absent: the others are still revoked, then the step fails naming the absent', async () => {
+    serve([{ certId: 'vsc-old1' }])
+    await runRevoke(
+      fakeIo({ ...INPUTS, name: '', names: 'leaver\nlaever', 'fail-if-absent': 'true' })
+    )
+    expect(recorded.outputs).toEqual({
+      'revoked-cert-ids': '["vsc-old1"]',
+      absent: '["laever"]',
+      count: '1'
+    })
+    expect(recorded.failures).toEqual([
+      `No certificate named "laever" on SSL server ${SERVER} (cn-hangzhou): nothing was revoked for it. Check the name for a typo (a name matches exactly, case included); if it was revoked already, nothing is missing. The step fails because fail-if-absent is true.`
+    ])
+    // The warning is the disconnection's only: the absent name is the failure, not also a warning.
+    expect(recorded.warnings).toHaveLength(1)
+    expect(recorded.warnings[0]).toMatch(/^One certificate was deleted/)
+  })
+
+  test('cancelled during the third of four deletes: outputs and summary for the two gone, the rest named', async () => {
+    const cancellation = new AbortController()
+    let deletes = 0
+    serve(
+      [
+        { certId: 'vsc-old1' },
+        { certId: 'vsc-old2' },
+        { certId: 'vsc-old3', name: 'leaver' },
+        { certId: 'vsc-old4' }
+      ],
+      {},
+      action => {
+        if (action === 'DeleteSslVpnClientCert' && ++deletes === 3) {
+          cancellation.abort(new CancelledError('received SIGTERM'))
+        }
+      }
+    )
+    await runRevoke(fakeIo(INPUTS, { GITHUB_STEP_SUMMARY: '/runner/summary' }, cancellation.signal))
+    expect(recorded.requests.filter(r => r.action === 'DeleteSslVpnClientCert')).toHaveLength(3)
+    expect(recorded.outputs).toEqual({
+      'revoked-cert-ids': '["vsc-old1","vsc-old2"]',
+      absent: '[]',
+      count: '2'
+    })
+    expect(recorded.failures).toEqual([
+      [
+        'Cancelled (received SIGTERM): 2 of 4 certificates found were revoked; what remains:',
+        '- vsc-old3 (leaver): cancelled during its delete: it may be gone already, or still work',
+        '- vsc-old4 (leaver): not revoked, cancelled before its turn; it still works',
+        'A re-run of this job finishes the revocation: it deletes only what is left, re-sending the same deletes (ClientTokens), so nothing is done twice.'
+      ].join('\n')
+    ])
+    expect(recorded.warnings[0]).toBe('Cancelled (received SIGTERM).')
+    expect(recorded.warnings[1]).toMatch(/^2 certificates were deleted on/)
+    const summary = recorded.summary.join('\n')
+    expect(summary).toContain('<strong>Cancelled</strong> (received SIGTERM): 2 of 4 certificates')
+    expect(summary).toContain('not revoked</strong>: cancelled before its turn; it still works')
+    expect(recorded.summary.at(-1)).toBe('write')
+  })
+
+  test('cancelled while waiting for an accepted delete: counted as a disconnection, not as gone', async () => {
+    const cancellation = new AbortController()
+    serve([{ certId: 'vsc-old1' }, { certId: 'vsc-old2' }], {}, (action, params) => {
+      const waiting = action === 'DescribeSslVpnClientCerts' && params['SslVpnClientCertId']
+      if (waiting) cancellation.abort(new CancelledError('received SIGINT'))
+    })
+    await runRevoke(fakeIo(INPUTS, {}, cancellation.signal))
+    expect(recorded.outputs['revoked-cert-ids']).toBe('[]')
+    expect(recorded.warnings).toContain(
+      `One certificate was deleted on ${SERVER}: each delete disconnected every client of that SSL server; the other users must reconnect.`
+    )
+    expect(recorded.failures[0]).toContain(
+      '- vsc-old1 (leaver): its delete was accepted (every client was disconnected), but it was not yet seen gone: the step was cancelled'
+    )
+    expect(recorded.failures[0]).toContain(
+      '- vsc-old2 (leaver): not revoked, cancelled before its turn; it still works'
+    )
+  })
+
+  test('cancelled during the keyless exchange, before any lookup: no claim about a certificate', async () => {
+    const cancellation = new AbortController()
+    cancellation.abort(new CancelledError('received SIGINT'))
+    serve([{ certId: 'vsc-old1' }])
+    await runRevoke(
+      fakeIo(
+        {
+          'region-id': 'cn-hangzhou',
+          'ssl-vpn-server-id': SERVER,
+          name: 'leaver',
+          'role-to-assume': 'acs:ram::1234567890123456:role/github-ci',
+          'oidc-provider-arn': 'acs:ram::1234567890123456:oidc-provider/github'
+        },
+        {
+          ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.actions.example.test/token?api-version=2.0',
+          ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token-0001'
+        },
+        cancellation.signal
+      )
+    )
+    expect(recorded.failures).toEqual([
+      'Cancelled (received SIGINT) before anything was looked up or deleted: a re-run of this job does the revocation.'
+    ])
+    expect(recorded.requests).toEqual([])
+    expect(recorded.outputs).toEqual({})
+  })
+
+  test('cancelled before any lookup: said so, nothing claimed', async () => {
+    const cancellation = new AbortController()
+    cancellation.abort(new CancelledError('received SIGTERM'))
+    serve([{ certId: 'vsc-old1' }])
+    await runRevoke(fakeIo(INPUTS, {}, cancellation.signal))
+    expect(recorded.outputs).toEqual({ 'revoked-cert-ids': '[]', absent: '[]', count: '0' })
+    expect(recorded.failures).toEqual([
+      [
+        'Cancelled (received SIGTERM) before anything was deleted; not done:',
+        '- name leaver: not looked up (cancelled)',
+        'A re-run of this job finishes the revocation: it deletes only what is left, re-sending the same deletes (ClientTokens), so nothing is done twice.'
+      ].join('\n')
+    ])
   })
 
   test('a refused delete: the outputs of the others, one failure message naming it', async () => {
@@ -216,7 +347,7 @@ describe('runRevoke', () => {
     serve([{ certId: 'vsc-old1' }])
     await runRevoke(fakeIo({ ...INPUTS, 'cert-id': 'vsc-old1' }))
     expect(recorded.failures).toEqual([
-      expect.stringMatching(/^Input 'name\/cert-id': are mutually exclusive/)
+      "Input 'cert-id': cannot be combined with 'name'; give exactly one of 'name', 'names', 'cert-id' and 'cert-ids'."
     ])
     expect(recorded.requests).toEqual([])
     expect(recorded.outputs).toEqual({})

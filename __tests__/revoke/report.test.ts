@@ -4,11 +4,11 @@
  * that each delete disconnected every client of the SSL server.
  */
 import { describe, expect, test } from '@jest/globals'
-import { ApiError, CertificateElsewhereError } from '../../src/core/errors.js'
+import { ApiError, CancelledError, CertificateElsewhereError } from '../../src/core/errors.js'
 import type { Obtained } from '../../src/certificates/onboarding.js'
 import { type SummarySink } from '../../src/runner/summary.js'
 import { summaryRows, writeSummary } from '../../src/create/outputs.js'
-import type { RevocationReport } from '../../src/certificates/revocation.js'
+import type { CertificateRevocation, RevocationReport } from '../../src/certificates/revocation.js'
 import {
   describeReplaceFailures,
   replacedRevocations,
@@ -16,6 +16,7 @@ import {
 } from '../../src/create/replace-report.js'
 import { disconnectionWarning } from '../../src/runner/revocation-report.js'
 import {
+  describeAbsent,
   describeRevokeFailures,
   describeRevokeStart,
   revokeSummaryRows,
@@ -46,7 +47,8 @@ const SETTINGS: RevokeSettings = {
     { kind: 'name', name: 'bob' },
     { kind: 'name', name: 'nobody' }
   ],
-  dryRun: false
+  dryRun: false,
+  failIfAbsent: false
 }
 const refused = new ApiError({
   code: 'VpnGateway.FinancialLocked',
@@ -208,6 +210,83 @@ describe('the revoke action', () => {
       describeRevokeFailures(
         { ...REPORT, resolutions: [], revocations: REPORT.revocations.slice(0, 2) },
         300
+      )
+    ).toBeUndefined()
+  })
+
+  test('a refusal alone: no advice to re-run (it would be refused again), in a dry run too', () => {
+    const refusal: RevocationReport = {
+      dryRun: true,
+      resolutions: REPORT.resolutions.slice(3),
+      revocations: []
+    }
+    const refusedLine = `- cert-id vsc-x: vsc-x is a certificate of another SSL server, not of ${SERVER}: refused, nothing was deleted for it. Check cert-id, or ssl-vpn-server-id.`
+    expect(describeRevokeFailures(refusal, 300)).toBe(
+      ['1 revocation refused (dry run: nothing was deleted):', refusedLine].join('\n')
+    )
+    expect(
+      describeRevokeFailures(
+        { ...refusal, dryRun: false, revocations: REPORT.revocations.slice(0, 1) },
+        300
+      )
+    ).toBe(['1 revocation refused (1 certificate is gone):', refusedLine].join('\n'))
+  })
+
+  test('cancelled midway: how far it got, then every certificate that remains, by ID and name', () => {
+    const cancelled: RevocationReport = {
+      ...REPORT,
+      resolutions: REPORT.resolutions.slice(0, 2),
+      revocations: [
+        REPORT.revocations[0] as CertificateRevocation,
+        {
+          ok: false,
+          certId: 'vsc-a2',
+          name: 'alice',
+          error: new CancelledError('received SIGTERM'),
+          deleteAccepted: true
+        }
+      ],
+      cancelled: new CancelledError('received SIGTERM')
+    }
+    expect(describeRevokeFailures(cancelled, 300)).toBe(
+      [
+        'Cancelled (received SIGTERM): 1 of 3 certificates found was revoked; what remains:',
+        '- vsc-a2 (alice): its delete was accepted (every client was disconnected), but it was not yet seen gone: the step was cancelled',
+        '- vsc-b1 (bob): not revoked, cancelled before its turn; it still works',
+        'A re-run of this job finishes the revocation: it deletes only what is left, re-sending the same deletes (ClientTokens), so nothing is done twice.'
+      ].join('\n')
+    )
+    expect(revokeSummaryRows(cancelled, 300).map(row => row[3])).toEqual([
+      'revoked (RequestId <code>REQ-1</code>)',
+      '<strong>not revoked</strong>: its delete was accepted (every client was disconnected), but it was not yet seen gone: the step was cancelled',
+      '<strong>not revoked</strong>: cancelled before its turn; it still works'
+    ])
+    // The accepted delete disconnected everyone, though it was not yet seen gone.
+    expect(disconnectionWarning(cancelled.revocations, SERVER)).toMatch(/^2 certificates were/)
+  })
+
+  test('absent: named with the SSL server, a typo suggested; the step fails only with fail-if-absent', () => {
+    const where = { sslVpnServerId: SERVER, regionId: 'cn-hangzhou' }
+    expect(describeAbsent(REPORT, { ...where, failIfAbsent: false })).toBe(
+      `No certificate named "nobody" on SSL server ${SERVER} (cn-hangzhou): nothing was revoked for it. Check the name for a typo (a name matches exactly, case included); if it was revoked already, nothing is missing. To fail the step in this case, set fail-if-absent: true.`
+    )
+    const ids: RevocationReport = {
+      dryRun: true,
+      revocations: [],
+      resolutions: Array.from({ length: 12 }, (_, i) => ({
+        target: { kind: 'cert-id' as const, certId: `vsc-gone${i}` },
+        certificates: [],
+        error: undefined
+      }))
+    }
+    expect(describeAbsent(ids, { ...where, failIfAbsent: true })).toBe(
+      `No certificate "vsc-gone0", "vsc-gone1", "vsc-gone2", "vsc-gone3", "vsc-gone4", "vsc-gone5", "vsc-gone6", "vsc-gone7", "vsc-gone8", "vsc-gone9" and 2 more (the absent output lists them all) on SSL server ${SERVER} (cn-hangzhou): nothing would be revoked for them. Check the IDs for a typo, and ssl-vpn-server-id; if they were revoked already, nothing is missing. The step fails because fail-if-absent is true.`
+    )
+    // A failed lookup or a refusal is not "absent": it is a failure of its own.
+    expect(
+      describeAbsent(
+        { ...REPORT, resolutions: REPORT.resolutions.slice(3) },
+        { ...where, failIfAbsent: true }
       )
     ).toBeUndefined()
   })

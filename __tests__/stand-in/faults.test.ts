@@ -67,6 +67,24 @@ describe('faults', () => {
     expect(s.faults).toHaveLength(0)
   })
 
+  test('afterCalls: the fault waits until that many requests of its action came', async () => {
+    const s = await standIn({
+      faults: [{ kind: 'error', code: 'Some.Custom', afterCalls: 2 }]
+    })
+    expect((await listCerts(s)).status).toBe(200) // another action: not counted
+    expect((await create(s)).status).toBe(200)
+    expect((await create(s)).status).toBe(200)
+    expectError(await create(s), 400, 'Some.Custom')
+    expect((await create(s)).status).toBe(200)
+    expect(s.calls.map(c => c.outcome)).toEqual([
+      'listed',
+      'created',
+      'created',
+      'fault:error',
+      'created'
+    ])
+  })
+
   test('status: JSON 503/500 and nginx HTML 502/504', async () => {
     const s = await standIn({
       faults: [

@@ -90,4 +90,6 @@ export interface RevokeSettings extends ConnectionSettings {
   targets: RevokeTarget[]
   /** `dry-run`: list what would be revoked, revoke nothing. */
   dryRun: boolean
+  /** `fail-if-absent`: a name or ID with no certificate fails the step (else it is a warning). */
+  failIfAbsent: boolean
 }

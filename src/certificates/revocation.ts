@@ -50,6 +50,11 @@ interface NotRevoked {
   certId: string
   name: string
   error: Error
+  /**
+   * The API accepted this step's delete of it (so every client was disconnected), but it was not
+   * seen gone before the failure or cancellation: it is going, unconfirmed.
+   */
+  deleteAccepted?: boolean
 }
 
 export type CertificateRevocation = Revoked | NotRevoked
@@ -72,16 +77,18 @@ interface GatewayPace {
 
 /**
  * Deletes each certificate in turn and waits until it is no longer listed before the next one.
- * Returns one result per certificate, in order. A cancellation stops everything; any other failure
- * is recorded and the next certificate goes ahead, until the deadline.
+ * Returns one result per certificate, in order. A cancellation stops everything (it is thrown);
+ * any other failure is recorded and the next certificate goes ahead, until the deadline. Each
+ * result is pushed onto `results` as soon as it is known, the one under way when a cancellation
+ * came included, so a caller that passes its own array still knows what was done.
  */
 export async function revokeCertificates(
   certificates: readonly ExistingCertificate[],
   vpc: VpcClient,
   sslVpnServerId: string,
-  deps: RevocationDependencies
+  deps: RevocationDependencies,
+  results: CertificateRevocation[] = []
 ): Promise<CertificateRevocation[]> {
-  const results: CertificateRevocation[] = []
   const pace: GatewayPace = { deleteSpan: undefined, goneSpan: undefined }
   for (const [index, certificate] of certificates.entries()) {
     const { certId, name } = certificate
@@ -92,13 +99,18 @@ export async function revokeCertificates(
     const prefix =
       certificates.length > 1 ? `[${index + 1}/${certificates.length}] ${certId}: ` : `${certId}: `
     const log = (line: string) => deps.log(prefix + line)
+    const progress = { deleteAccepted: false }
     try {
       const client = vpc.withLogPrefix(prefix)
-      results.push(await revokeOne(certificate, client, sslVpnServerId, { ...deps, log }, pace))
+      results.push(
+        await revokeOne(certificate, client, sslVpnServerId, { ...deps, log }, pace, progress)
+      )
     } catch (error) {
-      if (error instanceof CancelledError || !(error instanceof Error)) throw error
+      if (!(error instanceof Error)) throw error
+      const { deleteAccepted } = progress
+      results.push({ ok: false, certId, name, error, ...(deleteAccepted && { deleteAccepted }) })
+      if (error instanceof CancelledError) throw error
       log(`not revoked: ${singleLine(error.message)}`)
-      results.push({ ok: false, certId, name, error })
     }
   }
   return results
@@ -109,7 +121,8 @@ async function revokeOne(
   vpc: VpcClient,
   sslVpnServerId: string,
   deps: RevocationDependencies,
-  pace: GatewayPace
+  pace: GatewayPace,
+  progress: { deleteAccepted: boolean }
 ): Promise<Revoked> {
   let deletion
   try {
@@ -145,6 +158,7 @@ async function revokeOne(
       'on this certificate; it is still there'
     )
   }
+  progress.deleteAccepted = !deletion.alreadyGone
   if (deletion.attempts > 1) {
     pace.deleteSpan = { busyAtMs: deletion.busySeenMs, freeByMs: deletion.elapsedMs }
   }
@@ -209,9 +223,14 @@ interface TargetResolution {
 /** What a revoke step found and did. */
 export interface RevocationReport {
   resolutions: TargetResolution[]
-  /** One per certificate found, in order; none with dry-run. */
+  /**
+   * One per certificate found, in order; none with dry-run. After a cancellation, only those
+   * done or under way: the others found have none.
+   */
   revocations: CertificateRevocation[]
   dryRun: boolean
+  /** The runner cancelled the step: what is here was done before (the error says which signal). */
+  cancelled?: CancelledError | undefined
 }
 
 /** A requested name or ID as the user wrote it. */
@@ -248,7 +267,13 @@ export async function revokeTargets(
         error: undefined
       })
     } catch (error) {
-      if (error instanceof CancelledError || !(error instanceof Error)) throw error
+      if (error instanceof CancelledError) {
+        // Nothing deleted yet: every target from this one on is reported as not looked up.
+        const rest = request.targets.slice(resolutions.length)
+        resolutions.push(...rest.map(target => ({ target, certificates: [], error })))
+        return { resolutions, revocations: [], dryRun: request.dryRun, cancelled: error }
+      }
+      if (!(error instanceof Error)) throw error
       resolutions.push({ target, certificates: [], error: listingFailure(error) })
     }
   }
@@ -268,7 +293,13 @@ export async function revokeTargets(
     .flatMap(r => r.certificates)
     .filter(c => !seen.has(c.certId) && seen.add(c.certId))
   if (request.dryRun) return { resolutions, revocations: [], dryRun: true }
-  const revocations = await revokeCertificates(found, vpc, request.sslVpnServerId, deps)
+  const revocations: CertificateRevocation[] = []
+  try {
+    await revokeCertificates(found, vpc, request.sslVpnServerId, deps, revocations)
+  } catch (error) {
+    if (!(error instanceof CancelledError)) throw error
+    return { resolutions, revocations, dryRun: false, cancelled: error }
+  }
   return { resolutions, revocations, dryRun: false }
 }
 

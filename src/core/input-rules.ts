@@ -34,3 +34,33 @@ export function parseWholeNumber(
   }
   return value
 }
+
+/**
+ * A YAML 1.2 core-schema boolean, as `core.getBooleanInput` reads one; '' is the default, false.
+ * `whenTrue` and `whenFalse` say what each value does, for the message a bad value gets.
+ */
+export function parseBooleanInput(
+  raw: string,
+  input: string,
+  whenTrue: string,
+  whenFalse = 'the default'
+): boolean {
+  if (raw === '' || ['false', 'False', 'FALSE'].includes(raw)) return false
+  if (['true', 'True', 'TRUE'].includes(raw)) return true
+  throw new InputError(
+    input,
+    `${quote(raw)} is not a boolean; expected "true" (${whenTrue}) or "false" (${whenFalse}).`
+  )
+}
+
+/**
+ * Inputs given together that exclude each other, as one error on the last of them:
+ * `Input 'names': cannot be combined with 'name'; <what to give instead>`.
+ */
+export function conflictingInputsError(given: readonly string[], instead: string): InputError {
+  const last = given.at(-1) ?? ''
+  const quoted = given.slice(0, -1).map(input => `'${input}'`)
+  const others =
+    quoted.length <= 1 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}`
+  return new InputError(last, `cannot be combined with ${others}; ${instead}`)
+}

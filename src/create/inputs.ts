@@ -17,7 +17,7 @@ import {
   readConnectionSettings
 } from '../runner/connection-inputs.js'
 import { InputError } from '../core/errors.js'
-import { quote } from '../core/input-rules.js'
+import { parseBooleanInput, quote } from '../core/input-rules.js'
 import type {
   CertificateTarget,
   Environment,
@@ -154,13 +154,13 @@ function parseKeyPassphrase(
 
 /** `keep-profiles`: a YAML 1.2 boolean (as `core.getBooleanInput`), default false. */
 function parseKeepProfiles(raw: string, configDir: string | undefined): boolean {
-  if (raw === '' || ['false', 'False', 'FALSE'].includes(raw)) return false
-  if (!['true', 'True', 'TRUE'].includes(raw)) {
-    throw new InputError(
-      'keep-profiles',
-      `${quote(raw)} is not a boolean; expected "true" (leave the profiles after the job) or "false" (the default: the post step removes them).`
-    )
-  }
+  const keep = parseBooleanInput(
+    raw,
+    'keep-profiles',
+    'leave the profiles after the job',
+    'the default: the post step removes them'
+  )
+  if (!keep) return false
   if (configDir === undefined) {
     throw new InputError(
       'keep-profiles',

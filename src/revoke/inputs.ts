@@ -2,10 +2,10 @@
  * The revoke action's inputs (`revoke/action.yml`), read, defaulted and validated into one
  * {@link RevokeSettings} value: the connection inputs exactly as the main action reads them
  * (inputs.ts `readConnectionSettings`, credentials first), the SSL server, what to revoke
- * (exactly one of `name`, `names`, `cert-id`, `cert-ids`) and `dry-run`.
+ * (exactly one of `name`, `names`, `cert-id`, `cert-ids`), `dry-run` and `fail-if-absent`.
  */
 import { InputError } from '../core/errors.js'
-import { quote } from '../core/input-rules.js'
+import { conflictingInputsError, parseBooleanInput, quote } from '../core/input-rules.js'
 import {
   getMultilineInput,
   parseNames,
@@ -35,8 +35,18 @@ export function readRevokeSettings(
     certId: getInput('cert-id'),
     certIds: getMultilineInput(getInput('cert-ids'))
   })
-  const dryRun = parseDryRun(getInput('dry-run'))
-  return { ...connection, sslVpnServerId, targets, dryRun }
+  const dryRun = parseBooleanInput(
+    getInput('dry-run'),
+    'dry-run',
+    'list what would be revoked, revoke nothing'
+  )
+  const failIfAbsent = parseBooleanInput(
+    getInput('fail-if-absent'),
+    'fail-if-absent',
+    'fail the step when a name or ID has no certificate on the SSL server',
+    'the default: warn and succeed'
+  )
+  return { ...connection, sslVpnServerId, targets, dryRun, failIfAbsent }
 }
 
 /** Exactly one of the four inputs, as targets: names checked as names, IDs as IDs. */
@@ -59,9 +69,9 @@ function parseTargets(given: {
     )
   }
   if (others.length > 0) {
-    throw new InputError(
-      present.join('/'),
-      'are mutually exclusive: give exactly one of name, names, cert-id and cert-ids.'
+    throw conflictingInputsError(
+      present,
+      "give exactly one of 'name', 'names', 'cert-id' and 'cert-ids'."
     )
   }
   if (input === 'name' || input === 'names') {
@@ -95,15 +105,5 @@ function parseCertId(raw: string, input: string, line?: number): string {
   throw new InputError(
     input,
     `${line === undefined ? '' : `line ${line}: `}${quote(raw)} is not a certificate ID; expected "vsc-" followed by lowercase letters and digits (SslVpnClientCertId).`
-  )
-}
-
-/** `dry-run`: a YAML 1.2 boolean (as `core.getBooleanInput`), default false. */
-function parseDryRun(raw: string): boolean {
-  if (raw === '' || ['false', 'False', 'FALSE'].includes(raw)) return false
-  if (['true', 'True', 'TRUE'].includes(raw)) return true
-  throw new InputError(
-    'dry-run',
-    `${quote(raw)} is not a boolean; expected "true" (list what would be revoked, revoke nothing) or "false" (the default).`
   )
 }

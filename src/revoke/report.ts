@@ -5,8 +5,9 @@
  * Every one of them says what a delete costs: it disconnected every client of the SSL server.
  * Cells and outputs go through report.ts's rules (one line, HTML-escaped, no line breaks).
  */
-import { CertificateElsewhereError } from '../core/errors.js'
+import { CancelledError, CertificateElsewhereError } from '../core/errors.js'
 import { describeFailure } from '../runner/failure.js'
+import { quote } from '../core/input-rules.js'
 import { disconnections, failureLine } from '../runner/revocation-report.js'
 import {
   cellText,
@@ -16,6 +17,7 @@ import {
 } from '../runner/summary.js'
 import {
   targetLabel,
+  type CertificateRevocation,
   type RevocationReport,
   type Revoked
 } from '../certificates/revocation.js'
@@ -42,11 +44,20 @@ export function describeRevokeStart(settings: RevokeSettings): string {
   ].join('\n')
 }
 
+type NotRevoked = Extract<CertificateRevocation, { ok: false }>
+
+/** Every certificate the lookups found, each once, in the order they were (or were to be) revoked. */
+function foundCertificates(report: RevocationReport) {
+  const seen = new Set<string>()
+  return report.resolutions
+    .flatMap(r => r.certificates)
+    .filter(c => !seen.has(c.certId) && seen.add(c.certId))
+}
+
 /** The certificates revoked (gone now), or with dry-run the ones that would be. */
 function revokedIds(report: RevocationReport): string[] {
   if (!report.dryRun) return report.revocations.filter(r => r.ok).map(r => r.certId)
-  const ids = report.resolutions.flatMap(r => r.certificates.map(c => c.certId))
-  return [...new Set(ids)]
+  return foundCertificates(report).map(c => c.certId)
 }
 
 /** The names or IDs asked for that had nothing to delete (and whose lookup did not fail). */
@@ -54,6 +65,43 @@ function absentLabels(report: RevocationReport): string[] {
   return report.resolutions
     .filter(r => r.error === undefined && r.certificates.length === 0)
     .map(r => targetLabel(r.target))
+}
+
+/** Most absent names or IDs quoted in the warning; the `absent` output has all of them. */
+const MAX_ABSENT_SHOWN = 10
+
+/**
+ * The names or IDs that had no certificate on the SSL server (a typo, or revoked already), said
+ * plainly: a warning annotation by default, the step's failure with `fail-if-absent`. Undefined
+ * when every one had a certificate (or its lookup failed, which is a failure of its own).
+ */
+export function describeAbsent(
+  report: RevocationReport,
+  settings: Pick<RevokeSettings, 'sslVpnServerId' | 'regionId' | 'failIfAbsent'>
+): string | undefined {
+  const absent = report.resolutions.filter(
+    r => r.error === undefined && r.certificates.length === 0
+  )
+  const [first] = absent
+  if (first === undefined) return undefined
+  const byName = first.target.kind === 'name'
+  const shown = absent.slice(0, MAX_ABSENT_SHOWN).map(r => quote(targetLabel(r.target)))
+  const more = absent.length - shown.length
+  const list = `${shown.join(', ')}${more > 0 ? ` and ${more} more (the absent output lists them all)` : ''}`
+  const one = absent.length === 1
+  const what = byName
+    ? `No certificate named ${list} on SSL server ${settings.sslVpnServerId} (${settings.regionId})`
+    : `No certificate ${list} on SSL server ${settings.sslVpnServerId} (${settings.regionId})`
+  const check = byName
+    ? `Check ${one ? 'the name' : 'the names'} for a typo (a name matches exactly, case included)`
+    : `Check ${one ? 'the ID' : 'the IDs'} for a typo, and ssl-vpn-server-id`
+  return [
+    `${what}: nothing ${report.dryRun ? 'would be' : 'was'} revoked for ${one ? 'it' : 'them'}.`,
+    `${check}; if ${one ? 'it was' : 'they were'} revoked already, nothing is missing.`,
+    settings.failIfAbsent
+      ? 'The step fails because fail-if-absent is true.'
+      : 'To fail the step in this case, set fail-if-absent: true.'
+  ].join(' ')
 }
 
 /** `revoked-cert-ids` and `absent` (JSON arrays) and `count`. */
@@ -73,21 +121,44 @@ function failureCell(error: Error, timeoutSeconds: number): string {
   return `<strong>${error instanceof CertificateElsewhereError ? 'refused' : 'failed'}</strong>: ${cellText(text.split('\n')[0] ?? '', 600)}`
 }
 
+/**
+ * Why a certificate found is not known to be gone: its failure, or how far a cancellation let it
+ * get (`undefined`: the step was cancelled before its turn). One line, for a message.
+ */
+function notRevokedText(revocation: NotRevoked | undefined, timeoutSeconds: number): string {
+  if (revocation === undefined) return 'cancelled before its turn; it still works'
+  const { error } = revocation
+  if (revocation.deleteAccepted) {
+    const why =
+      error instanceof CancelledError
+        ? 'the step was cancelled'
+        : describeFailure(error, { clientToken: undefined, timeoutSeconds }).split('\n').join(' ')
+    return `its delete was accepted (every client was disconnected), but it was not yet seen gone: ${why}`
+  }
+  if (error instanceof CancelledError) {
+    return 'cancelled during its delete: it may be gone already, or still work'
+  }
+  return describeFailure(error, { clientToken: undefined, timeoutSeconds }).split('\n').join(' ')
+}
+
 /** One row per certificate found (or per name or ID with none): requested, ID, name, result. */
 export function revokeSummaryRows(report: RevocationReport, timeoutSeconds: number): string[][] {
   const byId = new Map(report.revocations.map(r => [r.certId, r]))
   return report.resolutions.flatMap(({ target, certificates, error }) => {
     const label = cellText(targetLabel(target))
+    if (error instanceof CancelledError) return [[label, '—', '—', 'not looked up: cancelled']]
     if (error !== undefined) return [[label, '—', '—', failureCell(error, timeoutSeconds)]]
     if (certificates.length === 0) return [[label, '—', '—', 'absent: nothing to revoke']]
     return certificates.map(c => {
       const revocation = byId.get(c.certId)
       const result = report.dryRun
         ? 'would be revoked'
-        : revocation === undefined
-          ? '—'
-          : revocation.ok
-            ? revokedText(revocation)
+        : revocation?.ok
+          ? revokedText(revocation)
+          : revocation === undefined ||
+              revocation.deleteAccepted ||
+              revocation.error instanceof CancelledError
+            ? `<strong>not revoked</strong>: ${cellText(notRevokedText(revocation, timeoutSeconds), 600)}`
             : failureCell(revocation.error, timeoutSeconds)
       return [label, code(c.certId), cellText(c.name || '—'), result]
     })
@@ -108,6 +179,9 @@ export async function writeRevokeSummary(
   const server = code(settings.sslVpnServerId)
   const found = revokedIds({ ...report, dryRun: true }).length
   const n = disconnections(report.revocations)
+  const cancelled = report.cancelled
+    ? `<p><strong>Cancelled</strong> (${cellText(report.cancelled.message)}): ${report.revocations.filter(r => r.ok).length} of ${foundCertificates(report).length} certificates found were revoked before it. The ones marked not revoked remain; a re-run of this job finishes the revocation.</p>`
+    : ''
   const cost = report.dryRun
     ? `<p>Dry run: nothing was deleted. Revoking ${found === 1 ? 'this certificate' : `these ${found} certificates`} would disconnect every client of SSL server ${server}${found > 1 ? `, ${found} times` : ''}.</p>`
     : n === 0
@@ -132,7 +206,7 @@ export async function writeRevokeSummary(
         row.map(data => ({ data }))
       )
     ])
-    .addRaw(cost, true)
+    .addRaw(cancelled + cost, true)
     .addRaw(
       `<p>SSL server ${server} in ${cellText(settings.regionId)} · ${revokedIds(report).length} ${report.dryRun ? 'would be revoked' : 'revoked'} · ${absentLabels(report).length} absent` +
         (report.dryRun
@@ -145,29 +219,59 @@ export async function writeRevokeSummary(
 }
 
 /**
- * The step's failure message: how many of what failed, then one line per failure (a name or ID
- * whose lookup failed or was refused, a certificate whose delete failed). Undefined when none did.
+ * The step's failure message: how many of what failed (or, after a cancellation, how far it got),
+ * then one line per name or ID whose lookup failed or was refused and per certificate found that is
+ * not gone, by ID and name, and what to do next where a re-run helps. Undefined when none failed.
  */
 export function describeRevokeFailures(
   report: RevocationReport,
   timeoutSeconds: number
 ): string | undefined {
-  const lines = [
-    ...report.resolutions.flatMap(({ target, error }) =>
-      error === undefined
-        ? []
-        : [failureLine(`${target.kind} ${targetLabel(target)}`, error, timeoutSeconds)]
-    ),
-    ...report.revocations.flatMap(r =>
-      r.ok
-        ? []
-        : [failureLine(`${r.certId}${r.name ? ` (${r.name})` : ''}`, r.error, timeoutSeconds)]
-    )
-  ]
+  const byId = new Map(report.revocations.map(r => [r.certId, r]))
+  const lookups = report.resolutions.flatMap(({ target, error }) =>
+    error === undefined
+      ? []
+      : [
+          error instanceof CancelledError
+            ? `- ${target.kind} ${targetLabel(target)}: not looked up (cancelled)`
+            : failureLine(`${target.kind} ${targetLabel(target)}`, error, timeoutSeconds)
+        ]
+  )
+  const remaining = report.dryRun
+    ? []
+    : foundCertificates(report).flatMap(({ certId, name }) => {
+        const revocation = byId.get(certId)
+        if (revocation?.ok) return []
+        if (revocation === undefined && !report.cancelled) return []
+        const text = notRevokedText(revocation, timeoutSeconds)
+        return [
+          `- ${certId}${name ? ` (${name})` : ''}: ${revocation ? text : `not revoked, ${text}`}`
+        ]
+      })
+  const lines = [...lookups, ...remaining]
   if (lines.length === 0) return undefined
   const gone = report.revocations.filter(r => r.ok).length
+  const certificates = (n: number) => `${n} ${n === 1 ? 'certificate' : 'certificates'}`
+  if (report.cancelled) {
+    const found = foundCertificates(report).length
+    const head =
+      report.revocations.length === 0 && remaining.length === 0
+        ? `Cancelled (${report.cancelled.message}) before anything was deleted; not done:`
+        : `Cancelled (${report.cancelled.message}): ${gone} of ${certificates(found)} found ${gone === 1 ? 'was' : 'were'} revoked; what remains:`
+    return [
+      head,
+      ...lines,
+      'A re-run of this job finishes the revocation: it deletes only what is left, re-sending the same deletes (ClientTokens), so nothing is done twice.'
+    ].join('\n')
+  }
+  const refusals = report.resolutions.filter(r => r.error instanceof CertificateElsewhereError)
+  // A refusal stays a refusal on a re-run: its line says what to check instead.
+  const rerunHelps = lines.length > refusals.length
+  const outcome = report.dryRun
+    ? 'dry run: nothing was deleted'
+    : `${certificates(gone)} ${gone === 1 ? 'is' : 'are'} gone${rerunHelps ? '; a re-run deletes only what is left' : ''}`
   return [
-    `${lines.length} ${lines.length === 1 ? 'revocation' : 'revocations'} failed (${gone} ${gone === 1 ? 'certificate is' : 'certificates are'} gone; a re-run deletes only what is left):`,
+    `${lines.length} ${lines.length === 1 ? 'revocation' : 'revocations'} ${rerunHelps ? 'failed' : 'refused'} (${outcome}):`,
     ...lines
   ].join('\n')
 }

@@ -4,7 +4,7 @@
  * by one rule whichever action it is given to.
  */
 import { InputError } from '../core/errors.js'
-import { parseWholeNumber, quote } from '../core/input-rules.js'
+import { conflictingInputsError, parseWholeNumber, quote } from '../core/input-rules.js'
 import { isRegionId, NAME_PATTERN, parseEndpoint } from '../alibaba/rules.js'
 import type { ConnectionSettings, Environment, InputReader } from '../alibaba/settings.js'
 import type { SignatureVersion } from '../alibaba/signer.js'
@@ -69,9 +69,9 @@ const MAX_NAMES = 200
  */
 export function parseNames(nameInput: string, lines: string[]): (string | undefined)[] {
   if (nameInput !== '' && lines.length > 0) {
-    throw new InputError(
-      'names',
-      "and 'name' are mutually exclusive: use 'name' for one certificate, 'names' (one per line) for several."
+    throw conflictingInputsError(
+      ['name', 'names'],
+      "give one of them: 'name' for one certificate, 'names' (one per line) for several."
     )
   }
   if (lines.length === 0) return [parseName(nameInput)]

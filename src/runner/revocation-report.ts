@@ -6,9 +6,12 @@
 import type { CertificateRevocation } from '../certificates/revocation.js'
 import { describeFailure } from './failure.js'
 
-/** How many deletes this step made that the API accepted: each disconnected everyone. */
+/**
+ * How many deletes this step made that the API accepted: each disconnected everyone, the ones not
+ * yet seen gone when the step failed or was cancelled included.
+ */
 export function disconnections(revocations: readonly CertificateRevocation[]): number {
-  return revocations.filter(r => r.ok && !r.alreadyGone).length
+  return revocations.filter(r => (r.ok ? !r.alreadyGone : r.deleteAccepted === true)).length
 }
 
 /**

@@ -22,13 +22,18 @@ const STATUS_CODES = {
 
 /**
  * Take the first queued fault aimed at this action (CreateSslVpnClientCert unless it says
- * otherwise). Requests for other actions leave the queue alone.
+ * otherwise) that is due: one with `afterCalls: n` only once n requests of its action came before
+ * this one. Requests for other actions leave the queue alone.
  * @param {State} state
  * @param {string | null} action
  */
 export function takeFault(state, action) {
   if (action === null) return undefined
-  const index = state.faults.findIndex(f => (f.action ?? 'CreateSslVpnClientCert') === action)
+  // This request is recorded already: the ones of its action before it are the others.
+  const earlier = state.calls.filter(c => c.action === action).length - 1
+  const index = state.faults.findIndex(
+    f => (f.action ?? 'CreateSslVpnClientCert') === action && earlier >= (f.afterCalls ?? 0)
+  )
   if (index < 0) return undefined
   return state.faults.splice(index, 1)[0]
 }
