@@ -17,6 +17,7 @@ import {
   CancelledError,
   CertificateElsewhereError,
   DeadlineError,
+  InconsistentAnswerError,
   PermissionError
 } from './errors.js'
 import type { RevokeTarget } from './settings.js'
@@ -72,8 +73,10 @@ interface GatewayPace {
 
 /**
  * Deletes each certificate in turn and waits until it is no longer listed before the next one.
- * Returns one result per certificate, in order. A cancellation stops everything; any other failure
- * is recorded and the next certificate goes ahead, until the deadline.
+ * Returns one result per certificate, in order. A cancellation stops everything; an answer that
+ * contradicts itself ({@link InconsistentAnswerError}) stops every delete after it (each left is
+ * recorded with that error: nothing more is deleted on the word of what answered so); any other
+ * failure is recorded and the next certificate goes ahead, until the deadline.
  */
 export async function revokeCertificates(
   certificates: readonly ExistingCertificate[],
@@ -83,8 +86,13 @@ export async function revokeCertificates(
 ): Promise<CertificateRevocation[]> {
   const results: CertificateRevocation[] = []
   const pace: GatewayPace = { deleteSpan: undefined, goneSpan: undefined }
+  let untrusted: InconsistentAnswerError | undefined
   for (const [index, certificate] of certificates.entries()) {
     const { certId, name } = certificate
+    if (untrusted !== undefined) {
+      results.push({ ok: false, certId, name, error: untrusted })
+      continue
+    }
     if (vpc.timeLeftMs() <= 0) {
       results.push({ ok: false, certId, name, error: notAttempted('DeleteSslVpnClientCert') })
       continue
@@ -99,6 +107,7 @@ export async function revokeCertificates(
       if (error instanceof CancelledError || !(error instanceof Error)) throw error
       log(`not revoked: ${singleLine(error.message)}`)
       results.push({ ok: false, certId, name, error })
+      if (error instanceof InconsistentAnswerError) untrusted = error
     }
   }
   return results
@@ -268,6 +277,14 @@ export async function revokeTargets(
     .flatMap(r => r.certificates)
     .filter(c => !seen.has(c.certId) && seen.add(c.certId))
   if (request.dryRun) return { resolutions, revocations: [], dryRun: true }
+  // A listing that contradicted itself casts doubt on every answer from that endpoint: nothing is
+  // deleted, for any target (its error is the step's failure).
+  if (resolutions.some(r => r.error instanceof InconsistentAnswerError)) {
+    deps.log(
+      `Nothing is deleted: a listing answered inconsistently, so no certificate found is trusted to be the one to revoke.`
+    )
+    return { resolutions, revocations: [], dryRun: false }
+  }
   const revocations = await revokeCertificates(found, vpc, request.sslVpnServerId, deps)
   return { resolutions, revocations, dryRun: false }
 }
