@@ -166,11 +166,12 @@ describe('obtainCertificates', () => {
       .reply(200, {
         RequestId: 'LIST-1',
         TotalCount: 2,
+        PageNumber: 1,
         SslVpnClientCertKeys: {
           SslVpnClientCertKey: [
             { SslVpnClientCertId: 'vsc-old', Name: 'ann', Status: 'expired', CreateTime: 1 },
             { SslVpnClientCertId: 'vsc-new', Name: 'ann', Status: 'normal', CreateTime: 2 }
-          ]
+          ].map(key => ({ ...key, SslVpnServerId: SETTINGS.sslVpnServerId }))
         }
       })
     const [target] = SETTINGS.targets
@@ -214,10 +215,10 @@ describe('obtainCertificates', () => {
     expect(outcome?.ok).toBe(false)
     const error = outcome && !outcome.ok ? outcome.error : undefined
     expect(error).toBeInstanceOf(UnexpectedResponseError)
-    // The create answer's Name is refused where answers are read (vpc-client.ts); the profile
-    // writer's own check of the file name stays as a second guard (profile.test.ts).
-    expect(error?.message).toMatch(
-      /^Unexpected answer to CreateSslVpnClientCert \(RequestId: R1\): Name is "\.\.\/\.\.\/x"; expected 2 to 128 characters/
+    // A name the API allows (answers are not held to our input rule, vpc-client.ts) but no file
+    // may be named: refused by the profile's file-name check, before the key is fetched.
+    expect(error?.message).toBe(
+      'The API answered the certificate name "../../x", which the API allows but which cannot name a profile file (that takes 2 to 128 letters, digits, ".", "_" and "-", starting with a letter: give the name input); no profile file is named after it, so no profile was written (RequestId: R1).'
     )
   })
 
@@ -312,9 +313,11 @@ describe('if-exists: replace', () => {
         )
         return ok({
           TotalCount: listed.length,
+          PageNumber: 1,
           SslVpnClientCertKeys: {
             SslVpnClientCertKey: listed.map((id, i) => ({
               SslVpnClientCertId: id,
+              SslVpnServerId: BASE.sslVpnServerId,
               Name: 'ann',
               Status: 'normal',
               CreateTime: i
