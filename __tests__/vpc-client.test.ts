@@ -434,7 +434,9 @@ describe('findCertificatesByName: paging', () => {
     serve(n => page(500, n === 1 ? 50 : 0, 0, n))
     const error = await find().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(InconsistentAnswerError)
-    expect((error as Error).message).toMatch(/list 50 certificates, fewer than its TotalCount of 500/)
+    expect((error as Error).message).toMatch(
+      /list 50 certificates, fewer than its TotalCount of 500/
+    )
     expect(pagesAsked()).toEqual([1, 2])
   })
 
@@ -485,7 +487,8 @@ describe('findCertificatesByName: paging', () => {
   test('a certificate listed again on a later page: inconsistent, never counted twice', async () => {
     serve(n => {
       const answer = page(60, n === 1 ? 50 : 10, 0, n)
-      if (n === 2) answer.data.SslVpnClientCertKeys.SslVpnClientCertKey[0]!.SslVpnClientCertId = 'vsc-p1n49'
+      if (n === 2)
+        answer.data.SslVpnClientCertKeys.SslVpnClientCertKey[0]!.SslVpnClientCertId = 'vsc-p1n49'
       return answer
     })
     await expect(find()).rejects.toThrow(/page 2 lists vsc-p1n49 again/)
@@ -513,7 +516,9 @@ describe('findCertificatesByName: paging', () => {
   })
 
   test('exactly the most pages is read to the end, and one more page to see it end', async () => {
-    serve(n => page(MAX_LIST_PAGES * LIST_PAGE_SIZE, n <= MAX_LIST_PAGES ? LIST_PAGE_SIZE : 0, 0, n))
+    serve(n =>
+      page(MAX_LIST_PAGES * LIST_PAGE_SIZE, n <= MAX_LIST_PAGES ? LIST_PAGE_SIZE : 0, 0, n)
+    )
     await find()
     expect(captured).toHaveLength(MAX_LIST_PAGES + 1)
   })
@@ -522,7 +527,9 @@ describe('findCertificatesByName: paging', () => {
     serve(n => page(MAX_LIST_PAGES * LIST_PAGE_SIZE, LIST_PAGE_SIZE, 0, n))
     const error = await find().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(InconsistentAnswerError)
-    expect((error as Error).message).toMatch(/list 5050 certificates, more than its TotalCount of 5000/)
+    expect((error as Error).message).toMatch(
+      /list 5050 certificates, more than its TotalCount of 5000/
+    )
     expect(captured).toHaveLength(MAX_LIST_PAGES + 1)
   })
 
@@ -661,7 +668,9 @@ describe('listCertificates: the report’s listing', () => {
   })
 
   test('another SSL server in a listing of one server: inconsistent (the filter was ignored)', async () => {
-    serve(() => listing(2, [entry('vsc-one'), entry('vsc-two', { SslVpnServerId: 'vss-bp1other0002' })]))
+    serve(() =>
+      listing(2, [entry('vsc-one'), entry('vsc-two', { SslVpnServerId: 'vss-bp1other0002' })])
+    )
     const error = await listed().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(InconsistentAnswerError)
     expect((error as Error).message).toMatch(

@@ -99,7 +99,7 @@ export function bodyExcerpt(text: string, redact: Redactor): string {
 }
 
 /** The longest name taken from an answer: the API allows 100; older certificates had up to 128. */
-export const MAX_ANSWER_NAME_LENGTH = 256
+const MAX_ANSWER_NAME_LENGTH = 256
 /** Any text of up to MAX_ANSWER_NAME_LENGTH characters but line breaks and {@link INVISIBLE} ones. */
 const ANSWER_NAME_PATTERN = new RegExp(
   `^(?:(?!${INVISIBLE.source})[^\\r\\n]){1,${MAX_ANSWER_NAME_LENGTH}}$`,

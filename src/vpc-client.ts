@@ -337,7 +337,8 @@ function listingSubject(client: VpcClientParameters, filters: ListingFilters): s
   if (filters.SslVpnClientCertId !== undefined) {
     return `certificate ${filters.SslVpnClientCertId} on ${where}`
   }
-  if (filters.Name !== undefined) return `the certificates named ${JSON.stringify(filters.Name)} on ${where}`
+  if (filters.Name !== undefined)
+    return `the certificates named ${JSON.stringify(filters.Name)} on ${where}`
   return `every certificate on ${where}`
 }
 
@@ -416,7 +417,11 @@ function checkListingPage<T extends ListingEntry>(
 
 /** A PageNumber that is not a number, as the error shows it: its type, never its text. */
 function describeShape(value: unknown): string {
-  return Array.isArray(value) ? 'a list' : typeof value === 'string' ? 'a string' : `a ${typeof value}`
+  return Array.isArray(value)
+    ? 'a list'
+    : typeof value === 'string'
+      ? 'a string'
+      : `a ${typeof value}`
 }
 
 /**
@@ -671,12 +676,7 @@ function checkDescribedIdentity(
   const source = { action: DESCRIBE_ACTION, redact, requestId }
   const inconsistent = (what: string) =>
     new InconsistentAnswerError(DESCRIBE_ACTION, `certificate ${certId}`, requestId, what)
-  const answeredId = answerField(
-    answer,
-    'SslVpnClientCertId',
-    ANSWER_SHAPES.certificateId,
-    source
-  )
+  const answeredId = answerField(answer, 'SslVpnClientCertId', ANSWER_SHAPES.certificateId, source)
   if (answeredId !== certId) {
     throw inconsistent(
       answeredId === undefined

@@ -259,7 +259,10 @@ describe('listingFaults: DescribeSslVpnClientCerts misbehaving', () => {
       listingFaults: { ignoreServerFilter: true }
     })
     const listed = await listOk(s, { SslVpnServerId: 'vss-standin0001', Name: 'dev' })
-    expect(keysOf(listed).map(k => k.SslVpnServerId)).toEqual(['vss-standin0001', 'vss-standin0002'])
+    expect(keysOf(listed).map(k => k.SslVpnServerId)).toEqual([
+      'vss-standin0001',
+      'vss-standin0002'
+    ])
     expect(listed.TotalCount).toBe(2)
   })
 })
