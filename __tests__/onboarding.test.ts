@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals'
 import type { MockAgent } from 'undici'
 import { virtualRun } from '../__fixtures__/virtual-time.js'
-import { DeadlineError, UnexpectedResponseError } from '../src/errors.js'
+import { DeadlineError, InconsistentAnswerError, UnexpectedResponseError } from '../src/errors.js'
 import {
   chooseReusable,
   obtainCertificates,
@@ -393,6 +393,51 @@ describe('if-exists: replace', () => {
     })
     expect(actions.filter(a => a.startsWith('DeleteSslVpnClientCert'))).toEqual([])
   })
+
+  test.each([
+    [
+      'an old one of another SSL server (the filter ignored)',
+      { SslVpnServerId: 'vss-bp1other0002' },
+      /of SSL server vss-bp1other0002/
+    ],
+    ['a TotalCount below its entries', { TotalCount: 1 }, /more than its TotalCount of 1/]
+  ])(
+    'the listing of the others has %s: inconsistent, nothing deleted, the new one kept',
+    async (_what, change, message) => {
+      const { agent, vpc, deps, actions, live } = gateway(action =>
+        action === 'DescribeSslVpnClientCerts'
+          ? {
+              statusCode: 200,
+              data: {
+                RequestId: 'RL',
+                TotalCount: 3,
+                PageNumber: 1,
+                SslVpnClientCertKeys: {
+                  SslVpnClientCertKey: ['vsc-new', 'vsc-old1', 'vsc-old2'].map((id, i) => ({
+                    SslVpnClientCertId: id,
+                    SslVpnServerId: BASE.sslVpnServerId,
+                    Name: 'ann',
+                    Status: 'normal',
+                    CreateTime: i,
+                    ...(id === 'vsc-old2' && 'SslVpnServerId' in change ? change : {})
+                  }))
+                },
+                ...('TotalCount' in change ? change : {})
+              }
+            }
+          : undefined
+      )
+      const [outcome] = await obtainCertificates(BASE, vpc, deps)
+      await agent.close()
+      expect(outcome).toMatchObject({ ok: true, certId: 'vsc-new' })
+      const replacement = outcome?.ok ? outcome.replacement : undefined
+      expect(replacement?.revocations).toEqual([])
+      expect(replacement?.listingError).toBeInstanceOf(InconsistentAnswerError)
+      expect(replacement?.listingError?.message).toMatch(message)
+      expect(actions.filter(a => a.startsWith('DeleteSslVpnClientCert'))).toEqual([])
+      expect([...live].sort()).toEqual(['vsc-new', 'vsc-old1', 'vsc-old2'])
+    }
+  )
 
   test('reuse and create do not replace anything', async () => {
     const { agent, vpc, deps, actions } = gateway()
