@@ -9,7 +9,11 @@
 //   node scripts/serve-stand-in.mjs --existing alice,bob --expiring carol --expired dave:30 \
 //     --busy-after-delete-ms 5000 --delete-visible-for-ms 3000
 import { parseArgs } from 'node:util'
-import { DEFAULT_SSL_VPN_SERVERS, isValidName, startStandIn } from '../test-server/stand-in.mjs'
+import {
+  DEFAULT_SSL_VPN_SERVERS,
+  isAllowedExistingName,
+  startStandIn
+} from '../test-server/stand-in.mjs'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 /** `--expiring name` without days: inside the API's 7-day expiring-soon window. */
@@ -32,6 +36,10 @@ const USAGE = `Usage: node scripts/serve-stand-in.mjs [options]
                               expiring-soon), NAME:DAYS in DAYS days
   --expired NAMES             existing certificates that have ended: NAME ${DEFAULT_EXPIRED_DAYS_AGO} day ago,
                               NAME:DAYS that many days ago
+  --ignore-page-number        listings serve page 1 whatever PageNumber asks (echoing the one
+                              asked for), as a misbehaving listing
+  --undercount-total N        listings answer a TotalCount N below the truth
+  --ignore-server-filter      listings ignore SslVpnServerId (every SSL server of the region)
   --help                      this text
 
 NAMES is a comma-separated list, and each option may be repeated. The existing certificates
@@ -67,9 +75,9 @@ function listOf(values) {
  * @param {string} name
  */
 function certificateName(option, name) {
-  if (!isValidName(name)) {
+  if (!isAllowedExistingName(name)) {
     throw new UsageError(
-      `--${option} ${JSON.stringify(name)}: expected a certificate name (2 to 128 letters, digits, '.', '_' or '-', starting with a letter)`
+      `--${option} ${JSON.stringify(name)}: expected a certificate name (1 to 128 characters, not starting with http:// or https://)`
     )
   }
   return name
@@ -107,6 +115,9 @@ function readOptions(args) {
       existing: { type: 'string', multiple: true },
       expiring: { type: 'string', multiple: true },
       expired: { type: 'string', multiple: true },
+      'ignore-page-number': { type: 'boolean', default: false },
+      'undercount-total': { type: 'string', default: '0' },
+      'ignore-server-filter': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false }
     }
   })
@@ -131,7 +142,14 @@ function readOptions(args) {
       busyAfterCreateMs: wholeNumber('busy-after-create-ms', values['busy-after-create-ms']),
       busyAfterDeleteMs: wholeNumber('busy-after-delete-ms', values['busy-after-delete-ms']),
       deleteVisibleForMs: wholeNumber('delete-visible-for-ms', values['delete-visible-for-ms']),
-      existingCertificates
+      existingCertificates,
+      listingFaults: {
+        ...(values['ignore-page-number']
+          ? { ignorePageNumber: /** @type {const} */ ('echo-requested') }
+          : {}),
+        undercountTotal: wholeNumber('undercount-total', values['undercount-total']),
+        ignoreServerFilter: values['ignore-server-filter']
+      }
     }
   }
 }

@@ -84,7 +84,10 @@ export type FaultKind = Fault['kind']
 
 /** A certificate that exists before the stand-in starts (see `existingCertificates`). */
 export interface ExistingCertificate {
-  /** Must pass isValidName. Duplicates are allowed (the real service allows them too). */
+  /**
+   * Must pass isAllowedExistingName (any name the API allows, spaces and CJK included, as older
+   * certificates carry). Duplicates are allowed (the real service allows them too).
+   */
   name: string
   /** Default: the first entry of sslVpnServers (in `regionId` when given). Must be one of them. */
   sslVpnServerId?: string | undefined
@@ -129,7 +132,25 @@ export interface OidcStandIn {
 
 export const DEFAULT_OIDC: Readonly<{ roleArn: string; oidcProviderArn: string; audience: string }>
 
+/**
+ * How DescribeSslVpnClientCerts misbehaves (each off by default), as listings that a client must
+ * not believe have been seen to: the answers stay well-formed, only what they say is wrong.
+ */
+export interface ListingFaults {
+  /**
+   * PageNumber is ignored: every page served is page 1. 'echo-requested' still echoes the
+   * PageNumber asked for (only the repeated IDs tell); 'echo-served' echoes 1.
+   */
+  ignorePageNumber?: 'echo-requested' | 'echo-served' | undefined
+  /** TotalCount is this many below the number of certificates that match (never below 0). */
+  undercountTotal?: number | undefined
+  /** The SslVpnServerId filter is ignored: certificates of every SSL server of the region. */
+  ignoreServerFilter?: boolean | undefined
+}
+
 export interface StandInOptions {
+  /** DescribeSslVpnClientCerts misbehaving; default: it does not. */
+  listingFaults?: ListingFaults | undefined
   /** Also play the runner's OIDC token service and STS AssumeRoleWithOIDC. Default off. */
   oidc?: OidcOptions | undefined
   /** Default '127.0.0.1'. */
@@ -277,7 +298,10 @@ export interface StandIn {
 
 export function startStandIn(options?: StandInOptions): Promise<StandIn>
 
+/** The name rule of CreateSslVpnClientCert as the stand-in applies it (2–128 letters, digits, `.`, `_`, `-`, starting with a letter). */
 export function isValidName(name: string): boolean
+/** Whether a certificate made before the stand-in started may carry this name (1–128 characters, not http(s)://). */
+export function isAllowedExistingName(name: string): boolean
 
 /**
  * A random STS-shaped key: accessKeyId 'STS.NT…' (30 chars), a 44-char secret and a 'CAIS…'

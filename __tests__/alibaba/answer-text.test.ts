@@ -141,6 +141,12 @@ describe('shapes', () => {
     ['certificateId', 'vsc-bp1n8wcf134yl0osr0001'],
     ['name', 'ci-cert'],
     ['name', 'Alice.Smith_2'],
+    // Names the API allows (1 to 100 characters, not http(s)://), and older ones: not our input rule.
+    ['name', 'a'],
+    ['name', '1alice'],
+    ['name', '张三'],
+    ['name', 'john laptop'],
+    ['name', 'a'.repeat(256)],
     ['status', 'normal'],
     ['status', 'expiring-soon'],
     ['status', 'creating'],
@@ -166,8 +172,9 @@ describe('shapes', () => {
     ['certificateId', '../../etc/passwd'],
     ['name', 'alice\n::group::x'],
     ['name', 'alice\u0085bob'],
-    ['name', '1alice'],
-    ['name', 'a'.repeat(129)],
+    ['name', 'alice\tbob'],
+    ['name', 'alice\u202ebob'],
+    ['name', 'a'.repeat(257)],
     ['status', 'normal\n::stop-commands::tok'],
     ['status', 'normal\u2029x'],
     ['status', ''.padEnd(65, 'x')],
@@ -232,9 +239,9 @@ describe('checkedValue and answerField', () => {
 
   test('a malformed value that echoes a secret is redacted in the quote', () => {
     const error = thrownBy(() =>
-      checkedValue(`x ${lowerHex(encodeURIComponent(TOKEN))}`, 'Name', ANSWER_SHAPES.name, SOURCE)
+      checkedValue(`x ${lowerHex(encodeURIComponent(TOKEN))}\n`, 'Name', ANSWER_SHAPES.name, SOURCE)
     ) as Error
-    expect(error.message).toContain('"x ***"')
+    expect(error.message).toContain('"x ***\\n"')
   })
 
   test('key material is never quoted', () => {

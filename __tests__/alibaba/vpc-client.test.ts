@@ -1,6 +1,11 @@
 import { beforeEach, describe, expect, test } from '@jest/globals'
 import { virtualRunPerTest } from '../../__fixtures__/virtual-time.js'
-import { ApiError, DeadlineError, UnexpectedResponseError } from '../../src/core/errors.js'
+import {
+  ApiError,
+  DeadlineError,
+  InconsistentAnswerError,
+  UnexpectedResponseError
+} from '../../src/core/errors.js'
 import { createRedactor } from '../../src/core/redact.js'
 import {
   createRequestParams,
@@ -249,6 +254,7 @@ describe('the client', () => {
       statusCode: 200,
       data: {
         RequestId: 'REQ-D',
+        SslVpnClientCertId: 'vsc-ok1',
         Name: 'ci-cert',
         Status: 'normal',
         CaCert: 'ca',
@@ -306,7 +312,8 @@ describe('answers are checked before anything in them is used', () => {
     ['SslVpnClientCertId', { SslVpnClientCertId: '../../x', Name: 'ci-cert' }],
     ['SslVpnClientCertId', { SslVpnClientCertId: 42, Name: 'ci-cert' }],
     ['Name', { SslVpnClientCertId: 'vsc-ok1', Name: 'ci-cert\r::error title=x::forged' }],
-    ['Name', { SslVpnClientCertId: 'vsc-ok1', Name: '../ci-cert' }]
+    ['Name', { SslVpnClientCertId: 'vsc-ok1', Name: 'ci\u202ecert' }],
+    ['Name', { SslVpnClientCertId: 'vsc-ok1', Name: 'x'.repeat(257) }]
   ])(
     'a created certificate with a malformed %s: unexpected answer, not retried',
     async (field, data) => {
@@ -342,7 +349,8 @@ describe('answers are checked before anything in them is used', () => {
             { SslVpnClientCertId: 'vsc-good1', Name: 'ci-cert', Status: 'normal' },
             entry
           ]
-        }
+        },
+        PageNumber: 1
       }
     }))
     const error = (await client({ deadline: DEADLINE })
@@ -361,6 +369,7 @@ describe('answers are checked before anything in them is used', () => {
       statusCode: 200,
       data: {
         RequestId: 'REQ-D',
+        SslVpnClientCertId: 'vsc-ok1',
         Name: 'ci-cert',
         Status: 'normal\n::stop-commands::x',
         CaCert: 'ca',
@@ -392,6 +401,7 @@ describe('findCertificatesByName: paging', () => {
         SslVpnClientCertKeys: {
           SslVpnClientCertKey: Array.from({ length: count }, (_, i) => ({
             SslVpnClientCertId: `vsc-p${pageNumber}n${i}`,
+            SslVpnServerId: 'vss-bp1test0001',
             Name: i < named ? 'ci-cert' : `other-${i}`,
             Status: 'normal',
             CreateTime: 1_700_000_000_000 + pageNumber * 100 + i
@@ -412,16 +422,76 @@ describe('findCertificatesByName: paging', () => {
     expect(found.map(c => c.certId)).toEqual(['vsc-p1n0', 'vsc-p2n0', 'vsc-p3n0'])
   })
 
-  test('a TotalCount that grows with every page does not keep it paging', async () => {
+  test('a TotalCount that grows with every page does not keep it paging: inconsistent at page 2', async () => {
     serve(n => page((n + 1) * LIST_PAGE_SIZE, LIST_PAGE_SIZE, 0, n))
-    await find()
+    const error = await find().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(InconsistentAnswerError)
+    expect((error as Error).message).toMatch(/page 2 says TotalCount 150, page 1 said 100/)
     expect(pagesAsked()).toEqual([1, 2])
   })
 
-  test('an empty page ends the listing early', async () => {
+  test('an empty page before TotalCount is reached: inconsistent (certificates were left out)', async () => {
     serve(n => page(500, n === 1 ? 50 : 0, 0, n))
-    await find()
+    const error = await find().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(InconsistentAnswerError)
+    expect((error as Error).message).toMatch(
+      /list 50 certificates, fewer than its TotalCount of 500/
+    )
     expect(pagesAsked()).toEqual([1, 2])
+  })
+
+  test('a TotalCount that undercounts: full pages are read on, and the contradiction is an error', async () => {
+    // 60 certificates, 10 of them named ci-cert on page 2, for a TotalCount of 50.
+    serve(n => page(50, n === 1 ? 50 : 10, n === 1 ? 0 : 10, n))
+    const error = await find().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(InconsistentAnswerError)
+    expect(error).toMatchObject({ operation: 'DescribeSslVpnClientCerts', requestId: 'REQ-LIST-2' })
+    expect((error as Error).message).toBe(
+      'DescribeSslVpnClientCerts answered inconsistently for the certificates named "ci-cert" on vss-bp1test0001 (RequestId: REQ-LIST-2): its pages list 60 certificates, more than its TotalCount of 50. An answer that contradicts itself or the request cannot be trusted, so nothing more was deleted or used on its word. Re-run; if it happens again, check what answers at the endpoint (docs/troubleshooting.md, "answered inconsistently").'
+    )
+    expect(pagesAsked()).toEqual([1, 2])
+  })
+
+  test('pages that ignore PageNumber (page 1 again, PageNumber echoed as asked): inconsistent at page 2', async () => {
+    serve(n => ({ ...page(60, 50, 1, 1), data: { ...page(60, 50, 1, 1).data, PageNumber: n } }))
+    const error = await find().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(InconsistentAnswerError)
+    expect((error as Error).message).toMatch(
+      /page 2 lists only certificates of earlier pages \(vsc-p1n0…\): the PageNumber asked for was ignored/
+    )
+    expect(pagesAsked()).toEqual([1, 2])
+  })
+
+  test.each([
+    ['page 1 again', 1, /page 2 came back as PageNumber 1/],
+    ['no PageNumber', undefined, /page 2 came back without a PageNumber/],
+    ['a PageNumber that is text', 'two', /page 2 came back as PageNumber "a string"/]
+  ])('a page whose PageNumber echo is %s: inconsistent', async (_what, echoed, message) => {
+    serve(n => {
+      const answer = page(60, n === 1 ? 50 : 10, 0, n)
+      return n === 1 ? answer : { ...answer, data: { ...answer.data, PageNumber: echoed } }
+    })
+    const error = await find().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(InconsistentAnswerError)
+    expect((error as Error).message).toMatch(message)
+  })
+
+  test('a PageNumber echoed as a numeric string is the page asked for', async () => {
+    serve(n => {
+      const answer = page(60, n === 1 ? 50 : 10, 1, n)
+      return { ...answer, data: { ...answer.data, PageNumber: String(n) } }
+    })
+    expect(await find()).toHaveLength(2)
+  })
+
+  test('a certificate listed again on a later page: inconsistent, never counted twice', async () => {
+    serve(n => {
+      const answer = page(60, n === 1 ? 50 : 10, 0, n)
+      if (n === 2)
+        answer.data.SslVpnClientCertKeys.SslVpnClientCertKey[0]!.SslVpnClientCertId = 'vsc-p1n49'
+      return answer
+    })
+    await expect(find()).rejects.toThrow(/page 2 lists vsc-p1n49 again/)
   })
 
   test.each([
@@ -445,10 +515,22 @@ describe('findCertificatesByName: paging', () => {
     expect(captured).toHaveLength(1)
   })
 
-  test('exactly the most pages is read to the end', async () => {
-    serve(n => page(MAX_LIST_PAGES * LIST_PAGE_SIZE, LIST_PAGE_SIZE, 0, n))
+  test('exactly the most pages is read to the end, and one more page to see it end', async () => {
+    serve(n =>
+      page(MAX_LIST_PAGES * LIST_PAGE_SIZE, n <= MAX_LIST_PAGES ? LIST_PAGE_SIZE : 0, 0, n)
+    )
     await find()
-    expect(captured).toHaveLength(MAX_LIST_PAGES)
+    expect(captured).toHaveLength(MAX_LIST_PAGES + 1)
+  })
+
+  test('full pages without end: the page cap stops the listing, an inconsistent answer', async () => {
+    serve(n => page(MAX_LIST_PAGES * LIST_PAGE_SIZE, LIST_PAGE_SIZE, 0, n))
+    const error = await find().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(InconsistentAnswerError)
+    expect((error as Error).message).toMatch(
+      /list 5050 certificates, more than its TotalCount of 5000/
+    )
+    expect(captured).toHaveLength(MAX_LIST_PAGES + 1)
   })
 
   test('a page longer than the PageSize: an unexpected answer', async () => {
@@ -557,7 +639,7 @@ describe('listCertificates: the report’s listing', () => {
     expect(captured).toHaveLength(1)
   })
 
-  test('a certificate listed on two pages (the listing moved) is kept once', async () => {
+  test('a certificate listed on two pages (the listing moved, or repeats): inconsistent, not a report missing one', async () => {
     serve(n =>
       listing(
         60,
@@ -567,10 +649,42 @@ describe('listCertificates: the report’s listing', () => {
         n
       )
     )
-    const ids = (await listed()).map(c => c.certId)
-    expect(ids).toHaveLength(59)
-    expect(new Set(ids).size).toBe(59)
+    const error = await listed().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(InconsistentAnswerError)
+    expect((error as Error).message).toMatch(/page 2 lists vsc-a49 again/)
   })
+
+  test('a TotalCount below the certificates listed (50 for 60): inconsistent, not 50 of 60', async () => {
+    serve(n =>
+      listing(
+        50,
+        Array.from({ length: n === 1 ? 50 : 10 }, (_, i) => entry(`vsc-p${n}x${i}`)),
+        n
+      )
+    )
+    const error = await listed().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(InconsistentAnswerError)
+    expect((error as Error).message).toMatch(/60 certificates, more than its TotalCount of 50/)
+  })
+
+  test('another SSL server in a listing of one server: inconsistent (the filter was ignored)', async () => {
+    serve(() =>
+      listing(2, [entry('vsc-one'), entry('vsc-two', { SslVpnServerId: 'vss-bp1other0002' })])
+    )
+    const error = await listed().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(InconsistentAnswerError)
+    expect((error as Error).message).toMatch(
+      /for every certificate on vss-bp1test0001 \(RequestId: REQ-LIST-1\): it lists vsc-two of SSL server vss-bp1other0002, though only certificates of vss-bp1test0001 were asked for \(the filter was ignored\)/
+    )
+  })
+
+  test.each(['a', '张三', 'john laptop', 'http-ish: <b>|`x`|</b> @team #1', 'x'.repeat(256)])(
+    'a name the API allows (%s) is listed as it is',
+    async name => {
+      serve(() => listing(1, [entry('vsc-one', { Name: name })]))
+      expect((await listed()).map(c => c.name)).toEqual([name])
+    }
+  )
 
   test.each<[string, Record<string, unknown>, RegExp]>([
     ['EndTime missing', { EndTime: undefined }, /\[0\]\.EndTime is missing/],
@@ -591,12 +705,9 @@ describe('listCertificates: the report’s listing', () => {
       { SslVpnServerId: 'vss-A B' },
       /SslVpnServerId is "vss-A B"; expected "vss-"/
     ],
-    [
-      'another SSL server',
-      { SslVpnServerId: 'vss-bp1other0002' },
-      /is "vss-bp1other0002"; expected "vss-bp1test0001", the SSL server asked for/
-    ],
-    ['a malformed name', { Name: 'two words' }, /\[0\]\.Name is "two words"/],
+    ['a name with a line break', { Name: 'two\u2028words' }, /\[0\]\.Name is "two\\u2028words"/],
+    ['a name with a bidi control', { Name: 'ab\u202ecd' }, /\[0\]\.Name is "ab\\u202ecd"/],
+    ['a name too long', { Name: 'n'.repeat(257) }, /\[0\]\.Name is "n+…" \(257 characters\)/],
     ['a malformed Status', { Status: '<b>' }, /\[0\]\.Status is "<b>"/]
   ])('%s: an unexpected answer naming the field', async (_what, change, message) => {
     serve(() => listing(1, [entry('vsc-one', change)]))
@@ -634,7 +745,7 @@ describe('deleteCertificate, waitUntilGone, findCertificateById', () => {
     data: { RequestId: `REQ-${code.replace(/\./g, '-')}`, Code: code, Message: 'gone' },
     responseOptions: { headers: JSON_HEADERS }
   })
-  const listing = (...certIds: string[]) => ({
+  const listingOn = (server: string | undefined, ...certIds: string[]) => ({
     statusCode: 200,
     data: {
       RequestId: 'REQ-LIST',
@@ -644,6 +755,7 @@ describe('deleteCertificate, waitUntilGone, findCertificateById', () => {
       SslVpnClientCertKeys: {
         SslVpnClientCertKey: certIds.map(id => ({
           SslVpnClientCertId: id,
+          ...(server === undefined ? {} : { SslVpnServerId: server }),
           Name: 'old',
           Status: 'normal',
           CreateTime: 1
@@ -652,6 +764,7 @@ describe('deleteCertificate, waitUntilGone, findCertificateById', () => {
     },
     responseOptions: { headers: JSON_HEADERS }
   })
+  const listing = (...certIds: string[]) => listingOn('vss-bp1test0001', ...certIds)
 
   test('delete: busy twice, then accepted; one ClientToken, the API names, a fresh signature each time', async () => {
     serve(n => (n <= 2 ? BUSY : DELETED))
@@ -756,14 +869,118 @@ describe('deleteCertificate, waitUntilGone, findCertificateById', () => {
   })
 
   test('findCertificateById: elsewhere, told by a second, region-wide listing', async () => {
-    serve(n => (n === 1 ? listing() : listing(CERT)))
+    serve(n => (n === 1 ? listing() : listingOn('vss-bp1other0002', CERT)))
     expect(await client().findCertificateById(CERT)).toEqual({ where: 'elsewhere' })
     expect(captured.map(r => r.query.get('SslVpnServerId'))).toEqual(['vss-bp1test0001', null])
     expect(captured.map(r => r.query.get('SslVpnClientCertId'))).toEqual([CERT, CERT])
   })
 
-  test('findCertificateById: an answer that lists another ID does not count', async () => {
+  test('findCertificateById: an answer that lists another ID is inconsistent (the filter was ignored)', async () => {
     serve(() => listing('vsc-somethingelse'))
-    expect(await client().findCertificateById(CERT)).toEqual({ where: 'nowhere' })
+    const error = await client()
+      .findCertificateById(CERT)
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(InconsistentAnswerError)
+    expect((error as Error).message).toMatch(
+      /it lists vsc-somethingelse, though only vsc-bp1old0000000000001 was asked for/
+    )
+  })
+
+  test.each([
+    ['of another SSL server', 'vss-bp1other0002', /of SSL server vss-bp1other0002, though only/],
+    ['without an SslVpnServerId', undefined, /without an SslVpnServerId, though only/]
+  ])(
+    'findCertificateById: the ID listed on this server’s listing but %s: inconsistent, never "here"',
+    async (_what, server, message) => {
+      serve(() => listingOn(server, CERT))
+      const error = await client()
+        .findCertificateById(CERT)
+        .catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(InconsistentAnswerError)
+      expect((error as Error).message).toMatch(message)
+      expect(captured).toHaveLength(1)
+    }
+  )
+
+  test('waitUntilGone: a listing that ignores the ID filter is inconsistent, not retried', async () => {
+    serve(() => listing('vsc-somethingelse'))
+    const error = await client()
+      .waitUntilGone(CERT)
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(InconsistentAnswerError)
+    expect(captured).toHaveLength(1)
+  })
+
+  test('waitUntilGone: an entry of another SSL server is inconsistent, not "still listed"', async () => {
+    serve(() => listingOn('vss-bp1other0002', CERT))
+    await expect(client().waitUntilGone(CERT)).rejects.toBeInstanceOf(InconsistentAnswerError)
+    expect(captured).toHaveLength(1)
+  })
+
+  test('waitUntilGone: a TotalCount that disagrees with the page is inconsistent', async () => {
+    serve(() => ({ ...listing(), data: { ...listing().data, TotalCount: 1 } }))
+    await expect(client().waitUntilGone(CERT)).rejects.toThrow(
+      /it lists 0 certificates for a TotalCount of 1/
+    )
+  })
+})
+
+describe('answers are proven to be of what was asked for', () => {
+  const described = (fields: Record<string, unknown>) => ({
+    statusCode: 200,
+    data: { RequestId: 'REQ-D', Name: 'ci-cert', Status: 'normal', ...fields },
+    responseOptions: { headers: JSON_HEADERS }
+  })
+
+  test.each<[string, Record<string, unknown>, RegExp]>([
+    [
+      'of another certificate',
+      { SslVpnClientCertId: 'vsc-other1' },
+      /answered inconsistently for certificate vsc-ok1 \(RequestId: REQ-D\): the answer is of vsc-other1\./
+    ],
+    ['of no certificate', {}, /the answer names no SslVpnClientCertId/],
+    [
+      'on another SSL server',
+      { SslVpnClientCertId: 'vsc-ok1', SslVpnServerId: 'vss-bp1other0002' },
+      /the certificate is on SSL server vss-bp1other0002, not on vss-bp1test0001/
+    ]
+  ])(
+    'DescribeSslVpnClientCert answered %s: inconsistent, not retried, no material used',
+    async (_what, fields, message) => {
+      serve(() => described(fields))
+      const error = await client()
+        .waitUntilReady('vsc-ok1')
+        .catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(InconsistentAnswerError)
+      expect(error).toMatchObject({ operation: 'DescribeSslVpnClientCert', requestId: 'REQ-D' })
+      expect((error as Error).message).toMatch(message)
+      expect(captured).toHaveLength(1)
+    }
+  )
+
+  test('findCertificatesByName compares names exactly; any name the API allows is read', async () => {
+    const names = ['ci-cert', 'ci-cert ', 'CI-CERT', 'ci-cert2', '张三', 'a', 'ci-cert']
+    serve(() => ({
+      statusCode: 200,
+      data: {
+        RequestId: 'REQ-L',
+        TotalCount: names.length,
+        PageNumber: 1,
+        SslVpnClientCertKeys: {
+          SslVpnClientCertKey: names.map((Name, i) => ({
+            SslVpnClientCertId: `vsc-n${i}`,
+            SslVpnServerId: 'vss-bp1test0001',
+            Name,
+            Status: 'normal',
+            CreateTime: 1_000 - i
+          }))
+        }
+      },
+      responseOptions: { headers: JSON_HEADERS }
+    }))
+    const found = await client().findCertificatesByName('ci-cert')
+    // Oldest first: the last entry was created first.
+    expect(found.map(c => c.certId)).toEqual(['vsc-n6', 'vsc-n0'])
+    expect(found[0]).toMatchObject({ sslVpnServerId: 'vss-bp1test0001', requestId: 'REQ-L' })
   })
 })

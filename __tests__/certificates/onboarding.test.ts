@@ -1,7 +1,11 @@
 import { describe, expect, test } from '@jest/globals'
 import type { MockAgent } from 'undici'
 import { virtualRun } from '../../__fixtures__/virtual-time.js'
-import { DeadlineError, UnexpectedResponseError } from '../../src/core/errors.js'
+import {
+  DeadlineError,
+  InconsistentAnswerError,
+  UnexpectedResponseError
+} from '../../src/core/errors.js'
 import {
   chooseReusable,
   obtainCertificates,
@@ -170,11 +174,12 @@ describe('obtainCertificates', () => {
       .reply(200, {
         RequestId: 'LIST-1',
         TotalCount: 2,
+        PageNumber: 1,
         SslVpnClientCertKeys: {
           SslVpnClientCertKey: [
             { SslVpnClientCertId: 'vsc-old', Name: 'ann', Status: 'expired', CreateTime: 1 },
             { SslVpnClientCertId: 'vsc-new', Name: 'ann', Status: 'normal', CreateTime: 2 }
-          ]
+          ].map(key => ({ ...key, SslVpnServerId: SETTINGS.sslVpnServerId }))
         }
       })
     const [target] = SETTINGS.targets
@@ -218,10 +223,10 @@ describe('obtainCertificates', () => {
     expect(outcome?.ok).toBe(false)
     const error = outcome && !outcome.ok ? outcome.error : undefined
     expect(error).toBeInstanceOf(UnexpectedResponseError)
-    // The create answer's Name is refused where answers are read (vpc-client.ts); the profile
-    // writer's own check of the file name stays as a second guard (profile.test.ts).
-    expect(error?.message).toMatch(
-      /^Unexpected answer to CreateSslVpnClientCert \(RequestId: R1\): Name is "\.\.\/\.\.\/x"; expected 2 to 128 characters/
+    // A name the API allows (answers are not held to our input rule, vpc-client.ts) but no file
+    // may be named: refused by the profile's file-name check, before the key is fetched.
+    expect(error?.message).toBe(
+      'The API answered the certificate name "../../x", which the API allows but which cannot name a profile file (that takes 2 to 128 letters, digits, ".", "_" and "-", starting with a letter: give the name input); no profile file is named after it, so no profile was written (RequestId: R1).'
     )
   })
 
@@ -316,9 +321,11 @@ describe('if-exists: replace', () => {
         )
         return ok({
           TotalCount: listed.length,
+          PageNumber: 1,
           SslVpnClientCertKeys: {
             SslVpnClientCertKey: listed.map((id, i) => ({
               SslVpnClientCertId: id,
+              SslVpnServerId: BASE.sslVpnServerId,
               Name: 'ann',
               Status: 'normal',
               CreateTime: i
@@ -394,6 +401,51 @@ describe('if-exists: replace', () => {
     })
     expect(actions.filter(a => a.startsWith('DeleteSslVpnClientCert'))).toEqual([])
   })
+
+  test.each([
+    [
+      'an old one of another SSL server (the filter ignored)',
+      { SslVpnServerId: 'vss-bp1other0002' },
+      /of SSL server vss-bp1other0002/
+    ],
+    ['a TotalCount below its entries', { TotalCount: 1 }, /more than its TotalCount of 1/]
+  ])(
+    'the listing of the others has %s: inconsistent, nothing deleted, the new one kept',
+    async (_what, change, message) => {
+      const { agent, vpc, deps, actions, live } = gateway(action =>
+        action === 'DescribeSslVpnClientCerts'
+          ? {
+              statusCode: 200,
+              data: {
+                RequestId: 'RL',
+                TotalCount: 3,
+                PageNumber: 1,
+                SslVpnClientCertKeys: {
+                  SslVpnClientCertKey: ['vsc-new', 'vsc-old1', 'vsc-old2'].map((id, i) => ({
+                    SslVpnClientCertId: id,
+                    SslVpnServerId: BASE.sslVpnServerId,
+                    Name: 'ann',
+                    Status: 'normal',
+                    CreateTime: i,
+                    ...(id === 'vsc-old2' && 'SslVpnServerId' in change ? change : {})
+                  }))
+                },
+                ...('TotalCount' in change ? change : {})
+              }
+            }
+          : undefined
+      )
+      const [outcome] = await obtainCertificates(BASE, vpc, deps)
+      await agent.close()
+      expect(outcome).toMatchObject({ ok: true, certId: 'vsc-new' })
+      const replacement = outcome?.ok ? outcome.replacement : undefined
+      expect(replacement?.revocations).toEqual([])
+      expect(replacement?.listingError).toBeInstanceOf(InconsistentAnswerError)
+      expect(replacement?.listingError?.message).toMatch(message)
+      expect(actions.filter(a => a.startsWith('DeleteSslVpnClientCert'))).toEqual([])
+      expect([...live].sort()).toEqual(['vsc-new', 'vsc-old1', 'vsc-old2'])
+    }
+  )
 
   test('reuse and create do not replace anything', async () => {
     const { agent, vpc, deps, actions } = gateway()

@@ -10,6 +10,7 @@ import {
   CancelledError,
   CertificateElsewhereError,
   DeadlineError,
+  InconsistentAnswerError,
   PermissionError
 } from '../../src/core/errors.js'
 import {
@@ -65,6 +66,8 @@ function simulateGateway(
     refuse?: Record<string, string>
     /** Every listing is answered Forbidden. */
     forbidListings?: boolean
+    /** Listings ignore these filters, as a misbehaving listing does. */
+    ignoreFilters?: readonly ('SslVpnServerId' | 'SslVpnClientCertId')[]
   } = {}
 ): Gateway {
   const { agent, clock } = run()
@@ -112,12 +115,15 @@ function simulateGateway(
         return answer('deleted', 200, {})
       }
       if (options.forbidListings) return error('Forbidden', 403)
+      const ignored = new Set(options.ignoreFilters)
+      const applies = (filter: 'SslVpnServerId' | 'SslVpnClientCertId') =>
+        Boolean(params[filter]) && !ignored.has(filter)
       const matching = gateway.certificates.filter(
         c =>
           listed(c, now) &&
-          (!params['SslVpnServerId'] || c.server === params['SslVpnServerId']) &&
+          (!applies('SslVpnServerId') || c.server === params['SslVpnServerId']) &&
           (!params['Name'] || c.name === params['Name']) &&
-          (!params['SslVpnClientCertId'] || c.certId === params['SslVpnClientCertId'])
+          (!applies('SslVpnClientCertId') || c.certId === params['SslVpnClientCertId'])
       )
       return answer('listed', 200, {
         TotalCount: matching.length,
@@ -126,6 +132,7 @@ function simulateGateway(
         SslVpnClientCertKeys: {
           SslVpnClientCertKey: matching.map((c, i) => ({
             SslVpnClientCertId: c.certId,
+            SslVpnServerId: c.server,
             Name: c.name,
             Status: 'normal',
             CreateTime: i
@@ -160,6 +167,34 @@ const deletesOf = (gateway: Gateway) =>
   gateway.requests.filter(r => r.action === 'DeleteSslVpnClientCert')
 
 describe('revokeCertificates', () => {
+  test('an inconsistent listing while waiting for a deletion stops every delete after it', async () => {
+    // The listing by ID answers every certificate of the server: the first deletion cannot be
+    // seen to end, and nothing that answers so is trusted with another delete.
+    const gateway = simulateGateway(
+      [
+        { certId: 'vsc-a1', name: 'old' },
+        { certId: 'vsc-a2', name: 'old' },
+        { certId: 'vsc-a3', name: 'old' }
+      ],
+      { ignoreFilters: ['SslVpnClientCertId'] }
+    )
+    const results = await revokeCertificates(
+      existing('vsc-a1', 'vsc-a2', 'vsc-a3'),
+      vpc(),
+      SERVER,
+      deps()
+    )
+    expect(deletesOf(gateway).map(r => r.params['SslVpnClientCertId'])).toEqual(['vsc-a1'])
+    expect(results.map(r => [r.certId, r.ok])).toEqual([
+      ['vsc-a1', false],
+      ['vsc-a2', false],
+      ['vsc-a3', false]
+    ])
+    for (const result of results) {
+      expect(!result.ok && result.error).toBeInstanceOf(InconsistentAnswerError)
+    }
+  })
+
   test('one at a time: each delete with its own token, the next only once the last is no longer listed', async () => {
     const gateway = simulateGateway(
       ['vsc-a', 'vsc-b', 'vsc-c'].map(certId => ({ certId, name: 'old' })),
@@ -343,6 +378,39 @@ describe('revokeCertificates', () => {
 
 describe('revokeTargets', () => {
   const request = { sslVpnServerId: SERVER, dryRun: false }
+
+  test.each([
+    ['name', { kind: 'name', name: 'alice' }],
+    ['ID', { kind: 'cert-id', certId: 'vsc-theirs' }]
+  ] as const)(
+    'by %s, a listing that ignores the server filter: inconsistent, nothing deleted for any target',
+    async (_kind, target) => {
+      // The other server's alice (vsc-theirs) must never be deleted; bob's lookup is fine.
+      const gateway = simulateGateway(
+        [
+          { certId: 'vsc-theirs', name: 'alice', server: 'vss-other0001' },
+          { certId: 'vsc-bob', name: 'bob', server: 'vss-other0001' },
+          { certId: 'vsc-mine', name: 'carol' }
+        ],
+        { ignoreFilters: ['SslVpnServerId'] }
+      )
+      const log: string[] = []
+      const report = await revokeTargets(
+        { ...request, targets: [target, { kind: 'cert-id', certId: 'vsc-mine' }] },
+        vpc(),
+        deps(log)
+      )
+      expect(report.resolutions[0]?.error).toBeInstanceOf(InconsistentAnswerError)
+      expect(report.resolutions[0]?.error?.message).toMatch(
+        /of SSL server vss-other0001, though only certificates of vss-bp1test0001 were asked for/
+      )
+      expect(report.revocations).toEqual([])
+      expect(deletesOf(gateway)).toEqual([])
+      expect(log).toContain(
+        'Nothing is deleted: a listing answered inconsistently, so no certificate found is trusted to be the one to revoke.'
+      )
+    }
+  )
 
   test('looks every target up before deleting anything; each certificate deleted once', async () => {
     const gateway = simulateGateway([

@@ -11,6 +11,7 @@ import {
   DeadlineError,
   ExpectedFailure,
   GitHubError,
+  InconsistentAnswerError,
   InputError,
   PermissionError,
   ProfileError,
@@ -44,7 +45,13 @@ const INSTANCES: Record<string, Error> = {
   GitHubError: new GitHubError(403, 'Resource not accessible by integration'),
   CertificateStillListedError: new CertificateStillListedError('vsc-1'),
   CertificateElsewhereError: new CertificateElsewhereError('vsc-1', 'vss-1'),
-  PermissionError: new PermissionError('vpc:DeleteSslVpnClientCert', 'Forbidden', 'R1', 'refused')
+  PermissionError: new PermissionError('vpc:DeleteSslVpnClientCert', 'Forbidden', 'R1', 'refused'),
+  InconsistentAnswerError: new InconsistentAnswerError(
+    'DescribeSslVpnClientCerts',
+    'every certificate on vss-1',
+    'R1',
+    'page 2 came back as PageNumber 1'
+  )
 }
 
 describe('ExpectedFailure', () => {

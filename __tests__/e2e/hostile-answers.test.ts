@@ -312,6 +312,41 @@ const ROWS: Row[] = [
       `^Unexpected answer to DescribeSslVpnClientCert \\(RequestId: [A-Z0-9-]+\\): ${field} (is malformed|carries "(script-security|plugin|<connection>)")`
     )
   })),
+  // Details of another certificate (or another SSL server's): never someone's profile.
+  ...(
+    [
+      [
+        'of another certificate',
+        'SslVpnClientCertId',
+        'vsc-someoneelse00001',
+        'the answer is of vsc-someoneelse00001'
+      ],
+      [
+        'of another SSL server',
+        'SslVpnServerId',
+        'vss-someoneelse00001',
+        'the certificate is on SSL server vss-someoneelse00001, not on vss-standin0001'
+      ]
+    ] as const
+  ).map(([title, field, value, inconsistency]): Row => ({
+    title: `profile material ${title}`,
+    mode: 'keys',
+    inputs: {
+      name: 'alice',
+      'config-dir': join(tmpdir(), `hostile-profile-${Math.random().toString(36).slice(2)}`)
+    },
+    respond: (request, context) =>
+      tamper('DescribeSslVpnClientCert', json => {
+        json[field] = value
+        for (const name of ['CaCert', 'ClientCert', 'ClientKey', 'ClientConfig']) {
+          context.material.push(String(json[name]))
+        }
+      })(request, context),
+    exitCode: 1,
+    error: new RegExp(
+      `^DescribeSslVpnClientCert answered inconsistently for certificate vsc-[a-z0-9]+ \\(RequestId: [A-Z0-9-]+\\): ${inconsistency}\\. `
+    )
+  })),
   // The job summary: a blank line would end the HTML table and let Markdown render.
   ...['\n\n', '\r\r'].map((blank): Row => ({
     title: `summary break-out with ${JSON.stringify(blank)} in Message`,

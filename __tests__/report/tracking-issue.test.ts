@@ -98,6 +98,29 @@ function fakeRepository(
 describe('issueBody', () => {
   const body = issueBody(FLAGGED, CONTEXT)
 
+  test.each([
+    ['张三', '`张三`'],
+    ['john laptop', '`john laptop`'],
+    ['a|b', '`a\\|b`'],
+    ['say `hi`', '`` say `hi` ``'],
+    ['say `hi` now', '``say `hi` now``'],
+    ['`x`', '`` `x` ``'],
+    ['@acme/admins #1 <b>x</b>', '`@acme/admins #1 <b>x</b>`']
+  ])(
+    'a name the API allows (%j) stays one literal cell: no pipe ends it, no backtick ends its code span',
+    (name, cell) => {
+      const report = classifyCertificates([listed('vsc-odd', NOW + DAY_MS, { name })], NOW, 30)
+      const row = issueBody(report, CONTEXT)
+        .split('\n')
+        .find(line => line.includes('vsc-odd'))
+      expect(row).toBe(
+        `| expiring | ${cell} | \`vsc-odd\` | \`vss-bp1test0001\` | normal | 2026-06-02 12:00 UTC | 1 |`
+      )
+      // Seven cells, as every row has: only escaped pipes inside the name.
+      expect(row?.split(/(?<!\\)\|/)).toHaveLength(9)
+    }
+  )
+
   test('what is flagged, soonest first, one table row each; the valid ones left out', () => {
     const rows = body.split('\n').filter(line => /^\| (\*\*expired\*\*|expiring) /.test(line))
     expect(rows).toEqual([

@@ -105,9 +105,11 @@ function serve(
         data: {
           RequestId: 'REQ-LIST',
           TotalCount: listed.length,
+          PageNumber: 1,
           SslVpnClientCertKeys: {
             SslVpnClientCertKey: listed.map(([certId, name]) => ({
               SslVpnClientCertId: certId,
+              SslVpnServerId: params['SslVpnServerId'],
               Name: name,
               Status: 'normal'
             }))

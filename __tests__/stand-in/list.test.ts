@@ -120,9 +120,11 @@ describe('DescribeSslVpnClientCerts', () => {
     )
     expect(s.calls).toHaveLength(4) // nothing was called to set them up
 
-    await expect(startStandIn({ existingCertificates: [{ name: 'has space' }] })).rejects.toThrow(
-      /existingCertificates\[0\]: invalid name/
-    )
+    for (const name of ['', 'https://x.example', 'http://x', 'n'.repeat(129)]) {
+      await expect(startStandIn({ existingCertificates: [{ name }] })).rejects.toThrow(
+        /existingCertificates\[0\]: invalid name/
+      )
+    }
     await expect(
       startStandIn({ existingCertificates: [{ name: 'ok', sslVpnServerId: 'vss-nope' }] })
     ).rejects.toThrow(/no SSL server/)
@@ -200,5 +202,67 @@ describe('DescribeSslVpnClientCerts', () => {
       ['outside', 'normal'],
       ['now', 'expired']
     ])
+  })
+
+  test('existingCertificates: any name the API allows (one letter, CJK, spaces, 128 characters)', async () => {
+    const names = ['a', '张三', 'john laptop', ' lead space', 'x'.repeat(128)]
+    const s = await standIn({ existingCertificates: names.map(name => ({ name })) })
+    expect(keysOf(await listOk(s)).map(k => k.Name)).toEqual(names)
+    expect(keysOf(await listOk(s, { Name: 'john laptop' })).map(k => k.Name)).toEqual([
+      'john laptop'
+    ])
+  })
+})
+
+describe('listingFaults: DescribeSslVpnClientCerts misbehaving', () => {
+  const sixty = Array.from({ length: 60 }, (_, i) => ({ name: `cert-${i}` }))
+  const idsOf = (list: CertList) => keysOf(list).map(k => k.SslVpnClientCertId)
+
+  test.each([
+    ['echo-requested', 2],
+    ['echo-served', 1]
+  ] as const)(
+    'ignorePageNumber %s: page 2 is page 1 again, PageNumber echoed as %s',
+    async (mode, echoed) => {
+      const s = await standIn({
+        existingCertificates: sixty,
+        listingFaults: { ignorePageNumber: mode }
+      })
+      const first = await listOk(s, { PageSize: '50' })
+      const second = await listOk(s, { PageSize: '50', PageNumber: '2' })
+      expect(idsOf(second)).toEqual(idsOf(first))
+      expect(idsOf(first)).toHaveLength(50)
+      expect([first.PageNumber, second.PageNumber, second.TotalCount]).toEqual([1, echoed, 60])
+    }
+  )
+
+  test('undercountTotal: TotalCount that many below the truth, the pages still hold every one', async () => {
+    const s = await standIn({ existingCertificates: sixty, listingFaults: { undercountTotal: 10 } })
+    const first = await listOk(s, { PageSize: '50' })
+    const second = await listOk(s, { PageSize: '50', PageNumber: '2' })
+    expect([first.TotalCount, idsOf(first).length, idsOf(second).length]).toEqual([50, 50, 10])
+    const few = await standIn({
+      existingCertificates: [{ name: 'one' }],
+      listingFaults: { undercountTotal: 5 }
+    })
+    expect((await listOk(few)).TotalCount).toBe(0)
+  })
+
+  test('ignoreServerFilter: certificates of every SSL server of the region, not of another region', async () => {
+    const s = await standIn({
+      sslVpnServers: TWO_SERVERS,
+      existingCertificates: [
+        { name: 'dev' },
+        { name: 'dev', sslVpnServerId: 'vss-standin0002' },
+        { name: 'dev', regionId: 'cn-beijing' }
+      ],
+      listingFaults: { ignoreServerFilter: true }
+    })
+    const listed = await listOk(s, { SslVpnServerId: 'vss-standin0001', Name: 'dev' })
+    expect(keysOf(listed).map(k => k.SslVpnServerId)).toEqual([
+      'vss-standin0001',
+      'vss-standin0002'
+    ])
+    expect(listed.TotalCount).toBe(2)
   })
 })

@@ -9,13 +9,20 @@
  */
 import { UnexpectedResponseError } from '../core/errors.js'
 import type { Redactor } from '../core/redact.js'
-import { quoteShown, revealsSecret, WITHHELD } from '../core/text.js'
-import { NAME_PATTERN } from './rules.js'
+import { INVISIBLE, quoteShown, revealsSecret, WITHHELD } from '../core/text.js'
 
 /** The most of an answer that is read: an API answer is a few kilobytes. */
 export const MAX_ANSWER_BYTES = 1024 * 1024
 /** The most of a malformed value quoted in an error. */
 const MAX_QUOTED_VALUE_LENGTH = 60
+
+/** The longest name taken from an answer: the API allows 100; older certificates had up to 128. */
+const MAX_ANSWER_NAME_LENGTH = 256
+/** Any text of up to MAX_ANSWER_NAME_LENGTH characters but line breaks and {@link INVISIBLE} ones. */
+const ANSWER_NAME_PATTERN = new RegExp(
+  `^(?:(?!${INVISIBLE.source})[^\\r\\n]){1,${MAX_ANSWER_NAME_LENGTH}}$`,
+  'u'
+)
 
 /** The shape an identifier from an answer must have. */
 interface AnswerShape {
@@ -42,9 +49,16 @@ export const ANSWER_SHAPES = {
     pattern: /^vss-[a-z0-9]{1,64}$/,
     expected: '"vss-" followed by 1 to 64 lowercase letters and digits'
   },
+  /**
+   * A certificate's name as the API gives it: not our input rule (input-rules.ts `NAME_PATTERN`,
+   * for what we send), since the API allows 1 to 100 characters not starting with http:// or
+   * https://, and older certificates carry spaces or CJK names (alibaba-cloud-api.md §9). Any
+   * text is taken, bounded in size; only characters that end a line or hide text (which no name
+   * made in the console has, and which could forge a log line or an output) make it unexpected.
+   */
   name: {
-    pattern: NAME_PATTERN,
-    expected: '2 to 128 characters: letters, digits, ".", "_" and "-", starting with a letter'
+    pattern: ANSWER_NAME_PATTERN,
+    expected: `1 to ${MAX_ANSWER_NAME_LENGTH} characters without line breaks, control or invisible characters`
   },
   status: {
     pattern: /^[A-Za-z][A-Za-z0-9_-]{0,63}$/,

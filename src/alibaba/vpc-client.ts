@@ -22,6 +22,7 @@ import {
   ApiError,
   CertificateNotReadyError,
   CertificateStillListedError,
+  InconsistentAnswerError,
   UnexpectedResponseError
 } from '../core/errors.js'
 import { unsafeDirective } from './profile-material.js'
@@ -42,7 +43,7 @@ export const LIST_PAGE_SIZE = 50
 /**
  * The most pages read for one listing (5,000 certificates of one name, or of one server or region
  * for the report): a listing that claims more is not believed, and no answer can keep the action
- * paging.
+ * paging (one more page is asked for only to see that the listing ends there).
  */
 export const MAX_LIST_PAGES = 100
 /** Statuses of a certificate that can be used (expiring-soon still works). */
@@ -233,19 +234,25 @@ function createdCertificate(
 
 export interface ExistingCertificate {
   certId: string
+  /** As the API gives it: any text but line breaks (answer-text.ts `ANSWER_SHAPES.name`). */
   name: string
   status: string
   createTime: number
+  /** The SSL server the listing gave for it ('' when it gave none; never so on a server's listing). */
+  sslVpnServerId?: string | undefined
   /** RequestId of the listing call that returned it (set when listed). */
   requestId?: string | undefined
 }
 
 /**
- * `SslVpnClientCertKeys.SslVpnClientCertKey[]` of a DescribeSslVpnClientCerts page. The ID, name
- * and status of every entry are checked against their shapes: one that fails makes the page an
- * unexpected answer. `redact` quotes a malformed value safely.
+ * `SslVpnClientCertKeys.SslVpnClientCertKey[]` of a DescribeSslVpnClientCerts page. The ID, name,
+ * SSL server and status of every entry are checked against their shapes: one that fails makes the
+ * page an unexpected answer. `redact` quotes a malformed value safely.
  */
-function certificateKeys(page: JsonObject, redact: AnswerSource['redact']): ExistingCertificate[] {
+function certificateKeys(
+  page: JsonObject,
+  redact: AnswerSource['redact']
+): (ExistingCertificate & { sslVpnServerId: string })[] {
   const list = objectField(page, 'SslVpnClientCertKeys')?.['SslVpnClientCertKey']
   if (!Array.isArray(list)) return []
   const source = { action: LIST_ACTION, redact, requestId: stringField(page, 'RequestId') }
@@ -259,7 +266,9 @@ function certificateKeys(page: JsonObject, redact: AnswerSource['redact']): Exis
         certId,
         name: answerField(key, 'Name', ANSWER_SHAPES.name, source, path) ?? '',
         status: answerField(key, 'Status', ANSWER_SHAPES.status, source, path) ?? '',
-        createTime: typeof key['CreateTime'] === 'number' ? key['CreateTime'] : 0
+        createTime: typeof key['CreateTime'] === 'number' ? key['CreateTime'] : 0,
+        sslVpnServerId:
+          answerField(key, 'SslVpnServerId', ANSWER_SHAPES.sslVpnServerId, source, path) ?? ''
       }
     ]
   })
@@ -270,8 +279,16 @@ function certificateKeys(page: JsonObject, redact: AnswerSource['redact']): Exis
  * MAX_LIST_PAGES pages, else the answer is not believed.
  */
 export function listPageCount(firstPage: JsonObject): number {
-  const total = firstPage['TotalCount']
-  const requestId = stringField(firstPage, 'RequestId')
+  return Math.ceil(listTotalCount(firstPage) / LIST_PAGE_SIZE)
+}
+
+/**
+ * A listing page's `TotalCount`: a whole number of certificates that fits in MAX_LIST_PAGES
+ * pages, else the answer is not believed.
+ */
+function listTotalCount(page: JsonObject): number {
+  const total = page['TotalCount']
+  const requestId = stringField(page, 'RequestId')
   const fail = (problem: string) =>
     new UnexpectedResponseError(
       200,
@@ -281,18 +298,18 @@ export function listPageCount(firstPage: JsonObject): number {
   if (typeof total !== 'number' || !Number.isSafeInteger(total) || total < 0) {
     throw fail('a TotalCount that is not a whole number of certificates')
   }
-  const pages = Math.ceil(total / LIST_PAGE_SIZE)
-  if (pages > MAX_LIST_PAGES) {
+  if (Math.ceil(total / LIST_PAGE_SIZE) > MAX_LIST_PAGES) {
     throw fail(
       `a TotalCount of ${total} certificates, more than the ${MAX_LIST_PAGES * LIST_PAGE_SIZE} (${MAX_LIST_PAGES} pages) the action reads`
     )
   }
-  return pages
+  return total
 }
 
 /**
- * Every certificate on the SSL server whose name is exactly `name` (the API filters by name; the
- * exact match is checked here too). Oldest first.
+ * Every certificate on the SSL server whose name is exactly `name`, compared exactly (the API's
+ * Name filter is not relied on to be exact: an entry of another name is left out, not an
+ * inconsistency). Oldest first.
  */
 async function findCertificatesByName(
   client: VpcClientParameters,
@@ -306,29 +323,128 @@ async function findCertificatesByName(
 }
 
 /**
+ * What a DescribeSslVpnClientCerts listing asks for besides the region: every entry of the answer
+ * must match the SSL server and the ID asked for (see {@link checkListingPage}).
+ */
+interface ListingFilters {
+  SslVpnServerId?: string
+  SslVpnClientCertId?: string
+  Name?: string
+}
+
+/** What a listing with these filters is of, for an error: `certificates named "x" on vss-…`. */
+function listingSubject(client: VpcClientParameters, filters: ListingFilters): string {
+  const where = filters.SslVpnServerId ?? `any SSL server in ${client.target.regionId}`
+  if (filters.SslVpnClientCertId !== undefined) {
+    return `certificate ${filters.SslVpnClientCertId} on ${where}`
+  }
+  if (filters.Name !== undefined)
+    return `the certificates named ${JSON.stringify(filters.Name)} on ${where}`
+  return `every certificate on ${where}`
+}
+
+/**
  * Every certificate a DescribeSslVpnClientCerts listing with these filters returns in the
- * client's region, reading as many pages as the first page's TotalCount says (at most
- * MAX_LIST_PAGES), each within the deadline. Each carries the RequestId of its page.
+ * client's region, all pages (see {@link readListingPages}). Each carries the RequestId of its page.
  */
 async function readListing(
   client: VpcClientParameters,
-  filters: Readonly<Record<string, string>>
-): Promise<ExistingCertificate[]> {
+  filters: ListingFilters
+): Promise<(ExistingCertificate & { requestId: string | undefined })[]> {
   return readListingPages(client, filters, certificateKeys)
 }
 
 /** The entries of one DescribeSslVpnClientCerts page, each checked against its shapes. */
 type PageParser<T> = (page: JsonObject, redact: AnswerSource['redact']) => T[]
 
-/** {@link readListing}'s paging, with each page's entries read by `parse`. */
-async function readListingPages<T extends object>(
+/** What every listing entry has, for the consistency checks. */
+interface ListingEntry {
+  certId: string
+  sslVpnServerId: string
+}
+
+/**
+ * One page of a listing, checked against the request it answers, for {@link readListingPages} and
+ * {@link waitUntilGone}: no more entries than the PageSize, a TotalCount the action reads
+ * (whole, at most MAX_LIST_PAGES pages), the PageNumber asked for echoed back, and every entry of
+ * the SSL server and the ID asked for. A listing that ignores its filter cannot be trusted for
+ * anything — not even that the entries of the right server are all there — so an entry of another
+ * server or ID is an inconsistent answer, never an entry quietly left out; only such a check keeps
+ * a delete from reaching a certificate of another SSL server.
+ */
+function checkListingPage<T extends ListingEntry>(
   client: VpcClientParameters,
-  filters: Readonly<Record<string, string>>,
+  filters: ListingFilters,
+  pageNumber: number,
+  answer: JsonObject,
+  parse: PageParser<T>
+): { entries: T[]; totalCount: number; inconsistent: (what: string) => InconsistentAnswerError } {
+  const entries = parse(answer, client.rpc.redact)
+  const requestId = stringField(answer, 'RequestId')
+  const inconsistent = (what: string) =>
+    new InconsistentAnswerError(LIST_ACTION, listingSubject(client, filters), requestId, what)
+  if (entries.length > LIST_PAGE_SIZE) {
+    throw new UnexpectedResponseError(
+      200,
+      `${LIST_ACTION} answered a page of ${entries.length} certificates for a PageSize of ${LIST_PAGE_SIZE}${requestId ? ` (RequestId: ${requestId})` : ''}.`,
+      requestId
+    )
+  }
+  const totalCount = listTotalCount(answer)
+  const echoed = answer['PageNumber']
+  if (String(echoed) !== String(pageNumber)) {
+    throw inconsistent(
+      echoed === undefined || echoed === null
+        ? `page ${pageNumber} came back without a PageNumber, so nothing says it is the page asked for`
+        : `page ${pageNumber} came back as PageNumber ${typeof echoed === 'number' ? echoed : JSON.stringify(describeShape(echoed))}`
+    )
+  }
+  for (const entry of entries) {
+    const server = filters.SslVpnServerId
+    if (server !== undefined && entry.sslVpnServerId !== server) {
+      throw inconsistent(
+        `it lists ${entry.certId} ${entry.sslVpnServerId ? `of SSL server ${entry.sslVpnServerId}` : 'without an SslVpnServerId'}, though only certificates of ${server} were asked for (the filter was ignored)`
+      )
+    }
+    const certId = filters.SslVpnClientCertId
+    if (certId !== undefined && entry.certId !== certId) {
+      throw inconsistent(
+        `it lists ${entry.certId}, though only ${certId} was asked for (the filter was ignored)`
+      )
+    }
+  }
+  return { entries, totalCount, inconsistent }
+}
+
+/** A PageNumber that is not a number, as the error shows it: its type, never its text. */
+function describeShape(value: unknown): string {
+  return Array.isArray(value)
+    ? 'a list'
+    : typeof value === 'string'
+      ? 'a string'
+      : `a ${typeof value}`
+}
+
+/**
+ * {@link readListing}'s paging, with each page's entries read by `parse` and checked
+ * ({@link checkListingPage}). Pages are read on while they are full — a TotalCount is not believed
+ * to say where the listing ends — and at most MAX_LIST_PAGES + 1 of them (the last only to see the
+ * listing end), each within the deadline. The listing must agree with itself: every page carries
+ * the first page's TotalCount and at least one certificate no earlier page listed (a server that
+ * ignores PageNumber serves page 1 again), no certificate is listed twice, and the certificates
+ * listed are exactly TotalCount. Anything else is an {@link InconsistentAnswerError}: a listing
+ * that leaves certificates out would have revoke report "done" while they still work.
+ */
+async function readListingPages<T extends ListingEntry>(
+  client: VpcClientParameters,
+  filters: ListingFilters,
   parse: PageParser<T>
 ): Promise<(T & { requestId: string | undefined })[]> {
   const listed: (T & { requestId: string | undefined })[] = []
-  let pages = 1
-  for (let pageNumber = 1; pageNumber <= pages; pageNumber++) {
+  const seen = new Set<string>()
+  let firstTotal = 0
+  let lastPage: ReturnType<typeof checkListingPage<T>> | undefined
+  for (let pageNumber = 1; pageNumber <= MAX_LIST_PAGES + 1; pageNumber++) {
     // callRpc starts no attempt after the deadline, so a long listing stops between pages too.
     const { answer } = await callRpc(
       vpcCall(client, LIST_ACTION, {
@@ -340,19 +456,39 @@ async function readListingPages<T extends object>(
       client,
       { logPrefix: LIST_ACTION }
     )
-    const page = parse(answer, client.rpc.redact)
-    const requestId = stringField(answer, 'RequestId')
-    if (page.length > LIST_PAGE_SIZE) {
-      throw new UnexpectedResponseError(
-        200,
-        `${LIST_ACTION} answered a page of ${page.length} certificates for a PageSize of ${LIST_PAGE_SIZE}${requestId ? ` (RequestId: ${requestId})` : ''}.`,
-        requestId
+    const page = checkListingPage(client, filters, pageNumber, answer, parse)
+    const { entries, totalCount, inconsistent } = page
+    lastPage = page
+    if (pageNumber === 1) firstTotal = totalCount
+    else if (totalCount !== firstTotal) {
+      throw inconsistent(
+        `page ${pageNumber} says TotalCount ${totalCount}, page 1 said ${firstTotal} (the listing changed while it was read, or its pages do not belong together)`
       )
     }
-    listed.push(...page.map(c => ({ ...c, requestId })))
-    // Later pages' TotalCount is not trusted: one that grows would keep the listing going.
-    if (pageNumber === 1) pages = listPageCount(answer)
-    if (page.length === 0) break
+    const repeated = entries.filter(c => seen.has(c.certId))
+    if (pageNumber > 1 && entries.length > 0 && repeated.length === entries.length) {
+      throw inconsistent(
+        `page ${pageNumber} lists only certificates of earlier pages (${repeated[0]?.certId}…): the PageNumber asked for was ignored`
+      )
+    }
+    if (repeated.length > 0) {
+      throw inconsistent(
+        `page ${pageNumber} lists ${repeated[0]?.certId} again, which an earlier page or the same page already listed`
+      )
+    }
+    const requestId = stringField(answer, 'RequestId')
+    for (const entry of entries) {
+      seen.add(entry.certId)
+      listed.push({ ...entry, requestId })
+    }
+    if (entries.length < LIST_PAGE_SIZE) break
+  }
+  if (lastPage !== undefined && listed.length !== firstTotal) {
+    throw lastPage.inconsistent(
+      listed.length > firstTotal
+        ? `its pages list ${listed.length} certificates, more than its TotalCount of ${firstTotal}`
+        : `its pages list ${listed.length} certificates, fewer than its TotalCount of ${firstTotal} (the listing ended early)`
+    )
   }
   return listed
 }
@@ -374,34 +510,26 @@ export interface ListedCertificate {
 
 /**
  * Every certificate of one SSL server, or of every SSL server in the region (DescribeSslVpnClientCerts
- * without SslVpnServerId), all pages. A certificate that two pages both list (the listing moved
- * while it was read) is kept once.
+ * without SslVpnServerId), all pages, each once: a listing that contradicts itself (pages that
+ * repeat, a TotalCount that is not what the pages hold, another server's certificates) is an
+ * {@link InconsistentAnswerError}, not a report that leaves certificates out.
  */
 async function listCertificates(
   client: VpcClientParameters,
   sslVpnServerId: string | undefined
 ): Promise<ListedCertificate[]> {
   const filters = sslVpnServerId === undefined ? {} : { SslVpnServerId: sslVpnServerId }
-  const listed = await readListingPages(client, filters, (page, redact) =>
-    listedCertificates(page, redact, sslVpnServerId)
-  )
-  const byId = new Map<string, ListedCertificate>()
-  for (const certificate of listed) {
-    if (!byId.has(certificate.certId)) byId.set(certificate.certId, certificate)
-  }
-  return [...byId.values()]
+  return readListingPages(client, filters, listedCertificates)
 }
 
 /**
  * The entries of a DescribeSslVpnClientCerts page, for the report: the ID, server, CreateTime and
  * EndTime of each are required and checked against their shapes, its name and Status checked when
- * present. An entry of another SSL server than the one asked for makes the page an unexpected
- * answer, as does one that is not an object.
+ * present. One that is not an object makes the page an unexpected answer.
  */
 function listedCertificates(
   page: JsonObject,
-  redact: AnswerSource['redact'],
-  sslVpnServerId: string | undefined
+  redact: AnswerSource['redact']
 ): Omit<ListedCertificate, 'requestId'>[] {
   const list = objectField(page, 'SslVpnClientCertKeys')?.['SslVpnClientCertKey']
   if (!Array.isArray(list)) return []
@@ -429,13 +557,6 @@ function listedCertificates(
       'SslVpnServerId',
       answerField(key, 'SslVpnServerId', ANSWER_SHAPES.sslVpnServerId, source, at)
     )
-    if (sslVpnServerId !== undefined && server !== sslVpnServerId) {
-      throw unexpectedAnswer(
-        source,
-        `${at}SslVpnServerId`,
-        `is ${JSON.stringify(server)}; expected ${JSON.stringify(sslVpnServerId)}, the SSL server asked for`
-      )
-    }
     return {
       certId,
       name: answerField(key, 'Name', ANSWER_SHAPES.name, source, at) ?? '',
@@ -485,6 +606,7 @@ async function waitUntilReady(
           const value = stringField(answer, field)
           if (value !== undefined) maskMultiline(value, client.mask)
         }
+        checkDescribedIdentity(client, certId, answer)
         const status = describedCertificate(answer, redact).status
         if (status === 'expired') {
           throw new UnexpectedResponseError(
@@ -506,6 +628,7 @@ async function waitUntilReady(
       }
     }
   )
+  checkDescribedIdentity(client, certId, answer)
   const described = describedCertificate(answer, redact)
   return {
     certId,
@@ -536,6 +659,36 @@ function checkProfileMaterial(answer: JsonObject, redact: AnswerSource['redact']
       'ClientConfig',
       `carries ${JSON.stringify(unsafe)}, which could run a program or touch files on the computer that opens the profile; expected an OpenVPN client configuration without scripts, plugins, management or file directives, so no profile was written`
     )
+  }
+}
+
+/**
+ * A DescribeSslVpnClientCert answer is of the certificate asked for (its SslVpnClientCertId, as
+ * Terraform checks) and, when it names one, of the client's SSL server: the key material of another
+ * certificate must never become someone's profile. Else an {@link InconsistentAnswerError}.
+ */
+function checkDescribedIdentity(
+  client: VpcClientParameters,
+  certId: string,
+  answer: JsonObject
+): void {
+  const redact = client.rpc.redact
+  const requestId = stringField(answer, 'RequestId')
+  const source = { action: DESCRIBE_ACTION, redact, requestId }
+  const inconsistent = (what: string) =>
+    new InconsistentAnswerError(DESCRIBE_ACTION, `certificate ${certId}`, requestId, what)
+  const answeredId = answerField(answer, 'SslVpnClientCertId', ANSWER_SHAPES.certificateId, source)
+  if (answeredId !== certId) {
+    throw inconsistent(
+      answeredId === undefined
+        ? 'the answer names no SslVpnClientCertId, so nothing says it is of that certificate'
+        : `the answer is of ${answeredId}`
+    )
+  }
+  const server = answerField(answer, 'SslVpnServerId', ANSWER_SHAPES.sslVpnServerId, source)
+  const expected = client.target.sslVpnServerId
+  if (server !== undefined && expected !== undefined && server !== expected) {
+    throw inconsistent(`the certificate is on SSL server ${server}, not on ${expected}`)
   }
 }
 
@@ -662,13 +815,12 @@ interface GoneResult {
 }
 
 /** A listing of one certificate by ID on the client's SSL server (or region-wide: `anyServer`). */
-function listByIdParams(
+function listByIdFilters(
   client: VpcClientParameters,
   certId: string,
   anyServer = false
-): Record<string, string> {
+): ListingFilters {
   return {
-    RegionId: client.target.regionId,
     ...(anyServer ? {} : { SslVpnServerId: serverOf(client, LIST_ACTION) }),
     SslVpnClientCertId: certId
   }
@@ -685,9 +837,11 @@ async function waitUntilGone(
   leadingDelaysMs?: readonly number[]
 ): Promise<GoneResult> {
   const started = client.rpc.now()
+  const filters = listByIdFilters(client, certId)
   const { attempts, waitedMs, lastFailureMs } = await callRpc(
     vpcCall(client, LIST_ACTION, {
-      ...listByIdParams(client, certId),
+      RegionId: client.target.regionId,
+      ...filters,
       PageNumber: '1',
       PageSize: String(LIST_PAGE_SIZE)
     }),
@@ -696,9 +850,21 @@ async function waitUntilGone(
       logPrefix: LIST_ACTION,
       ...(leadingDelaysMs ? { leadingDelaysMs } : {}),
       accept: answer => {
-        listPageCount(answer)
-        const listed = certificateKeys(answer, client.rpc.redact)
-        if (listed.some(c => c.certId === certId)) throw new CertificateStillListedError(certId)
+        // Every entry is the certificate asked for, on this server (else inconsistent): "not
+        // listed" is believed only from a listing that kept to its filter and its TotalCount.
+        const { entries, totalCount, inconsistent } = checkListingPage(
+          client,
+          filters,
+          1,
+          answer,
+          certificateKeys
+        )
+        if (totalCount !== entries.length) {
+          throw inconsistent(
+            `it lists ${entries.length} certificates for a TotalCount of ${totalCount}`
+          )
+        }
+        if (entries.length > 0) throw new CertificateStillListedError(certId)
       }
     }
   )
@@ -717,17 +883,17 @@ type CertificateLookup =
   | { where: 'nowhere' }
 
 /**
- * Where the certificate with this ID is: listed on the client's SSL server (the API's own filter
- * decides, and the ID must match exactly), else listed in the region on another SSL server, else
- * nowhere. One listing when it is on the client's server, two otherwise.
+ * Where the certificate with this ID is: listed on the client's SSL server (the answer itself must
+ * say so: every entry of that ID and that server, else the listing is inconsistent), else listed in
+ * the region on another SSL server, else nowhere. One listing when it is on the client's server,
+ * two otherwise.
  */
 async function findCertificateById(
   client: VpcClientParameters,
   certId: string
 ): Promise<CertificateLookup> {
-  const here = await readListing(client, listByIdParams(client, certId))
-  const certificate = here.find(c => c.certId === certId)
+  const [certificate] = await readListing(client, listByIdFilters(client, certId))
   if (certificate !== undefined) return { where: 'here', certificate }
-  const anywhere = await readListing(client, listByIdParams(client, certId, true))
-  return anywhere.some(c => c.certId === certId) ? { where: 'elsewhere' } : { where: 'nowhere' }
+  const anywhere = await readListing(client, listByIdFilters(client, certId, true))
+  return anywhere.length > 0 ? { where: 'elsewhere' } : { where: 'nowhere' }
 }

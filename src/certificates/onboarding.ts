@@ -117,7 +117,7 @@ function unnameableProfile(
   const what =
     found.name === ''
       ? `the certificate ID ${quote(found.certId)}, which is not "vsc-" followed by lowercase letters and digits`
-      : `the certificate name ${quote(found.name)}, which is not a valid name (2 to 128 letters, digits, ".", "_" and "-", starting with a letter)`
+      : `the certificate name ${quote(found.name)}, which the API allows but which cannot name a profile file (that takes 2 to 128 letters, digits, ".", "_" and "-", starting with a letter: give the name input)`
   return new UnexpectedResponseError(
     200,
     `The API answered ${what}; no profile file is named after it, so no profile was written${requestId ? ` (RequestId: ${requestId})` : ''}.`,

@@ -17,6 +17,7 @@ import {
   CancelledError,
   CertificateElsewhereError,
   DeadlineError,
+  InconsistentAnswerError,
   PermissionError
 } from '../core/errors.js'
 import type { RevokeTarget } from '../alibaba/settings.js'
@@ -78,7 +79,9 @@ interface GatewayPace {
 /**
  * Deletes each certificate in turn and waits until it is no longer listed before the next one.
  * Returns one result per certificate, in order. A cancellation stops everything (it is thrown);
- * any other failure is recorded and the next certificate goes ahead, until the deadline. Each
+ * an answer that contradicts itself ({@link InconsistentAnswerError}) stops every delete after it
+ * (each left is recorded with that error: nothing more is deleted on the word of what answered
+ * so); any other failure is recorded and the next certificate goes ahead, until the deadline. Each
  * result is pushed onto `results` as soon as it is known, the one under way when a cancellation
  * came included, so a caller that passes its own array still knows what was done.
  */
@@ -90,8 +93,13 @@ export async function revokeCertificates(
   results: CertificateRevocation[] = []
 ): Promise<CertificateRevocation[]> {
   const pace: GatewayPace = { deleteSpan: undefined, goneSpan: undefined }
+  let untrusted: InconsistentAnswerError | undefined
   for (const [index, certificate] of certificates.entries()) {
     const { certId, name } = certificate
+    if (untrusted !== undefined) {
+      results.push({ ok: false, certId, name, error: untrusted })
+      continue
+    }
     if (vpc.timeLeftMs() <= 0) {
       results.push({ ok: false, certId, name, error: notAttempted('DeleteSslVpnClientCert') })
       continue
@@ -111,6 +119,7 @@ export async function revokeCertificates(
       results.push({ ok: false, certId, name, error, ...(deleteAccepted && { deleteAccepted }) })
       if (error instanceof CancelledError) throw error
       log(`not revoked: ${singleLine(error.message)}`)
+      if (error instanceof InconsistentAnswerError) untrusted = error
     }
   }
   return results
@@ -293,6 +302,14 @@ export async function revokeTargets(
     .flatMap(r => r.certificates)
     .filter(c => !seen.has(c.certId) && seen.add(c.certId))
   if (request.dryRun) return { resolutions, revocations: [], dryRun: true }
+  // A listing that contradicted itself casts doubt on every answer from that endpoint: nothing is
+  // deleted, for any target (its error is the step's failure).
+  if (resolutions.some(r => r.error instanceof InconsistentAnswerError)) {
+    deps.log(
+      `Nothing is deleted: a listing answered inconsistently, so no certificate found is trusted to be the one to revoke.`
+    )
+    return { resolutions, revocations: [], dryRun: false }
+  }
   const revocations: CertificateRevocation[] = []
   try {
     await revokeCertificates(found, vpc, request.sslVpnServerId, deps, revocations)

@@ -257,3 +257,30 @@ export class PermissionError extends ExpectedFailure {
     super(message)
   }
 }
+
+/**
+ * An answer that contradicts itself or the request it answers: a listing page that is not the page
+ * asked for, repeats earlier pages, disagrees with its TotalCount, or lists a certificate of
+ * another SSL server (or ID) than its filter asked for; a DescribeSslVpnClientCert of another
+ * certificate. Such an answer cannot be trusted for anything, so nothing is deleted or used on its
+ * word. Not retried: it says something is wrong with what answers, not that it is busy.
+ */
+export class InconsistentAnswerError extends ExpectedFailure {
+  override readonly name = 'InconsistentAnswerError'
+
+  /**
+   * @param operation the API action answered (`DescribeSslVpnClientCerts`)
+   * @param subject what was asked for, e.g. `certificates named alice on vss-…`
+   * @param inconsistency what contradicted what, in one sentence without a final stop
+   */
+  constructor(
+    readonly operation: string,
+    readonly subject: string,
+    readonly requestId: string | undefined,
+    readonly inconsistency: string
+  ) {
+    super(
+      `${operation} answered inconsistently for ${subject}${requestId ? ` (RequestId: ${requestId})` : ''}: ${inconsistency}. An answer that contradicts itself or the request cannot be trusted, so nothing more was deleted or used on its word. Re-run; if it happens again, check what answers at the endpoint (docs/troubleshooting.md, "answered inconsistently").`
+    )
+  }
+}

@@ -10,6 +10,7 @@
  * names, SSL servers, dates, statuses (all checked against their shapes in vpc-client.ts). No key,
  * token or key material exists here to leak.
  */
+import { cutText, MAX_SHOWN_TEXT_LENGTH, singleLine } from '../core/text.js'
 import {
   formatDate,
   type ClassifiedCertificate,
@@ -51,7 +52,7 @@ const BODY_MARKER =
 /** GitHub refuses an issue body over 65,536 characters: rows are left out well before that. */
 const MAX_BODY_LENGTH = 60_000
 
-/** A cell of a Markdown table: identifiers and names are shape-checked; code spans keep them literal. */
+/** A cell of a Markdown table for an identifier (shape-checked): a code span keeps it literal. */
 const codeSpan = (text: string) => (text === '' ? '—' : `\`${text}\``)
 
 function scope({ regionId, sslVpnServerId }: IssueContext): string {
@@ -60,8 +61,21 @@ function scope({ regionId, sslVpnServerId }: IssueContext): string {
     : `SSL server \`${sslVpnServerId}\` in \`${regionId}\``
 }
 
+/**
+ * A certificate's name in a cell, literal: names from the API may hold any text but line breaks
+ * (answer-text.ts), so the code span's fence is longer than any run of backticks in it, and a pipe,
+ * which would end the cell, is escaped (GitHub keeps `\|` a pipe inside a table's code span).
+ */
+function nameSpan(name: string): string {
+  if (name === '') return '—'
+  const text = cutText(singleLine(name), MAX_SHOWN_TEXT_LENGTH).replace(/\|/g, '\\|')
+  const fence = '`'.repeat(Math.max(0, ...(text.match(/`+/g) ?? []).map(run => run.length)) + 1)
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : ''
+  return `${fence}${pad}${text}${pad}${fence}`
+}
+
 function issueRow(c: ClassifiedCertificate): string {
-  return `| ${c.expiry === 'expired' ? '**expired**' : 'expiring'} | ${codeSpan(c.name)} | ${codeSpan(c.certId)} | ${codeSpan(c.sslVpnServerId)} | ${c.status || '—'} | ${formatDate(c.endTime)} | ${c.daysLeft} |`
+  return `| ${c.expiry === 'expired' ? '**expired**' : 'expiring'} | ${nameSpan(c.name)} | ${codeSpan(c.certId)} | ${codeSpan(c.sslVpnServerId)} | ${c.status || '—'} | ${formatDate(c.endTime)} | ${c.daysLeft} |`
 }
 
 /**

@@ -33,6 +33,17 @@ export function isValidName(name) {
 }
 
 /**
+ * A name a certificate made before the action (in the console, by another tool, years ago) may
+ * carry: the current API's rule for Create and Modify (1 to 100 characters, not starting with
+ * http:// or https://), with the older certificates' longer names (up to 128) and any characters,
+ * spaces and CJK ones included (alibaba-cloud-api.md §9).
+ * @type {typeof import('../stand-in.d.mts').isAllowedExistingName}
+ */
+export function isAllowedExistingName(name) {
+  return name.length >= 1 && name.length <= 128 && !/^https?:\/\//.test(name)
+}
+
+/**
  * Create and Delete take the same ClientToken: 1 to 64 printable ASCII characters.
  * @param {string} token
  */
@@ -85,7 +96,7 @@ export function addCertificate(state, init) {
 export function addExistingCertificates(state, existing) {
   const startedAt = serverNow(state)
   existing.forEach((entry, index) => {
-    if (!isValidName(entry.name)) {
+    if (!isAllowedExistingName(entry.name)) {
       throw new TypeError(
         `existingCertificates[${index}]: invalid name ${JSON.stringify(entry.name)}`
       )

@@ -48,7 +48,7 @@ import { handleRequest } from './request-flow.mjs'
 import { serverNow } from './state.mjs'
 
 export { API_VERSION, EMPTY_BODY_SHA256 } from './authentication.mjs'
-export { DEFAULT_RESOURCE_GROUP_ID, isValidName } from './certificates.mjs'
+export { DEFAULT_RESOURCE_GROUP_ID, isAllowedExistingName, isValidName } from './certificates.mjs'
 export { CLIENT_CA_CERT_PATH, CLIENT_KEY_POOL_NAME, prepareClientKeys } from './client-keys.mjs'
 export { DEFAULT_CREDENTIALS, newStsCredential } from './credentials.mjs'
 export { clientConfig } from './describe.mjs'
@@ -112,7 +112,8 @@ export async function startStandIn(options = {}) {
     busyAfterDeleteMs: options.busyAfterDeleteMs ?? 0,
     deleteVisibleForMs: options.deleteVisibleForMs ?? 0,
     deleteTokens: new Map(),
-    disconnections: {}
+    disconnections: {},
+    listingFaults: { ...options.listingFaults }
   }
   addExistingCertificates(state, options.existingCertificates ?? [])
 

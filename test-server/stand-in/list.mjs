@@ -16,6 +16,8 @@ const MAX_PAGE_SIZE = 50
 /**
  * A page of certificates in one region, optionally filtered (exact matches), oldest first: new
  * certificates then land on the last page, so earlier pages stay stable while a client walks them.
+ * The `listingFaults` option makes it misbehave: ignore PageNumber, undercount TotalCount, ignore
+ * the SslVpnServerId filter.
  * @param {State} state
  * @param {RequestContext} ctx
  * @returns {import('./request-flow.mjs').HandlerResult}
@@ -26,23 +28,26 @@ export function describeSslVpnClientCerts(state, ctx) {
   const pageNumber = pageParameter(p, 'PageNumber', 1, Number.MAX_SAFE_INTEGER)
   const pageSize = pageParameter(p, 'PageSize', DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
 
+  const { ignorePageNumber, undercountTotal = 0, ignoreServerFilter } = state.listingFaults
   const matching = state.certificates
     .filter(
       c =>
         isListed(state, c) &&
         c.regionId === p.RegionId &&
-        (!p.SslVpnServerId || c.sslVpnServerId === p.SslVpnServerId) &&
+        (!p.SslVpnServerId || ignoreServerFilter || c.sslVpnServerId === p.SslVpnServerId) &&
         (!p.Name || c.name === p.Name) &&
         (!p.SslVpnClientCertId || c.id === p.SslVpnClientCertId)
     )
     .sort((a, b) => a.createdAt - b.createdAt) // stable: same-millisecond ones keep their order
-  const page = matching.slice((pageNumber - 1) * pageSize, pageNumber * pageSize)
+  // listingFaults: a listing that misbehaves, for clients that must not believe it.
+  const served = ignorePageNumber ? 1 : pageNumber
+  const page = matching.slice((served - 1) * pageSize, served * pageSize)
 
   return {
     outcome: 'listed',
     fields: {
-      TotalCount: matching.length,
-      PageNumber: pageNumber,
+      TotalCount: Math.max(0, matching.length - undercountTotal),
+      PageNumber: ignorePageNumber === 'echo-served' ? served : pageNumber,
       PageSize: pageSize,
       SslVpnClientCertKeys: { SslVpnClientCertKey: page.map(c => certificateKey(state, c)) }
     }

@@ -41,6 +41,7 @@
  * @property {number} deleteVisibleForMs
  * @property {Map<string, { request: DeleteRequest }>} deleteTokens  ClientTokens of accepted deletes
  * @property {Record<string, number>} disconnections  per SSL server id: deletes that ended every connection
+ * @property {import('../stand-in.d.mts').ListingFaults} listingFaults  how DescribeSslVpnClientCerts misbehaves
  */
 
 /** @param {State} state */
