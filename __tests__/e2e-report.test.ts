@@ -132,6 +132,20 @@ const listings = (vpc: StandIn) =>
 const openIssues = (github: GitHubStandIn | undefined) =>
   (github?.issues ?? []).filter(i => i.state === 'open' && i.labels.includes(LABEL))
 
+/**
+ * The first line of every issue body the report writes, as every release has written it: an issue
+ * seeded with it is one an earlier run of the report opened.
+ */
+const MARKER = '<!-- ssl-vpn-expiry-report: this issue is rewritten by every run of the report -->'
+const reportBody = (rest: string) => `${MARKER}\n${rest}`
+/** A person's issue that carries the report's label, as people file them. */
+const PERSONS_ISSUE = {
+  title: 'VPN certificate for the new build agent?',
+  body: 'Which certificate does the build agent use? It stopped connecting. cc @alice',
+  labels: [LABEL, 'question'],
+  author: { login: 'bob', type: 'User' }
+} as const
+
 /** A proxy password that must never be shown, in a variable no URL parser accepts. */
 const PROXY_PASSWORD = 'Pr0xyPa55word9'
 const MALFORMED_PROXY = `:::user:${PROXY_PASSWORD}@[proxy`
@@ -295,7 +309,7 @@ const ROWS: Row[] = [
   },
   {
     title: 'tracking issue: an open one is updated in place, not doubled',
-    github: { issues: [{ title: 'Old title', body: 'old list', labels: [LABEL] }] },
+    github: { issues: [{ title: 'Old title', body: reportBody('old list'), labels: [LABEL] }] },
     exitCode: 0,
     check: ({ result, github }) => {
       expect(github?.issues).toHaveLength(1)
@@ -311,7 +325,7 @@ const ROWS: Row[] = [
     github: {
       issues: [
         { title: 'Unrelated', labels: ['bug'] },
-        { title: TITLE, body: 'old list', labels: [LABEL] }
+        { title: TITLE, body: reportBody('old list'), labels: [LABEL] }
       ]
     },
     exitCode: 0,
@@ -347,9 +361,9 @@ const ROWS: Row[] = [
     title: 'tracking issue: two open ones become one, the oldest, the other closed with a comment',
     github: {
       issues: [
-        { title: 'first', labels: [LABEL] },
-        { title: 'closed long ago', labels: [LABEL], state: 'closed' },
-        { title: 'second', labels: [LABEL] }
+        { title: 'first', body: reportBody('first'), labels: [LABEL] },
+        { title: 'closed long ago', body: reportBody('old'), labels: [LABEL], state: 'closed' },
+        { title: 'second', body: reportBody('second'), labels: [LABEL] }
       ]
     },
     exitCode: 0,
@@ -359,10 +373,54 @@ const ROWS: Row[] = [
       expect(github?.issues[0]?.body).toMatch(/1 expired, 2 expiring/)
       expect(github?.issues[2]).toMatchObject({ state: 'closed', title: 'second' })
       expect(github?.issues[2]?.comments).toEqual([
-        'Closing: a duplicate of #1 (the report keeps one open issue labelled `ssl-vpn-expiry`, the oldest).'
+        'Closing: a duplicate of #1 (the report keeps one open issue of its own labelled `ssl-vpn-expiry`, the oldest).'
       ])
       expect(github?.issues[1]?.comments).toEqual([])
       expect(result.outputs['issue-number']).toBe('1')
+    }
+  },
+  {
+    title: 'a person’s issue with the label: left as it is; the report opens its own',
+    github: { issues: [PERSONS_ISSUE] },
+    exitCode: 0,
+    check: ({ result, github }) => {
+      expect(github?.issues[0]).toEqual({
+        number: 1,
+        ...PERSONS_ISSUE,
+        labels: [...PERSONS_ISSUE.labels],
+        state: 'open',
+        comments: [],
+        pullRequest: false
+      })
+      expect(github?.issues[1]).toMatchObject({ number: 2, title: TITLE, state: 'open' })
+      expect(github?.issues[1]?.body.startsWith(`${MARKER}\n`)).toBe(true)
+      expect(github?.requests.map(r => `${r.method} ${r.path}`)).toEqual([
+        'GET /repos/acme/vpn-admin/issues',
+        'POST /repos/acme/vpn-admin/issues'
+      ])
+      expect(result.outputs['issue-number']).toBe('2')
+      expect(result.stdout).toMatch(
+        /^Left issue #1 as they are: labelled "ssl-vpn-expiry", but not the report's own/m
+      )
+    }
+  },
+  {
+    title: 'a person’s issue older than the report’s own, nothing left: only the report’s closed',
+    certificates: () => [{ name: 'fresh', sslVpnServerId: 'vss-standin0001' }],
+    github: {
+      issues: [PERSONS_ISSUE, { title: TITLE, body: reportBody('old list'), labels: [LABEL] }]
+    },
+    exitCode: 0,
+    check: ({ result, github }) => {
+      expect(github?.issues[0]).toMatchObject({
+        state: 'open',
+        comments: [],
+        title: PERSONS_ISSUE.title,
+        body: PERSONS_ISSUE.body
+      })
+      expect(github?.issues[1]).toMatchObject({ number: 2, state: 'closed' })
+      expect(github?.requests.filter(r => r.path.endsWith('/issues/1'))).toEqual([])
+      expect(result.outputs['issue-number']).toBe('')
     }
   },
   {
