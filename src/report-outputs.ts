@@ -53,7 +53,7 @@ const URGENCY: Record<ClassifiedCertificate['expiry'], number> = {
  * The most urgent first: expired, then expiring, then valid, each soonest expiry first (the
  * report's order; the sort is stable). What a cut list keeps is what needs attention.
  */
-export function mostUrgentFirst(
+function mostUrgentFirst(
   certificates: readonly ClassifiedCertificate[]
 ): ClassifiedCertificate[] {
   return [...certificates].sort((a, b) => URGENCY[a.expiry] - URGENCY[b.expiry])
@@ -80,7 +80,7 @@ function outputEntry(c: ClassifiedCertificate) {
 export const MAX_LIST_OUTPUT_BYTES = 300_000
 
 /** A JSON list output, cut to its bytes: how many entries it holds, of how many. */
-export interface ListOutput {
+interface ListOutput {
   json: string
   listed: number
   total: number
@@ -107,7 +107,7 @@ export function boundedJsonArray(entries: readonly object[], maxBytes: number): 
 type ListName = 'certificates' | 'expiring' | 'expired'
 
 /** What the report's list outputs hold: each list, and whether any was cut. */
-export interface ReportOutputs {
+interface ReportOutputs {
   lists: Record<ListName, ListOutput>
   truncated: boolean
 }
@@ -201,7 +201,7 @@ const rowHtmlBytes = (row: readonly string[]) =>
   Buffer.byteLength(row.join('')) + '<tr></tr>'.length + row.length * '<td></td>'.length
 
 /** The first rows that fit in MAX_SUMMARY_ROWS and MAX_SUMMARY_TABLE_BYTES. */
-export function summaryTableRows(certificates: readonly ClassifiedCertificate[]): string[][] {
+function summaryTableRows(certificates: readonly ClassifiedCertificate[]): string[][] {
   const rows: string[][] = []
   let bytes = 0
   for (const c of mostUrgentFirst(certificates).slice(0, MAX_SUMMARY_ROWS)) {
