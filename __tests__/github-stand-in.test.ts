@@ -148,9 +148,26 @@ describe('writes', () => {
       state: 'open',
       labels: [LABEL],
       comments: [],
-      pullRequest: false
+      pullRequest: false,
+      author: { login: 'github-actions[bot]', type: 'Bot' }
     })
+    expect(created.data.user).toMatchObject({ login: 'github-actions[bot]', type: 'Bot' })
     expect(await statusOf(octokit.rest.issues.create({ owner, repo, title: '' }))).toBe(422)
+  })
+
+  test('authors: a person’s issue names the person; the token’s issues name the token’s user', async () => {
+    const alice = { login: 'alice', type: 'User' } as const
+    const s = await standIn({
+      issues: [{ title: 'mine', labels: [LABEL], author: alice }],
+      tokenUser: { login: 'ops-bot', type: 'Bot' }
+    })
+    const octokit = octokitFor(s)
+    await octokit.rest.issues.create({ owner, repo, title: 'by the token' })
+    const listed = await octokit.rest.issues.listForRepo({ owner, repo })
+    expect(listed.data.map(i => [i.number, i.user?.login, i.user?.type])).toEqual([
+      [2, 'ops-bot', 'Bot'],
+      [1, 'alice', 'User']
+    ])
   })
 
   test('update: title, body, state and labels; get reads it back; an unknown issue is a 404', async () => {

@@ -8,6 +8,7 @@
 // To try revoke and report by hand, start it with certificates that already exist, e.g.
 //   node scripts/serve-stand-in.mjs --existing alice,bob --expiring carol --expired dave:30 \
 //     --busy-after-delete-ms 5000 --delete-visible-for-ms 3000
+// and a large fleet for the report's limits: --fleet 5000.
 import { parseArgs } from 'node:util'
 import {
   DEFAULT_SSL_VPN_SERVERS,
@@ -40,6 +41,9 @@ const USAGE = `Usage: node scripts/serve-stand-in.mjs [options]
                               asked for), as a misbehaving listing
   --undercount-total N        listings answer a TotalCount N below the truth
   --ignore-server-filter      listings ignore SslVpnServerId (every SSL server of the region)
+  --fleet N                   N more existing certificates, fleet-00001 and on (at most 5000,
+                              what one listing reads): one in four expired, one in twenty
+                              expiring, the rest valid for months
   --help                      this text
 
 NAMES is a comma-separated list, and each option may be repeated. The existing certificates
@@ -102,6 +106,29 @@ function nameAndDays(option, entry, defaultDays) {
 /** A mistake on the command line: printed with the usage, without a stack trace. */
 class UsageError extends Error {}
 
+/** The most certificates `--fleet` makes: 100 pages of 50, what one listing of the action reads. */
+const MAX_FLEET = 5000
+
+/**
+ * `--fleet N`: N certificates named fleet-00001…, a quarter expired, a twentieth expiring within
+ * 20 days, the rest ending months away.
+ * @param {number} count
+ * @param {number} now
+ * @returns {import('../test-server/stand-in.d.mts').ExistingCertificate[]}
+ */
+function fleet(count, now) {
+  if (count > MAX_FLEET) throw new UsageError(`--fleet: at most ${MAX_FLEET}, got ${count}`)
+  return Array.from({ length: count }, (_, i) => {
+    const endTime =
+      i % 4 === 0
+        ? now - ((i % 100) + 1) * DAY_MS
+        : i % 20 === 1
+          ? now + ((i % 19) + 1) * DAY_MS
+          : now + (100 + (i % 900)) * DAY_MS
+    return { name: `fleet-${String(i + 1).padStart(5, '0')}`, endTime }
+  })
+}
+
 /** @param {string[]} args */
 function readOptions(args) {
   const { values } = parseArgs({
@@ -118,6 +145,7 @@ function readOptions(args) {
       'ignore-page-number': { type: 'boolean', default: false },
       'undercount-total': { type: 'string', default: '0' },
       'ignore-server-filter': { type: 'boolean', default: false },
+      fleet: { type: 'string', default: '0' },
       help: { type: 'boolean', default: false }
     }
   })
@@ -132,7 +160,8 @@ function readOptions(args) {
     ...listOf(values.expired).map(entry => {
       const { name, days } = nameAndDays('expired', entry, DEFAULT_EXPIRED_DAYS_AGO)
       return { name: certificateName('expired', name), endTime: now - days * DAY_MS }
-    })
+    }),
+    ...fleet(wholeNumber('fleet', values.fleet), now)
   ]
   return {
     help: values.help,
@@ -179,11 +208,16 @@ try {
   process.exit(2)
 }
 console.log(`stand-in listening: endpoint ${standIn.endpoint}`)
-for (const certificate of standIn.certificates) {
+/** More existing certificates than this are counted, not listed one per line. */
+const MAX_LISTED = 50
+for (const certificate of standIn.certificates.slice(0, MAX_LISTED)) {
   const ends = new Date(certificate.endTime).toISOString()
   console.log(
     `  existing certificate ${certificate.name}: ${certificate.id} on ${certificate.regionId}/${certificate.sslVpnServerId}, ends ${ends}`
   )
+}
+if (standIn.certificates.length > MAX_LISTED) {
+  console.log(`  … and ${standIn.certificates.length - MAX_LISTED} more existing certificates`)
 }
 
 const stop = async () => {

@@ -10,6 +10,14 @@ export interface GitHubIssue {
   comments: string[]
   /** A pull request (GitHub lists them among issues). */
   pullRequest: boolean
+  /** Who opened it (the answer's `user`). */
+  author: GitHubUser
+}
+
+/** An issue's author as GitHub's answers show it: a person ('User') or an app ('Bot'). */
+export interface GitHubUser {
+  login: string
+  type: 'User' | 'Bot'
 }
 
 export interface GitHubRequest {
@@ -36,8 +44,12 @@ export interface GitHubStandInOptions {
         labels?: readonly string[]
         comments?: readonly string[]
         pullRequest?: boolean
+        /** Default `tokenUser`: a person's issue names a person, e.g. { login: 'alice', type: 'User' }. */
+        author?: GitHubUser
       }[]
     | undefined
+  /** Whom the token stands for: the author of the issues it opens. Default github-actions[bot] (a Bot). */
+  tokenUser?: GitHubUser | undefined
   /** Answer every write with 403 "Resource not accessible by integration". Default false. */
   forbidden?: boolean | undefined
   port?: number | undefined

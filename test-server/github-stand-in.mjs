@@ -4,6 +4,10 @@
  * state), comments. Point `GITHUB_API_URL` at `url` (and trust tls/ca.pem with
  * NODE_EXTRA_CA_CERTS); the real `@actions/github` Octokit then runs against it.
  *
+ * Every issue has an author (`user`): the token's identity for the issues the action opens
+ * (`tokenUser`, default github-actions[bot], as for secrets.GITHUB_TOKEN), and whoever a test says
+ * for the issues present from the start (default the same bot; a person's issue names a person).
+ *
  * It checks the token (`Authorization: token …` or `Bearer …`), answers 401 without a valid one,
  * and in `forbidden` mode answers writes with the 403 GitHub gives a token without
  * `issues: write` ("Resource not accessible by integration").
@@ -70,6 +74,7 @@ function readJson(req) {
 export async function startGitHubStandIn(options = {}) {
   const token = options.token ?? 'ghs_standin_token_0001'
   const repository = options.repository ?? 'acme/vpn-admin'
+  const tokenUser = options.tokenUser ?? { login: 'github-actions[bot]', type: 'Bot' }
   /** @type {GitHubIssue[]} */
   const issues = (options.issues ?? []).map((issue, index) => ({
     number: index + 1,
@@ -78,7 +83,8 @@ export async function startGitHubStandIn(options = {}) {
     state: issue.state ?? 'open',
     labels: [...(issue.labels ?? [])],
     comments: [...(issue.comments ?? [])],
-    pullRequest: issue.pullRequest ?? false
+    pullRequest: issue.pullRequest ?? false,
+    author: { ...(issue.author ?? tokenUser) }
   }))
   /** @type {GitHubRequest[]} */
   const requests = []
@@ -96,6 +102,7 @@ export async function startGitHubStandIn(options = {}) {
     state: issue.state,
     labels: issue.labels.map(name => ({ name })),
     comments: issue.comments.length,
+    user: { login: issue.author.login, type: issue.author.type },
     html_url: `https://github.example/${repository}/issues/${issue.number}`,
     url: `${base}/repos/${repository}/issues/${issue.number}`,
     ...(issue.pullRequest ? { pull_request: { url: 'x' } } : {})
@@ -192,7 +199,8 @@ export async function startGitHubStandIn(options = {}) {
         state: 'open',
         labels: Array.isArray(body.labels) ? body.labels.map(String) : [],
         comments: [],
-        pullRequest: false
+        pullRequest: false,
+        author: { ...tokenUser }
       }
       issues.push(issue)
       reply(201, issueJson(issue))

@@ -396,6 +396,78 @@ describe('toTransportError', () => {
     expect(transport.message).not.toContain(KEY_ID)
   })
 
+  describe('the cause, from the error’s cause chain, on one line', () => {
+    // What undici's fetch throws: "fetch failed", with the socket's or TLS's error as its cause.
+    const fetchFailed = (cause: unknown) => new TypeError('fetch failed', { cause })
+
+    test.each([
+      [
+        'a closed port',
+        withCode('connect ECONNREFUSED 127.0.0.1:40709', 'ECONNREFUSED'),
+        /^Connection to https:\S+ failed \(ECONNREFUSED: connect ECONNREFUSED 127\.0\.0\.1:40709\)\.$/
+      ],
+      [
+        'a name that does not resolve',
+        withCode('getaddrinfo ENOTFOUND api.github.invalid', 'ENOTFOUND'),
+        /^Cannot reach https:\S+ \(ENOTFOUND: getaddrinfo ENOTFOUND api\.github\.invalid\)\.$/
+      ],
+      [
+        'a self-signed certificate',
+        withCode('self-signed certificate', 'DEPTH_ZERO_SELF_SIGNED_CERT'),
+        /^The TLS certificate of https:\S+ was not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate\)\./
+      ],
+      [
+        'a certificate of an unknown CA',
+        withCode('unable to verify the first certificate', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'),
+        /\(UNABLE_TO_VERIFY_LEAF_SIGNATURE: unable to verify the first certificate\)/
+      ],
+      [
+        'a port fetch refuses, without a code',
+        new Error('bad port'),
+        /^Connection to https:\S+ failed \(UNKNOWN: bad port\)\.$/
+      ]
+    ])('%s: the cause is shown, not "fetch failed"', (_what, cause, message) => {
+      const transport = toTransportError(fetchFailed(cause), false, options)
+      expect(transport.message).toMatch(message)
+      expect(transport.message).not.toContain('fetch failed')
+    })
+
+    test('every address refused (happy eyeballs’ AggregateError): the first one’s code and words', () => {
+      const refused = new AggregateError(
+        [
+          withCode('connect ECONNREFUSED ::1:40709', 'ECONNREFUSED'),
+          withCode('connect ECONNREFUSED 127.0.0.1:40709', 'ECONNREFUSED')
+        ],
+        ''
+      )
+      const transport = toTransportError(fetchFailed(refused), false, options)
+      expect(transport).toMatchObject({ transportCode: 'ECONNREFUSED', retryable: true })
+      expect(transport.message).toContain('(ECONNREFUSED: connect ECONNREFUSED ::1:40709)')
+    })
+
+    test('several informative levels: outermost first, joined on one line, redacted, cut', () => {
+      const inner = withCode(
+        `socket hang up\nwhile sending ${KEY_ID}\r\n${'x'.repeat(1000)}`,
+        'ECONNRESET'
+      )
+      const outer = new Error('Secure connection failed', { cause: inner })
+      const transport = toTransportError(fetchFailed(outer), false, options)
+      expect(transport.message).toMatch(
+        /\(ECONNRESET: Secure connection failed: socket hang up while sending /
+      )
+      expect(transport.message).not.toContain(KEY_ID)
+      expect(transport.message).not.toMatch(/[\r\n]/)
+      expect(transport.message.length).toBeLessThan(500)
+    })
+
+    test('a cause that points back at itself is read once', () => {
+      const looping = withCode('connect ECONNREFUSED 127.0.0.1:1', 'ECONNREFUSED')
+      Object.assign(looping, { cause: looping })
+      const transport = toTransportError(fetchFailed(looping), false, options)
+      expect(transport.message).toContain('(ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1)')
+    })
+  })
+
   test('every transport fault carries the origin it could not reach', () => {
     for (const error of [
       toTransportError(withCode('x', 'ECONNRESET'), false, options),

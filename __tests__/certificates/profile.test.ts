@@ -23,6 +23,7 @@ import {
   encryptPrivateKey,
   prepareConfigDir,
   profileFileName,
+  writePrivateFile,
   writeProfile
 } from '../../src/certificates/profile.js'
 
@@ -194,6 +195,23 @@ describe('writeProfile', () => {
     } finally {
       process.umask(previous)
     }
+  })
+
+  test('writePrivateFile: another place, the same guards, named as that place', async () => {
+    await fresh()
+    const place = {
+      directory: 'RUNNER_TEMP',
+      contents: 'the report',
+      files: 'report files',
+      why: 'the report file is written there'
+    }
+    const path = await writePrivateFile(join(root, 'temp'), 'r.json', '{}\n', place)
+    expect((await stat(path)).mode & 0o777).toBe(0o600)
+    await symlink(join(root, 'victim'), join(root, 'temp', 'link.json'))
+    const error = await profileError(writePrivateFile(join(root, 'temp'), 'link.json', '{}', place))
+    expect(error.message).toBe(
+      `${join(root, 'temp', 'link.json')} is a symbolic link; the report is never written through one. Remove it (or choose another RUNNER_TEMP) and re-run.`
+    )
   })
 
   test('a symbolic link at the target is refused with its path; its target untouched', async () => {

@@ -11,6 +11,10 @@
  * is then its own test.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { lstatSync, readFileSync, statSync } from 'node:fs'
+import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { formsOf, expectNoSecrets } from '../../__fixtures__/secrets.js'
 import { DEFAULT_KEY } from '../../__fixtures__/stand-in.js'
@@ -59,6 +63,24 @@ function fleet(): ExistingCertificate[] {
   ]
 }
 
+/**
+ * `count` certificates on vss-standin0001: a quarter expired (1 to 100 days ago), a twentieth
+ * expiring (within 20 days), the rest valid; names of the longest kind the action accepts.
+ */
+function thousands(count: number): ExistingCertificate[] {
+  const now = Date.now()
+  return Array.from({ length: count }, (_, i) => {
+    const name = `employee-${String(i).padStart(5, '0')}-${'x'.repeat(40)}`
+    const endTime =
+      i % 4 === 0
+        ? now - ((i % 100) + 1) * DAY
+        : i % 20 === 1
+          ? now + ((i % 19) + 1) * DAY + DAY / 2
+          : now + (100 + (i % 900)) * DAY
+    return { name, sslVpnServerId: 'vss-standin0001', endTime }
+  })
+}
+
 type Values = Record<string, string | undefined>
 
 const BASE_INPUTS: Values = {
@@ -73,6 +95,12 @@ interface Outcome {
   vpc: StandIn
   github: GitHubStandIn | undefined
   hostile: Hostile | undefined
+  /** The run's RUNNER_TEMP, when the row asked for one. */
+  runnerTemp: string | undefined
+  /** The GITHUB_API_URL the run was given instead of the stand-in's, when the row asked. */
+  apiUrl: string | undefined
+  /** Anything else the row started, stopped after the runs. */
+  extra: StandIn | undefined
 }
 
 interface Row {
@@ -92,6 +120,16 @@ interface Row {
   oidc?: boolean
   /** Extra environment variables. */
   env?: Record<string, string>
+  /**
+   * RUNNER_TEMP: a fresh private directory (`directory`), or a symbolic link to one (`symlink`).
+   * Default: not set.
+   */
+  runnerTemp?: 'directory' | 'symlink'
+  /**
+   * GITHUB_API_URL: a loopback port nothing listens on, or an HTTPS server whose certificate is
+   * self-signed (not trusted), instead of the GitHub stand-in.
+   */
+  githubApi?: 'closed-port' | 'untrusted-tls'
   /** Secrets the row brings besides the keys and tokens: shown nowhere. */
   secrets?: string[]
   exitCode: 0 | 1
@@ -104,7 +142,9 @@ const REPORT_OUTPUTS = [
   'certificate-count',
   'expiring-count',
   'expired-count',
-  'issue-number'
+  'issue-number',
+  'truncated',
+  'report-file'
 ]
 
 type Entry = {
@@ -131,6 +171,20 @@ const listings = (vpc: StandIn) =>
 
 const openIssues = (github: GitHubStandIn | undefined) =>
   (github?.issues ?? []).filter(i => i.state === 'open' && i.labels.includes(LABEL))
+
+/**
+ * The first line of every issue body the report writes, as every release has written it: an issue
+ * seeded with it is one an earlier run of the report opened.
+ */
+const MARKER = '<!-- ssl-vpn-expiry-report: this issue is rewritten by every run of the report -->'
+const reportBody = (rest: string) => `${MARKER}\n${rest}`
+/** A person's issue that carries the report's label, as people file them. */
+const PERSONS_ISSUE = {
+  title: 'VPN certificate for the new build agent?',
+  body: 'Which certificate does the build agent use? It stopped connecting. cc @alice',
+  labels: [LABEL, 'question'],
+  author: { login: 'bob', type: 'User' }
+} as const
 
 /** A proxy password that must never be shown, in a variable no URL parser accepts. */
 const PROXY_PASSWORD = 'Pr0xyPa55word9'
@@ -295,7 +349,7 @@ const ROWS: Row[] = [
   },
   {
     title: 'tracking issue: an open one is updated in place, not doubled',
-    github: { issues: [{ title: 'Old title', body: 'old list', labels: [LABEL] }] },
+    github: { issues: [{ title: 'Old title', body: reportBody('old list'), labels: [LABEL] }] },
     exitCode: 0,
     check: ({ result, github }) => {
       expect(github?.issues).toHaveLength(1)
@@ -311,7 +365,7 @@ const ROWS: Row[] = [
     github: {
       issues: [
         { title: 'Unrelated', labels: ['bug'] },
-        { title: TITLE, body: 'old list', labels: [LABEL] }
+        { title: TITLE, body: reportBody('old list'), labels: [LABEL] }
       ]
     },
     exitCode: 0,
@@ -347,9 +401,9 @@ const ROWS: Row[] = [
     title: 'tracking issue: two open ones become one, the oldest, the other closed with a comment',
     github: {
       issues: [
-        { title: 'first', labels: [LABEL] },
-        { title: 'closed long ago', labels: [LABEL], state: 'closed' },
-        { title: 'second', labels: [LABEL] }
+        { title: 'first', body: reportBody('first'), labels: [LABEL] },
+        { title: 'closed long ago', body: reportBody('old'), labels: [LABEL], state: 'closed' },
+        { title: 'second', body: reportBody('second'), labels: [LABEL] }
       ]
     },
     exitCode: 0,
@@ -359,10 +413,146 @@ const ROWS: Row[] = [
       expect(github?.issues[0]?.body).toMatch(/1 expired, 2 expiring/)
       expect(github?.issues[2]).toMatchObject({ state: 'closed', title: 'second' })
       expect(github?.issues[2]?.comments).toEqual([
-        'Closing: a duplicate of #1 (the report keeps one open issue labelled `ssl-vpn-expiry`, the oldest).'
+        'Closing: a duplicate of #1 (the report keeps one open issue of its own labelled `ssl-vpn-expiry`, the oldest).'
       ])
       expect(github?.issues[1]?.comments).toEqual([])
       expect(result.outputs['issue-number']).toBe('1')
+    }
+  },
+  {
+    title: 'a person’s issue with the label: left as it is; the report opens its own',
+    github: { issues: [PERSONS_ISSUE] },
+    exitCode: 0,
+    check: ({ result, github }) => {
+      expect(github?.issues[0]).toEqual({
+        number: 1,
+        ...PERSONS_ISSUE,
+        labels: [...PERSONS_ISSUE.labels],
+        state: 'open',
+        comments: [],
+        pullRequest: false
+      })
+      expect(github?.issues[1]).toMatchObject({ number: 2, title: TITLE, state: 'open' })
+      expect(github?.issues[1]?.body.startsWith(`${MARKER}\n`)).toBe(true)
+      expect(github?.requests.map(r => `${r.method} ${r.path}`)).toEqual([
+        'GET /repos/acme/vpn-admin/issues',
+        'POST /repos/acme/vpn-admin/issues'
+      ])
+      expect(result.outputs['issue-number']).toBe('2')
+      expect(result.stdout).toMatch(
+        /^Left issue #1 as they are: labelled "ssl-vpn-expiry", but not the report's own/m
+      )
+    }
+  },
+  {
+    title: 'a person’s issue older than the report’s own, nothing left: only the report’s closed',
+    certificates: () => [{ name: 'fresh', sslVpnServerId: 'vss-standin0001' }],
+    github: {
+      issues: [PERSONS_ISSUE, { title: TITLE, body: reportBody('old list'), labels: [LABEL] }]
+    },
+    exitCode: 0,
+    check: ({ result, github }) => {
+      expect(github?.issues[0]).toMatchObject({
+        state: 'open',
+        comments: [],
+        title: PERSONS_ISSUE.title,
+        body: PERSONS_ISSUE.body
+      })
+      expect(github?.issues[1]).toMatchObject({ number: 2, state: 'closed' })
+      expect(github?.requests.filter(r => r.path.endsWith('/issues/1'))).toEqual([])
+      expect(result.outputs['issue-number']).toBe('')
+    }
+  },
+  {
+    title: 'GitHub API on a closed port: the cause (ECONNREFUSED) shown; the report still made',
+    github: {},
+    githubApi: 'closed-port',
+    exitCode: 1,
+    check: ({ result, apiUrl }) => {
+      const port = new URL(apiUrl ?? '').port
+      expect(result.errors).toEqual([
+        `Connection to the GitHub API at ${apiUrl} failed (ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:${port}).`
+      ])
+      expect(result.outputs['certificate-count']).toBe('4')
+      expect(result.summary).toContain(
+        'Tracking issue: not brought up to date: Connection to the GitHub API'
+      )
+    }
+  },
+  {
+    title: 'GitHub API behind a self-signed certificate: the TLS verdict shown, nothing sent',
+    github: {},
+    githubApi: 'untrusted-tls',
+    exitCode: 1,
+    check: ({ result, apiUrl, extra }) => {
+      expect(result.errors).toEqual([
+        expect.stringMatching(
+          /^The TLS certificate of the GitHub API at https:\/\/127\.0\.0\.1:\d+ was not trusted \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN): self[- ]signed certificate( in certificate chain)?\)\. The action always verifies TLS/
+        )
+      ])
+      expect(result.errors[0]).toContain(apiUrl)
+      expect(result.errors[0]).not.toContain('fetch failed')
+      // The impostor never saw a request, so never the token.
+      expect(extra?.calls).toEqual([])
+    }
+  },
+  {
+    title:
+      '5,000 certificates: every output under 1 MB, cut most urgent first; report-file has all',
+    certificates: () => thousands(5000),
+    github: {},
+    runnerTemp: 'directory',
+    inputs: { 'timeout-seconds': '150' },
+    exitCode: 0,
+    check: ({ result, github, runnerTemp }) => {
+      const bytes = (name: string) => Buffer.byteLength(result.outputs[name] ?? '')
+      for (const name of REPORT_OUTPUTS) expect(bytes(name)).toBeLessThan(1_000_000)
+      const total = REPORT_OUTPUTS.reduce((sum, name) => sum + bytes(name), 0)
+      expect(total).toBeLessThan(1_000_000)
+      expect(result.outputs).toMatchObject({
+        truncated: 'true',
+        'certificate-count': '5000',
+        'expired-count': '1250',
+        'expiring-count': '250'
+      })
+      // Valid JSON, cut whole entries at a time, the expired ones first.
+      const listedHere = entries(result, 'certificates')
+      expect(listedHere.length).toBeGreaterThan(500)
+      expect(listedHere.length).toBeLessThan(5000)
+      expect(listedHere.slice(0, 1250).every(e => e.status === 'expired')).toBe(true)
+      expect(result.stdout).toMatch(
+        /^::warning::The outputs were cut to stay under GitHub's 1 MB limit for outputs, most urgent first \(truncated: true\): certificates lists \d+ of 5000, /m
+      )
+      // The file: in RUNNER_TEMP, 0600, a regular file, every certificate.
+      const path = result.outputs['report-file'] ?? ''
+      expect(dirname(path)).toBe(runnerTemp)
+      expect(lstatSync(path).isFile()).toBe(true)
+      expect(statSync(path).mode & 0o777).toBe(0o600)
+      const file = JSON.parse(readFileSync(path, 'utf8'))
+      expect(file.certificates).toHaveLength(5000)
+      expect(file.expired).toHaveLength(1250)
+      expect(file.certificates.slice(0, listedHere.length)).toEqual(listedHere)
+      // The summary and the issue stay under GitHub's limits too, and say what they left out.
+      expect(Buffer.byteLength(result.summary)).toBeLessThan(1024 * 1024)
+      expect(result.summary).toMatch(
+        /<strong>Truncated:<\/strong> the \d+ most urgent are listed above; \d+ more are not shown here; report-file lists them all/
+      )
+      const [issue] = openIssues(github)
+      expect(issue?.body.length).toBeLessThanOrEqual(65_536)
+      expect(issue?.body).toMatch(
+        /\| … \| \d+ more, not listed here \(the report-file output of the report lists them all\)/
+      )
+    }
+  },
+  {
+    title: 'RUNNER_TEMP is a symbolic link: no report file written through it, said by name',
+    runnerTemp: 'symlink',
+    exitCode: 1,
+    check: ({ result, runnerTemp }) => {
+      expect(result.errors).toEqual([
+        `RUNNER_TEMP ${runnerTemp} is a symbolic link; report files are only written to a real directory (give the directory it points to).`
+      ])
+      expect(result.outputs['certificates']).toBeUndefined()
     }
   },
   {
@@ -453,6 +643,17 @@ async function runRow(row: Row): Promise<Outcome> {
   const github = row.github
     ? await startGitHubStandIn({ repository: 'acme/vpn-admin', token: GITHUB_TOKEN, ...row.github })
     : undefined
+  const runnerTemp = row.runnerTemp ? await makeRunnerTemp(row.runnerTemp) : undefined
+  const extra =
+    row.githubApi === 'untrusted-tls'
+      ? await startStandIn({ sslVpnServers: SERVERS, tls: 'untrusted' })
+      : undefined
+  const apiUrl =
+    row.githubApi === 'closed-port'
+      ? `https://127.0.0.1:${await closedPort()}`
+      : extra
+        ? extra.url
+        : undefined
   const inputs: Record<string, string> = {}
   for (const [name, value] of Object.entries({
     ...BASE_INPUTS,
@@ -474,6 +675,8 @@ async function runRow(row: Row): Promise<Outcome> {
     GITHUB_RUN_ID: '4242',
     GITHUB_SERVER_URL: 'https://github.com',
     ...(github ? { GITHUB_API_URL: github.url } : {}),
+    ...(apiUrl ? { GITHUB_API_URL: apiUrl } : {}),
+    ...(runnerTemp ? { RUNNER_TEMP: runnerTemp } : {}),
     ...(vpc.oidc
       ? {
           ACTIONS_ID_TOKEN_REQUEST_URL: vpc.oidc.tokenRequestUrl,
@@ -482,20 +685,49 @@ async function runRow(row: Row): Promise<Outcome> {
       : {}),
     ...row.env
   }
-  const result = await runAction({ action: 'report', inputs, env, killAfterMs: 60_000 })
-  return { result, vpc, github, hostile }
+  const result = await runAction({ action: 'report', inputs, env, killAfterMs: 180_000 })
+  return { result, vpc, github, hostile, runnerTemp, apiUrl, extra }
 }
+
+/** A port on loopback that nothing listens on (it did a moment ago, for the system to pick it). */
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  await new Promise(resolve => server.close(resolve))
+  if (address === null || typeof address === 'string') throw new Error('no port')
+  return address.port
+}
+
+/** A RUNNER_TEMP of the run's own, or a symbolic link to one. */
+async function makeRunnerTemp(kind: 'directory' | 'symlink'): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'report-runner-temp-'))
+  temporaryDirectories.push(root)
+  const directory = join(root, '_temp')
+  await mkdir(directory, { mode: 0o700 })
+  if (kind === 'directory') return directory
+  await symlink(directory, join(root, 'link'))
+  return join(root, 'link')
+}
+
+const temporaryDirectories: string[] = []
 
 beforeAll(async () => {
   await inParallel(ROWS, PARALLEL, async row => {
     outcomes.set(row, await runRow(row))
   })
-}, 240_000)
+}, 480_000)
 
 afterAll(async () => {
   await Promise.all(
-    [...outcomes.values()].flatMap(o => [o.vpc.close(), o.github?.close(), o.hostile?.close()])
+    [...outcomes.values()].flatMap(o => [
+      o.vpc.close(),
+      o.github?.close(),
+      o.hostile?.close(),
+      o.extra?.close()
+    ])
   )
+  await Promise.all(temporaryDirectories.map(dir => rm(dir, { recursive: true, force: true })))
 })
 
 function outcomeOf(row: Row): Outcome {

@@ -42,6 +42,8 @@ interface Recorded {
   summary: string[]
   /** `VPC <action> <params>` and `GitHub <method> <path>`, in order. */
   requests: string[]
+  /** Files written: `<dir>/<name>` → content, and the place named in messages. */
+  files: Map<string, { content: string; place: string }>
 }
 
 let agent: RunAgent
@@ -60,7 +62,8 @@ beforeEach(() => {
     debug: [],
     masked: [],
     summary: [],
-    requests: []
+    requests: [],
+    files: new Map()
   }
 })
 afterEach(async () => {
@@ -112,6 +115,9 @@ function listing(entries: object[]): VpcAnswer {
     }
   }
 }
+
+/** The first line of every body the report writes: an issue with it is the report's own. */
+const MARKER = '<!-- ssl-vpn-expiry-report: this issue is rewritten by every run of the report -->'
 
 const SOME_FLAGGED = [entry('vsc-gone', -2), entry('vsc-soon', 3), entry('vsc-fine', 300)]
 
@@ -185,6 +191,11 @@ function fakeIo(
     newNonce: () => `nonce-${time}-${recorded.requests.length}`,
     createDispatcher: () => agent,
     signal: new AbortController().signal,
+    writePrivateFile: async (dir, fileName, content, place) => {
+      const path = `${dir}/${fileName}`
+      recorded.files.set(path, { content, place: place.directory })
+      return path
+    },
     ...overrides
   }
 }
@@ -250,6 +261,43 @@ describe('without github-token', () => {
     expect(recorded.warnings).toHaveLength(1)
   })
 
+  test('RUNNER_TEMP: every certificate written to a new file there, its path the report-file output', async () => {
+    serveVpc(() => listing(SOME_FLAGGED))
+    await runReport(fakeIo(INPUTS, { ...WORKFLOW, RUNNER_TEMP: '/runner/_temp' }))
+    expect(recorded.failures).toEqual([])
+    const [path, file] = [...recorded.files][0] ?? []
+    expect(path).toMatch(/^\/runner\/_temp\/ssl-vpn-report-[A-Za-z0-9]+\.json$/)
+    expect(file?.place).toBe('RUNNER_TEMP')
+    expect(recorded.outputs['report-file']).toBe(path)
+    expect(recorded.outputs['truncated']).toBe('false')
+    const written = JSON.parse(file?.content ?? '')
+    expect(written.certificates.map((c: { 'cert-id': string }) => c['cert-id'])).toEqual([
+      'vsc-gone',
+      'vsc-soon',
+      'vsc-fine'
+    ])
+    expect(JSON.stringify(written.certificates)).toBe(recorded.outputs['certificates'])
+    expect(recorded.infos).toContain(`Wrote every certificate to ${path} (the report-file output).`)
+  })
+
+  test('no RUNNER_TEMP (not on a runner): no file, report-file empty, said in the log', async () => {
+    serveVpc(() => listing(SOME_FLAGGED))
+    await runReport(fakeIo(INPUTS))
+    expect(recorded.files.size).toBe(0)
+    expect(recorded.outputs['report-file']).toBe('')
+    expect(recorded.infos).toContain(
+      'RUNNER_TEMP is not set (not on a runner?): no report-file is written.'
+    )
+  })
+
+  test('a relative RUNNER_TEMP: refused by name before any request', async () => {
+    await runReport(fakeIo(INPUTS, { ...WORKFLOW, RUNNER_TEMP: 'tmp' }))
+    expect(recorded.requests).toEqual([])
+    expect(recorded.failures).toEqual([
+      expect.stringMatching(/^Environment variable RUNNER_TEMP: "tmp" is not an absolute path/)
+    ])
+  })
+
   test('no summary without GITHUB_STEP_SUMMARY', async () => {
     serveVpc(() => listing(SOME_FLAGGED))
     await runReport(fakeIo(INPUTS, {}))
@@ -281,7 +329,9 @@ describe('with github-token', () => {
   test('nothing flagged, one issue open: closed with a comment; no issue number', async () => {
     serveVpc(() => listing([entry('vsc-fine', 300)]))
     serveGitHub({
-      open: [{ number: 3, title: 't', body: 'b', state: 'open', labels: ['ssl-vpn-expiry'] }]
+      open: [
+        { number: 3, title: 't', body: `${MARKER}\nb`, state: 'open', labels: ['ssl-vpn-expiry'] }
+      ]
     })
     await runReport(fakeIo(WITH_TOKEN))
     expect(recorded.failures).toEqual([])
@@ -291,6 +341,27 @@ describe('with github-token', () => {
       'GitHub PATCH /repos/acme/vpn-admin/issues/3'
     ])
     expect(recorded.outputs['issue-number']).toBe('')
+  })
+
+  test('a person’s issue with the label: not closed, not commented; said in the log', async () => {
+    serveVpc(() => listing([entry('vsc-fine', 300)]))
+    serveGitHub({
+      open: [
+        {
+          number: 3,
+          title: 'Help',
+          body: 'My VPN fails',
+          state: 'open',
+          labels: ['ssl-vpn-expiry']
+        }
+      ]
+    })
+    await runReport(fakeIo(WITH_TOKEN))
+    expect(recorded.failures).toEqual([])
+    expect(recorded.requests.slice(1)).toEqual(['GitHub GET /repos/acme/vpn-admin/issues'])
+    expect(recorded.infos).toContain(
+      'Left issue #3 as they are: labelled "ssl-vpn-expiry", but not the report\'s own (their body does not begin with the report\'s marker).'
+    )
   })
 
   test('403 on the write: the permission named; outputs and summary still there', async () => {

@@ -3,7 +3,13 @@ import { classifyCertificates, DAY_MS } from '../../src/certificates/expiry.js'
 import { type SummarySink } from '../../src/runner/summary.js'
 import type { ReportSettings } from '../../src/report/inputs.js'
 import {
+  boundedJsonArray,
   describeReportStart,
+  describeTruncation,
+  MAX_LIST_OUTPUT_BYTES,
+  MAX_SUMMARY_TABLE_BYTES,
+  reportFileContent,
+  reportListOutputs,
   reportRows,
   setReportOutputs,
   writeReportSummary
@@ -26,7 +32,8 @@ const SETTINGS: ReportSettings = {
   timeoutMs: 300_000,
   warnDays: 30,
   failOn: 'expiring',
-  github: undefined
+  github: undefined,
+  reportDir: undefined
 }
 
 function listed(id: string, endTime: number, change: Partial<ListedCertificate> = {}) {
@@ -67,15 +74,18 @@ function recordingSummary() {
 describe('setReportOutputs', () => {
   test('JSON arrays, soonest expiry first, with the documented fields; counts', () => {
     const outputs: Record<string, string> = {}
-    setReportOutputs({ setOutput: (name, value) => (outputs[name] = value) }, REPORT)
+    setReportOutputs({ setOutput: (name, value) => (outputs[name] = value) }, REPORT, '/t/r.json')
     expect(Object.keys(outputs).sort()).toEqual([
       'certificate-count',
       'certificates',
       'expired',
       'expired-count',
       'expiring',
-      'expiring-count'
+      'expiring-count',
+      'report-file',
+      'truncated'
     ])
+    expect(outputs).toMatchObject({ truncated: 'false', 'report-file': '/t/r.json' })
     const all = JSON.parse(outputs['certificates'] ?? '')
     expect(all.map((c: { 'cert-id': string }) => c['cert-id'])).toEqual([
       'vsc-gone',
@@ -104,9 +114,118 @@ describe('setReportOutputs', () => {
     const outputs: Record<string, string> = {}
     setReportOutputs(
       { setOutput: (name, value) => (outputs[name] = value) },
-      classifyCertificates([], NOW, 30)
+      classifyCertificates([], NOW, 30),
+      undefined
     )
-    expect(outputs).toMatchObject({ certificates: '[]', expiring: '[]', 'certificate-count': '0' })
+    expect(outputs).toMatchObject({
+      certificates: '[]',
+      expiring: '[]',
+      'certificate-count': '0',
+      'report-file': ''
+    })
+  })
+
+  test('expired by its Status though its EndTime is later: still first, the most urgent', () => {
+    const report = classifyCertificates(
+      [
+        listed('vsc-soon', NOW + 3 * DAY_MS),
+        listed('vsc-revoked', NOW + 9 * DAY_MS, { status: 'expired' })
+      ],
+      NOW,
+      30
+    )
+    const { lists } = reportListOutputs(report)
+    const ids = (json: string) => JSON.parse(json).map((c: { 'cert-id': string }) => c['cert-id'])
+    expect(ids(lists.certificates.json)).toEqual(['vsc-revoked', 'vsc-soon'])
+  })
+
+  describe('5,000 certificates: every output under GitHub’s limits, cut with counts', () => {
+    // Long names (the most the API allows, some of them escaped in JSON) make the worst case.
+    const fleet = classifyCertificates(
+      Array.from({ length: 5000 }, (_, i) =>
+        listed(`vsc-${String(i).padStart(20, '0')}`, NOW + ((i % 400) - 100) * DAY_MS + 1, {
+          name: `${'n'.repeat(90)}"\\${i}`.slice(0, 100)
+        })
+      ),
+      NOW,
+      30
+    )
+    const outputs: Record<string, string> = {}
+    const shaped = setReportOutputs(
+      { setOutput: (name, value) => (outputs[name] = value) },
+      fleet,
+      '/runner/_temp/r.json'
+    )
+    const bytes = (name: string) => Buffer.byteLength(outputs[name] ?? '')
+
+    test('each list output valid JSON, at most 300,000 bytes; all outputs under 1 MB together', () => {
+      for (const name of ['certificates', 'expiring', 'expired']) {
+        expect(bytes(name)).toBeLessThanOrEqual(MAX_LIST_OUTPUT_BYTES)
+        expect(Array.isArray(JSON.parse(outputs[name] ?? ''))).toBe(true)
+      }
+      const total = Object.entries(outputs).reduce(
+        (sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value),
+        0
+      )
+      expect(total).toBeLessThan(1_000_000)
+      // Not absurdly short either: the cut falls near the limit.
+      expect(bytes('certificates')).toBeGreaterThan(MAX_LIST_OUTPUT_BYTES - 1000)
+    })
+
+    test('the most urgent kept: every expired one before any other; the counts whole', () => {
+      const listedHere = JSON.parse(outputs['certificates'] ?? '') as { 'cert-id': string }[]
+      const expiredIds = new Set(fleet.expired.map(c => c.certId))
+      const expiredFirst = Math.min(listedHere.length, fleet.expired.length)
+      expect(listedHere.slice(0, expiredFirst).every(c => expiredIds.has(c['cert-id']))).toBe(true)
+      expect(listedHere.slice(expiredFirst).some(c => expiredIds.has(c['cert-id']))).toBe(false)
+      expect(outputs['certificate-count']).toBe('5000')
+      expect(outputs['truncated']).toBe('true')
+      expect(shaped.lists.certificates).toMatchObject({ total: 5000, listed: listedHere.length })
+      expect(listedHere.length).toBeLessThan(5000)
+    })
+
+    test('the warning says what each list holds, of how many, and where all are', () => {
+      const { certificates, expiring, expired } = shaped.lists
+      // 1,300 expired, 390 expiring: the expiring list fits whole and is not named.
+      expect([expired.total, expiring.listed, expiring.total]).toEqual([1300, 390, 390])
+      expect(describeTruncation(shaped, '/runner/_temp/r.json')).toBe(
+        `The outputs were cut to stay under GitHub's 1 MB limit for outputs, most urgent first (truncated: true): certificates lists ${certificates.listed} of 5000, ` +
+          `expired lists ${expired.listed} of 1300. report-file (/runner/_temp/r.json) lists them all.`
+      )
+      expect(describeTruncation(reportListOutputs(REPORT), '/x')).toBeUndefined()
+    })
+
+    test('the report file has them all, in the outputs’ order and shape', () => {
+      const file = JSON.parse(reportFileContent(SETTINGS, fleet))
+      expect(file).toMatchObject({
+        'region-id': 'cn-hangzhou',
+        'ssl-vpn-server-id': null,
+        checked: '2026-06-01T12:00:00.000Z',
+        'warn-days': 30,
+        'certificate-count': 5000
+      })
+      expect(file.certificates).toHaveLength(5000)
+      expect(file.expired).toHaveLength(fleet.expired.length)
+      expect(
+        JSON.stringify(file.certificates).startsWith(outputs['certificates']?.slice(0, -1) ?? '-')
+      ).toBe(true)
+    })
+  })
+
+  test.each([
+    [[], 2, '[]', 0],
+    [[{ a: 1 }], 2, '[]', 0],
+    [[{ a: 1 }], 9, '[{"a":1}]', 1],
+    [[{ a: 1 }, { b: 2 }], 16, '[{"a":1}]', 1],
+    [[{ a: 1 }, { b: 2 }], 17, '[{"a":1},{"b":2}]', 2],
+    [[{ a: 'é' }], 11, '[]', 0],
+    [[{ a: 'é' }], 12, '[{"a":"é"}]', 1]
+  ])('boundedJsonArray(%j, %d bytes) → %s', (entries, max, json, listedCount) => {
+    expect(boundedJsonArray(entries, max)).toEqual({
+      json,
+      listed: listedCount,
+      total: entries.length
+    })
   })
 })
 
@@ -147,6 +266,7 @@ describe('the job summary', () => {
           url: 'https://github.com/acme/vpn/issues/7'
         },
         duplicatesClosed: [9],
+        othersLeftAlone: [],
         labelDropped: false
       },
       failure: undefined
@@ -187,7 +307,34 @@ describe('the job summary', () => {
     const { sink, parts } = recordingSummary()
     await writeReportSummary(sink, SETTINGS, many, { outcome: undefined, failure: undefined })
     expect(JSON.parse(parts[2] ?? '[]')).toHaveLength(1001)
-    expect(parts).toContain('<p>… and 3 more, in the certificates output.</p>')
+    expect(parts).toContain(
+      '<p><strong>Truncated:</strong> the 1000 most urgent are listed above; 3 more are not shown here (no report-file: RUNNER_TEMP is not set).</p>'
+    )
+  })
+
+  test('long escaped names: the table stays under 512 KiB, the rest counted, report-file named', async () => {
+    const many = classifyCertificates(
+      Array.from({ length: 1000 }, (_, i) =>
+        listed(`vsc-n${i}`, NOW + (i + 1) * DAY_MS, { name: `${'&<>'.repeat(40)}${i}` })
+      ),
+      NOW,
+      30
+    )
+    const { sink, parts } = recordingSummary()
+    await writeReportSummary(
+      sink,
+      SETTINGS,
+      many,
+      { outcome: undefined, failure: undefined },
+      '/t/r&.json'
+    )
+    const rows = (JSON.parse(parts[2] ?? '[]') as { data: string }[][]).slice(1)
+    const html = rows.map(r => `<tr>${r.map(c => `<td>${c.data}</td>`).join('')}</tr>`).join('')
+    expect(Buffer.byteLength(html)).toBeLessThanOrEqual(MAX_SUMMARY_TABLE_BYTES)
+    expect(rows.length).toBeLessThan(1000)
+    expect(parts).toContain(
+      `<p><strong>Truncated:</strong> the ${rows.length} most urgent are listed above; ${1000 - rows.length} more are not shown here; report-file lists them all (<code>/t/r&amp;.json</code>).</p>`
+    )
   })
 })
 

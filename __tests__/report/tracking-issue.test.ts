@@ -1,7 +1,12 @@
 import { describe, expect, test } from '@jest/globals'
 import { classifyCertificates, DAY_MS, type ExpiryReport } from '../../src/certificates/expiry.js'
 import type { IssueClient, TrackedIssue } from '../../src/github/client.js'
-import { issueBody, syncTrackingIssue, type IssueContext } from '../../src/report/tracking-issue.js'
+import {
+  isReportIssue,
+  issueBody,
+  syncTrackingIssue,
+  type IssueContext
+} from '../../src/report/tracking-issue.js'
 import type { ListedCertificate } from '../../src/alibaba/vpc-client.js'
 
 const NOW = Date.parse('2026-06-01T12:00:00.000Z')
@@ -43,6 +48,16 @@ const NOTHING: ExpiryReport = classifyCertificates(
   30
 )
 
+/** The first line of every body the report has written, since its first release. */
+const MARKER = '<!-- ssl-vpn-expiry-report: this issue is rewritten by every run of the report -->'
+/** A body an earlier run of the report wrote. */
+const OLD_REPORT_BODY = `${MARKER}\nSSL-VPN client certificates of … (an earlier run)`
+/** A person's issue that carries the label, as people file them. */
+const PERSON: Partial<TrackedIssue> = {
+  title: 'Please renew the certificate of the build agent',
+  body: 'It expires next week; see the expiry report.'
+}
+
 /** An in-memory repository behind the IssueClient interface, recording every call. */
 function fakeRepository(
   initial: Partial<TrackedIssue>[] = [],
@@ -51,7 +66,7 @@ function fakeRepository(
   const issues = initial.map((issue, i) => ({
     number: issue.number ?? i + 1,
     title: issue.title ?? 'old title',
-    body: issue.body ?? 'old body',
+    body: issue.body ?? OLD_REPORT_BODY,
     labels: issue.labels ?? [LABEL],
     url: undefined,
     open: true,
@@ -166,7 +181,9 @@ describe('issueBody', () => {
     expect(big.length).toBeLessThanOrEqual(60_000)
     const listedRows = big.split('\n').filter(line => line.startsWith('| expiring |')).length
     expect(listedRows).toBeGreaterThan(100)
-    expect(big).toContain(`| … | ${1000 - listedRows} more, not listed here (see the job summary)`)
+    expect(big).toContain(
+      `| … | ${1000 - listedRows} more, not listed here (the report-file output of the report lists them all)`
+    )
   })
 })
 
@@ -217,6 +234,7 @@ describe('syncTrackingIssue', () => {
       action: 'none',
       issue: undefined,
       duplicatesClosed: [],
+      othersLeftAlone: [],
       labelDropped: false
     })
     expect(repo.calls).toEqual(['list'])
@@ -241,7 +259,7 @@ describe('syncTrackingIssue', () => {
         last
       ])
       expect(repo.issues.find(i => i.number === 5)?.comments).toEqual([
-        'Closing: a duplicate of #2 (the report keeps one open issue labelled `ssl-vpn-expiry`, the oldest).'
+        'Closing: a duplicate of #2 (the report keeps one open issue of its own labelled `ssl-vpn-expiry`, the oldest).'
       ])
     }
   )
@@ -258,5 +276,50 @@ describe('syncTrackingIssue', () => {
     const second = await syncTrackingIssue(repo.client, FLAGGED, CONTEXT)
     expect(second.action).toBe('unchanged')
     expect(repo.issues).toHaveLength(1)
+  })
+
+  describe('a person’s issue that carries the label is never touched', () => {
+    test('alone: left as it is, and the report opens its own', async () => {
+      const repo = fakeRepository([{ number: 4, ...PERSON }])
+      const outcome = await syncTrackingIssue(repo.client, FLAGGED, CONTEXT)
+      expect(outcome).toMatchObject({
+        action: 'opened',
+        issue: { number: 5 },
+        othersLeftAlone: [4]
+      })
+      expect(repo.calls).toEqual(['list', 'create'])
+      expect(repo.issues[0]).toMatchObject({ number: 4, ...PERSON, open: true, comments: [] })
+    })
+
+    test('older than the report’s own: the report’s is kept, the person’s is no duplicate', async () => {
+      const repo = fakeRepository([{ number: 2, ...PERSON }, { number: 6 }])
+      const outcome = await syncTrackingIssue(repo.client, FLAGGED, CONTEXT)
+      expect(outcome).toMatchObject({
+        action: 'updated',
+        issue: { number: 6 },
+        duplicatesClosed: [],
+        othersLeftAlone: [2]
+      })
+      expect(repo.calls).toEqual(['list', 'update #6'])
+    })
+
+    test('nothing left: the person’s issue stays open, uncommented', async () => {
+      const repo = fakeRepository([{ number: 2, ...PERSON }])
+      const outcome = await syncTrackingIssue(repo.client, NOTHING, CONTEXT)
+      expect(outcome).toMatchObject({ action: 'none', othersLeftAlone: [2] })
+      expect(repo.calls).toEqual(['list'])
+    })
+  })
+
+  test.each([
+    ['the marker first', `${MARKER}\nrows`, true],
+    ['blank lines, then the marker', `\r\n\n  ${MARKER}\nrows`, true],
+    ['a later wording of the marker', '<!-- ssl-vpn-expiry-report: v2 -->\nrows', true],
+    ['no marker', 'rows', false],
+    ['the marker quoted in a reply', `> ${MARKER}\n> rows\n\nWhy?`, false],
+    ['the marker further down', `Copied from the report:\n${MARKER}`, false],
+    ['an empty body', '', false]
+  ])('isReportIssue: %s', (_what, body, expected) => {
+    expect(isReportIssue({ body })).toBe(expected)
   })
 })

@@ -8,7 +8,8 @@
  * One writer puts profiles on disk ({@link writeProfile}): a file name made only from a valid name
  * or ID, directly inside a config-dir no other user can write to, written to a new private file
  * and renamed into place, so no other user can read the key at any moment and no link planted in
- * the directory can redirect it.
+ * the directory can redirect it. The report's file goes through the same writer
+ * ({@link writePrivateFile}), into RUNNER_TEMP.
  */
 import { createPrivateKey, randomBytes } from 'node:crypto'
 import { constants, type Stats } from 'node:fs'
@@ -80,6 +81,25 @@ export function profileFileName(name: string | undefined, certId: string): strin
   return CERT_ID_PATTERN.test(certId) ? `${certId}.ovpn` : undefined
 }
 
+/** How messages name the directory a file is written to, and what the file holds. */
+export interface FilePlace {
+  /** The input or variable that names the directory: `config-dir`, `RUNNER_TEMP`. */
+  directory: string
+  /** What one file holds, as messages name it: "a private key". */
+  contents: string
+  /** The files, as messages name them: "profiles". */
+  files: string
+  /** Why no other user may write in the directory: "profiles hold private keys". */
+  why: string
+}
+
+const PROFILE_PLACE: FilePlace = {
+  directory: 'config-dir',
+  contents: 'a private key',
+  files: 'profiles',
+  why: 'profiles hold private keys'
+}
+
 /** `O_NOFOLLOW`/`O_DIRECTORY` are POSIX: absent on Windows, where they are 0 (no effect). */
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0
 const O_DIRECTORY = constants.O_DIRECTORY ?? 0
@@ -95,14 +115,15 @@ function errorCode(error: unknown): string | undefined {
 }
 
 /**
- * Opens config-dir (created 0700 with its missing parents when it does not exist) without
- * following a symbolic link, and makes sure no other user can change what is in it: a directory
+ * Opens the directory (config-dir; created 0700 with its missing parents when it does not exist)
+ * without following a symbolic link, and makes sure no other user can change what is in it: a directory
  * of ours that group or others may write to is made 0700 (said in the log); one owned by another
  * user and writable by others is refused; a symbolic link is refused (give the directory itself).
  * Returns its absolute path and an open handle (the caller closes it).
  */
-async function openConfigDir(
+async function openPrivateDirectory(
   dir: string,
+  place: FilePlace,
   log: (line: string) => void
 ): Promise<{ path: string; handle: FileHandle | undefined }> {
   const path = resolve(dir)
@@ -115,10 +136,10 @@ async function openConfigDir(
   try {
     handle = await openDirectory(path)
   } catch (error) {
-    if (errorCode(error) !== 'ENOENT') throw await refusal(path, error)
+    if (errorCode(error) !== 'ENOENT') throw await refusal(path, place, error)
     await mkdir(path, { recursive: true, mode: 0o700 })
     handle = await openDirectory(path).catch(async (error: unknown) => {
-      throw await refusal(path, error)
+      throw await refusal(path, place, error)
     })
   }
   try {
@@ -128,12 +149,12 @@ async function openConfigDir(
       if (info.uid !== uid) {
         throw new ProfileError(
           path,
-          `config-dir ${path} is writable by other users (mode ${octal(info.mode)}) and owned by another user (uid ${info.uid}, not ${uid}): they could read or replace a private key written there. Use a directory of your own that only you can write to.`
+          `${place.directory} ${path} is writable by other users (mode ${octal(info.mode)}) and owned by another user (uid ${info.uid}, not ${uid}): they could read or replace ${place.contents} written there. Use a directory of your own that only you can write to.`
         )
       }
       await handle.chmod(0o700)
       log(
-        `config-dir ${path} was writable by other users (mode ${octal(info.mode)}); made it 0700, as profiles hold private keys.`
+        `${place.directory} ${path} was writable by other users (mode ${octal(info.mode)}); made it 0700, as ${place.why}.`
       )
     }
     return { path, handle }
@@ -151,17 +172,17 @@ function openDirectory(path: string): Promise<FileHandle> {
  * The error for a config-dir that cannot be opened as a directory of its own. With O_NOFOLLOW a
  * link fails as ELOOP, or as ENOTDIR with O_DIRECTORY (Linux): lstat tells which it is.
  */
-async function refusal(path: string, error: unknown): Promise<Error> {
+async function refusal(path: string, place: FilePlace, error: unknown): Promise<Error> {
   const code = errorCode(error)
   if (code === 'ELOOP' || code === 'ENOTDIR') {
     const info = await lstat(path).catch(() => undefined)
     if (code === 'ELOOP' || info?.isSymbolicLink()) {
       return new ProfileError(
         path,
-        `config-dir ${path} is a symbolic link; profiles are only written to a real directory (give the directory it points to).`
+        `${place.directory} ${path} is a symbolic link; ${place.files} are only written to a real directory (give the directory it points to).`
       )
     }
-    return new ProfileError(path, `config-dir ${path} exists and is not a directory.`)
+    return new ProfileError(path, `${place.directory} ${path} exists and is not a directory.`)
   }
   return error instanceof Error ? error : new Error(String(error))
 }
@@ -174,7 +195,7 @@ export async function prepareConfigDir(
   dir: string,
   log: (line: string) => void = () => undefined
 ): Promise<string> {
-  const { path, handle } = await openConfigDir(dir, log)
+  const { path, handle } = await openPrivateDirectory(dir, PROFILE_PLACE, log)
   await handle?.close()
   return path
 }
@@ -189,25 +210,41 @@ async function lstatIfPresent(path: string): Promise<Stats | undefined> {
   }
 }
 
-/**
- * Writes a profile as `fileName` directly inside `dir` and returns its absolute path. The content
- * goes to a new file in `dir` (O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600 from its first moment),
- * fsynced, then renamed over the target: another user's file or an older, readable profile at the
- * target is replaced, never written into, and a symbolic link or anything but a regular file
- * there is refused with its path. The temporary file is removed when anything fails.
- */
-export async function writeProfile(
+/** Writes a profile as `fileName` directly inside config-dir `dir`: {@link writePrivateFile}. */
+export function writeProfile(
   dir: string,
   fileName: string,
   content: string,
   log: (line: string) => void = () => undefined
 ): Promise<string> {
-  const { path: directory, handle: directoryHandle } = await openConfigDir(dir, log)
+  return writePrivateFile(dir, fileName, content, PROFILE_PLACE, log)
+}
+
+/**
+ * Writes `fileName` directly inside `dir` and returns its absolute path. The content
+ * goes to a new file in `dir` (O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600 from its first moment),
+ * fsynced, then renamed over the target: another user's file or an older, readable profile at the
+ * target is replaced, never written into, and a symbolic link or anything but a regular file
+ * there is refused with its path. The temporary file is removed when anything fails. `dir` is
+ * checked, and created if missing, as config-dir is ({@link prepareConfigDir}); `place` names it
+ * in messages.
+ */
+export async function writePrivateFile(
+  dir: string,
+  fileName: string,
+  content: string,
+  place: FilePlace,
+  log: (line: string) => void = () => undefined
+): Promise<string> {
+  const { path: directory, handle: directoryHandle } = await openPrivateDirectory(dir, place, log)
   try {
     const path = resolve(directory, fileName)
     // The name is checked where it is made (profileFileName); this is the second guard.
     if (basename(fileName) !== fileName || dirname(path) !== directory) {
-      throw new ProfileError(path, `${path} is not directly inside config-dir ${directory}.`)
+      throw new ProfileError(
+        path,
+        `${path} is not directly inside ${place.directory} ${directory}.`
+      )
     }
     const temporary = join(directory, `.${fileName}.${randomBytes(8).toString('hex')}.tmp`)
     let created = false
@@ -231,13 +268,13 @@ export async function writeProfile(
       if (existing?.isSymbolicLink()) {
         throw new ProfileError(
           path,
-          `${path} is a symbolic link; a private key is never written through one. Remove it (or choose another config-dir) and re-run.`
+          `${path} is a symbolic link; ${place.contents} is never written through one. Remove it (or choose another ${place.directory}) and re-run.`
         )
       }
       if (existing !== undefined && !existing.isFile()) {
         throw new ProfileError(
           path,
-          `${path} exists and is not a regular file; remove it (or choose another config-dir) and re-run.`
+          `${path} exists and is not a regular file; remove it (or choose another ${place.directory}) and re-run.`
         )
       }
       await rename(temporary, path)

@@ -6,6 +6,7 @@
  */
 import { TransportError } from '../core/errors.js'
 import type { Redactor } from '../core/redact.js'
+import { shownAnswerText } from '../core/text.js'
 import { proxyVariableOf } from './proxy.js'
 
 interface TransportErrorOptions {
@@ -37,15 +38,58 @@ const UNTRUSTED_CERTIFICATE_CODES = new Set([
 /** Transport faults that will not go away by trying again. */
 const PERMANENT_TRANSPORT_CODES = new Set(['ENOTFOUND', 'ERR_INVALID_URL', 'UND_ERR_INVALID_ARG'])
 
+/** The most levels of `cause` read from a failure. */
+const MAX_CAUSE_DEPTH = 5
+/** The longest detail of a failure shown: a socket or TLS message is well under this. */
+const MAX_DETAIL_LENGTH = 300
+/** Messages of wrappers that say nothing of what failed (undici's `fetch`). */
+const UNINFORMATIVE_MESSAGES: ReadonlySet<string> = new Set(['fetch failed'])
+
+/**
+ * An error and its causes, outermost first. undici's `fetch` throws "fetch failed" with the
+ * socket's or TLS's error as its `cause`; a connection tried on several addresses (Node's
+ * happy eyeballs) fails with an AggregateError whose `errors` hold one per address, the first
+ * of which stands for them here.
+ */
+function causeChain(error: unknown): object[] {
+  const chain: object[] = []
+  for (let e: unknown = error; typeof e === 'object' && e !== null;) {
+    if (chain.length >= MAX_CAUSE_DEPTH || chain.includes(e)) break
+    chain.push(e)
+    const { cause, errors } = e as { cause?: unknown; errors?: unknown }
+    e = cause ?? (Array.isArray(errors) ? errors[0] : undefined)
+  }
+  return chain
+}
+
+/** The codes on an error and its causes, outermost first. */
 function errorCodes(error: unknown): string[] {
   // undici wraps socket errors; the OS or TLS code may sit on the error or on its cause.
-  const codes: string[] = []
-  for (let e: unknown = error, depth = 0; e && depth < 4; depth++) {
+  return causeChain(error).flatMap(e => {
     const code = (e as { code?: unknown }).code
-    if (typeof code === 'string') codes.push(code)
-    e = (e as { cause?: unknown }).cause
+    return typeof code === 'string' ? [code] : []
+  })
+}
+
+/**
+ * What failed, in words: the messages of the error and its causes ({@link causeChain}), outermost
+ * first, without wrappers that say nothing and without repeats, e.g. "connect ECONNREFUSED
+ * 127.0.0.1:443" or "self-signed certificate" rather than "fetch failed". On one line, redacted,
+ * cut: a message can quote a URL, and a URL can carry a secret.
+ */
+function describeErrorChain(error: unknown, redact: Redactor): string {
+  const messages: string[] = []
+  for (const e of causeChain(error)) {
+    const message = (e as { message?: unknown }).message
+    const trimmed = typeof message === 'string' ? message.trim() : ''
+    if (trimmed === '' || UNINFORMATIVE_MESSAGES.has(trimmed)) continue
+    if (messages.some(shown => shown.includes(trimmed))) continue
+    messages.push(trimmed)
   }
-  return codes
+  if (messages.length === 0) {
+    messages.push(error instanceof Error ? error.message || error.name : String(error))
+  }
+  return shownAnswerText(messages.join(': '), redact, MAX_DETAIL_LENGTH)
 }
 
 /** Whole seconds, or tenths when the attempt was cut short by the deadline. */
@@ -76,7 +120,7 @@ export function toTransportError(
   const codes = errorCodes(error)
   // A TLS verdict is the most telling code, wherever undici put it.
   const code = codes.find(c => UNTRUSTED_CERTIFICATE_CODES.has(c)) ?? codes[0] ?? 'UNKNOWN'
-  const detail = options.redact(error instanceof Error ? error.message : String(error))
+  const detail = describeErrorChain(error, options.redact)
   const proxyVariable = proxyVariableOf(error)
   if (proxyVariable !== undefined)
     return proxyTransportError(proxyVariable, code, detail, target, origin)

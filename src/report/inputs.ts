@@ -6,6 +6,7 @@
  * variables the tracking issue needs. A bad value gets an {@link InputError} that names the input
  * or variable, shows what was given (never for a secret) and says what is expected.
  */
+import { isAbsolute } from 'node:path'
 import { InputError } from '../core/errors.js'
 import type { FailOn } from '../certificates/expiry.js'
 import type { GitHubSettings } from '../github/client.js'
@@ -21,6 +22,8 @@ export interface ReportSettings extends ConnectionSettings {
   failOn: FailOn
   /** Set with `github-token`: keep the tracking issue. */
   github: GitHubSettings | undefined
+  /** RUNNER_TEMP: where the full report is written (`report-file`); undefined outside a runner. */
+  reportDir: string | undefined
 }
 
 export function readReportSettings(
@@ -38,7 +41,24 @@ export function readReportSettings(
   const title = parseIssueTitle(getInput('issue-title'))
   const github =
     token === undefined ? undefined : { token, label, title, ...readGitHubVariables(env) }
-  return { ...connection, sslVpnServerId, warnDays, failOn, github }
+  const reportDir = parseRunnerTemp(env['RUNNER_TEMP'] ?? '')
+  return { ...connection, sslVpnServerId, warnDays, failOn, github, reportDir }
+}
+
+/** Longer than any path a runner uses, short enough to show. */
+const MAX_PATH_LENGTH = 1024
+
+/** RUNNER_TEMP, which the runner sets to an absolute path; '' (not on a runner) is undefined. */
+function parseRunnerTemp(raw: string): string | undefined {
+  if (raw === '') return undefined
+  if (raw.length > MAX_PATH_LENGTH || /[\p{Cc}\u2028\u2029]/u.test(raw) || !isAbsolute(raw)) {
+    throw new InputError(
+      'RUNNER_TEMP',
+      `${quote(raw)} is not an absolute path on one line (at most ${MAX_PATH_LENGTH} characters); the runner sets it to its temporary directory, where the report writes report-file.`,
+      'environment'
+    )
+  }
+  return raw
 }
 
 /** GitHub's tokens are 40 to a few hundred characters; this leaves room for any of them. */

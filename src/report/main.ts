@@ -25,9 +25,12 @@ import {
 import { describeFailure } from '../runner/failure.js'
 import { createIssueClient, type GitHubSettings } from '../github/client.js'
 import { readReportSettings, type ReportSettings } from './inputs.js'
+import { writePrivateFile, type FilePlace } from '../certificates/profile.js'
 import {
   describeReportStart,
   describeScope,
+  describeTruncation,
+  reportFileContent,
   setReportOutputs,
   writeReportSummary
 } from './outputs.js'
@@ -35,11 +38,22 @@ import { type CallContext } from '../http/call-context.js'
 import { syncTrackingIssue, type IssueOutcome } from './tracking-issue.js'
 
 /** Everything the report reads or changes outside itself: the live one, or a test's fakes. */
-export type ReportIo = StepIo
+export type ReportIo = StepIo & {
+  /** Writes the report file (profile.ts `writePrivateFile`: 0600, never through a link). */
+  writePrivateFile: typeof writePrivateFile
+}
+
+/** How messages name where the report file goes. */
+const REPORT_FILE_PLACE: FilePlace = {
+  directory: 'RUNNER_TEMP',
+  contents: 'the report',
+  files: 'report files',
+  why: 'the report file is written there'
+}
 
 /** The report step, as the runner starts it. */
 export async function run(): Promise<void> {
-  await runLive(runReport)
+  await runLive(io => runReport({ ...io, writePrivateFile }))
 }
 
 /**
@@ -65,21 +79,56 @@ async function reportAndTrack(
   const vpc = await connect()
   const listed = await vpc.listCertificates(settings.sslVpnServerId)
   const report = classifyCertificates(listed, io.now(), settings.warnDays)
-  setReportOutputs(io, report)
+  const reportFile = await writeReportFile(io, settings, report)
+  const shaped = setReportOutputs(io, report, reportFile)
   logger.info(
     `Listed ${listed.length} ${listed.length === 1 ? 'certificate' : 'certificates'} of ${describeScope(settings)}: ${report.expired.length} expired, ${report.expiring.length} expiring (warn-days ${settings.warnDays}).`
   )
+  const truncation = describeTruncation(shaped, reportFile)
+  if (truncation !== undefined) logger.warning(truncation)
   const issue =
     settings.github === undefined
       ? { outcome: undefined, failure: undefined }
       : await keepTrackingIssue(io, { rpc: deps.rpc, deadline }, settings, settings.github, report)
   if (io.env['GITHUB_STEP_SUMMARY']) {
-    await writeReportSummary(io.summary, settings, report, {
-      outcome: issue.outcome,
-      failure: issue.failure?.split('\n')[0]
-    })
+    await writeReportSummary(
+      io.summary,
+      settings,
+      report,
+      { outcome: issue.outcome, failure: issue.failure?.split('\n')[0] },
+      reportFile
+    )
   }
   finish(io, report, settings, issue.failure)
+}
+
+/**
+ * Writes every certificate to a new file in RUNNER_TEMP (the outputs may be cut; the file never
+ * is) and returns its path; undefined, said in the log, when RUNNER_TEMP is not set (not on a
+ * runner). The name is new on every run, so two report steps of one job keep their own.
+ */
+async function writeReportFile(
+  io: ReportIo,
+  settings: ReportSettings,
+  report: ExpiryReport
+): Promise<string | undefined> {
+  if (settings.reportDir === undefined) {
+    io.logger.info('RUNNER_TEMP is not set (not on a runner?): no report-file is written.')
+    return undefined
+  }
+  const fileName = `ssl-vpn-report-${io
+    .newNonce()
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, 32)}.json`
+  const path = await io.writePrivateFile(
+    settings.reportDir,
+    fileName,
+    reportFileContent(settings, report),
+    REPORT_FILE_PLACE,
+    line => io.logger.info(line)
+  )
+  io.logger.info(`Wrote every certificate to ${path} (the report-file output).`)
+  return path
 }
 
 /**
@@ -110,6 +159,12 @@ async function keepTrackingIssue(
   }
   const { issue } = outcome
   const at = issue === undefined ? '' : ` #${issue.number}${issue.url ? ` (${issue.url})` : ''}`
+  if (outcome.othersLeftAlone.length > 0) {
+    const numbers = outcome.othersLeftAlone.map(n => `#${n}`).join(', ')
+    io.logger.info(
+      `Left ${outcome.othersLeftAlone.length === 1 ? 'issue' : 'issues'} ${numbers} as they are: labelled ${JSON.stringify(github.label)}, but not the report's own (their body does not begin with the report's marker).`
+    )
+  }
   for (const number of outcome.duplicatesClosed) {
     io.logger.info(`Closed issue #${number}: a duplicate of the tracking issue.`)
   }

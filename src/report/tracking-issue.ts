@@ -1,10 +1,19 @@
 /**
  * One GitHub issue that says which certificates are expired or expiring, kept by every run of the
  * report: opened when something is, rewritten in place on later runs, closed with a comment when
- * nothing is left. The issue is the open one that carries the label; should there be several
- * (two runs at once, a hand-made copy), the oldest is kept and the others are closed with a
- * comment, so there is never more than one after a run. Every step is safe to repeat, so a run
- * that fails halfway is put right by the next.
+ * nothing is left. The issue is an open one that carries the label AND begins with the report's
+ * marker (a hidden HTML comment, {@link BODY_MARKER}, which every body the report writes begins
+ * with): a person's issue that merely carries the label is never edited, commented on or closed.
+ * Should there be several marked ones (two runs at once, a hand-made copy), the oldest is kept and
+ * the others are closed with a comment, so there is never more than one after a run. Every step
+ * is safe to repeat, so a run that fails halfway is put right by the next.
+ *
+ * Why the marker and not the author: the token's identity cannot be asked for with the usual
+ * token (GET /user refuses secrets.GITHUB_TOKEN, an app's installation token), and it changes with
+ * the token (github-actions[bot] for GITHUB_TOKEN, a person for a personal access token, another
+ * bot for an app): a report that required its own author would disown its issue the day its token
+ * changes and open a second. The marker is invisible in the rendered issue, so nobody adds it by
+ * accident, and only people who may triage issues can set the label.
  *
  * What goes into an issue is what the listing says about each certificate and nothing else: IDs,
  * names, SSL servers, dates, statuses (all checked against their shapes in vpc-client.ts). No key,
@@ -29,8 +38,10 @@ export interface IssueOutcome {
   action: 'opened' | 'updated' | 'unchanged' | 'closed' | 'none'
   /** The tracking issue (open after the run, except for `closed`); undefined for `none`. */
   issue: TrackedIssue | undefined
-  /** Other open issues with the label, closed as duplicates. */
+  /** Other open issues with the label and the marker, closed as duplicates. */
   duplicatesClosed: number[]
+  /** Open issues with the label but without the marker (a person's): left as they are. */
+  othersLeftAlone: number[]
   /** The label was dropped from the new issue (a token without push access may not set labels). */
   labelDropped: boolean
 }
@@ -46,9 +57,19 @@ export interface IssueContext {
   runUrl: string | undefined
 }
 
-/** Marks the issue body as the report's own (it is rewritten whole on every run). */
+/**
+ * Marks the issue body as the report's own (it is rewritten whole on every run): its first line.
+ * Unchanged since the first release, so the issues earlier versions opened are still found.
+ */
 const BODY_MARKER =
   '<!-- ssl-vpn-expiry-report: this issue is rewritten by every run of the report -->'
+/** What a body must begin with to be the report's; later wording after the colon still counts. */
+const MARKER_PREFIX = '<!-- ssl-vpn-expiry-report:'
+
+/** Whether `issue` is the report's own: its body begins with the marker (leading blanks aside). */
+export function isReportIssue(issue: Pick<TrackedIssue, 'body'>): boolean {
+  return issue.body.trimStart().startsWith(MARKER_PREFIX)
+}
 /** GitHub refuses an issue body over 65,536 characters: rows are left out well before that. */
 const MAX_BODY_LENGTH = 60_000
 
@@ -83,7 +104,8 @@ function issueRow(c: ClassifiedCertificate): string {
  * and what to do. Rows that would take the body past MAX_BODY_LENGTH are counted, not listed.
  */
 export function issueBody(report: ExpiryReport, context: IssueContext): string {
-  const flagged = report.certificates.filter(c => c.expiry !== 'valid')
+  // The most urgent first, as everywhere in the report: what a cut body keeps needs attention most.
+  const flagged = [...report.expired, ...report.expiring]
   const head = [
     BODY_MARKER,
     `SSL-VPN client certificates of ${scope(context)} that have expired or expire within ${report.warnDays} days (or whose Status is \`expiring-soon\`): ${report.expired.length} expired, ${report.expiring.length} expiring, of ${report.certificates.length} listed.`,
@@ -106,7 +128,11 @@ export function issueBody(report: ExpiryReport, context: IssueContext): string {
   }
   const left = flagged.length - rows.length
   const more =
-    left > 0 ? [`| … | ${left} more, not listed here (see the job summary) | | | | | |`] : []
+    left > 0
+      ? [
+          `| … | ${left} more, not listed here (the report-file output of the report lists them all) | | | | | |`
+        ]
+      : []
   return [...head, ...rows, ...more, ...tail].join('\n')
 }
 
@@ -124,13 +150,15 @@ export async function syncTrackingIssue(
   report: ExpiryReport,
   context: IssueContext
 ): Promise<IssueOutcome> {
-  const open = await client.listOpenIssues()
+  const labelled = await client.listOpenIssues()
+  const open = labelled.filter(isReportIssue)
+  const othersLeftAlone = labelled.filter(issue => !isReportIssue(issue)).map(i => i.number)
   const [kept, ...duplicates] = [...open].sort((a, b) => a.number - b.number)
   const duplicatesClosed: number[] = []
   for (const duplicate of duplicates) {
     await client.addComment(
       duplicate.number,
-      `Closing: a duplicate of #${kept?.number} (the report keeps one open issue labelled \`${context.label}\`, the oldest).`
+      `Closing: a duplicate of #${kept?.number} (the report keeps one open issue of its own labelled \`${context.label}\`, the oldest).`
     )
     await client.closeIssue(duplicate.number, 'not_planned')
     duplicatesClosed.push(duplicate.number)
@@ -138,20 +166,32 @@ export async function syncTrackingIssue(
   const flagged = report.expired.length + report.expiring.length > 0
   if (!flagged) {
     if (kept === undefined)
-      return { action: 'none', issue: undefined, duplicatesClosed, labelDropped: false }
+      return {
+        action: 'none',
+        issue: undefined,
+        duplicatesClosed,
+        othersLeftAlone,
+        labelDropped: false
+      }
     await client.addComment(kept.number, resolvedComment(report, context))
     await client.closeIssue(kept.number, 'completed')
-    return { action: 'closed', issue: kept, duplicatesClosed, labelDropped: false }
+    return { action: 'closed', issue: kept, duplicatesClosed, othersLeftAlone, labelDropped: false }
   }
   const body = issueBody(report, context)
   if (kept === undefined) {
     const opened = await client.createIssue(context.title, body)
     const labelDropped = !opened.labels.includes(context.label)
-    return { action: 'opened', issue: opened, duplicatesClosed, labelDropped }
+    return { action: 'opened', issue: opened, duplicatesClosed, othersLeftAlone, labelDropped }
   }
   if (kept.body === body && kept.title === context.title) {
-    return { action: 'unchanged', issue: kept, duplicatesClosed, labelDropped: false }
+    return {
+      action: 'unchanged',
+      issue: kept,
+      duplicatesClosed,
+      othersLeftAlone,
+      labelDropped: false
+    }
   }
   await client.updateIssue(kept.number, { title: context.title, body })
-  return { action: 'updated', issue: kept, duplicatesClosed, labelDropped: false }
+  return { action: 'updated', issue: kept, duplicatesClosed, othersLeftAlone, labelDropped: false }
 }
