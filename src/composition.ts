@@ -61,14 +61,22 @@ export interface ActionIo {
   createDispatcher: (proxy: ProxySettings | undefined) => Dispatcher
   /** Aborted, with a CancelledError as its reason, when the runner cancels the step. */
   signal: AbortSignal
-  /** Checks config-dir before any certificate is made; returns its absolute path. */
-  prepareConfigDir: (dir: string, log: (line: string) => void) => Promise<string>
+  /**
+   * Checks config-dir before any certificate is made (creating it one level at a time, stopping
+   * when `signal` aborts); returns its absolute path.
+   */
+  prepareConfigDir: (
+    dir: string,
+    log: (line: string) => void,
+    signal?: AbortSignal
+  ) => Promise<string>
   /** Writes one profile file directly inside `dir`; returns its absolute path. */
   writeProfile: (
     dir: string,
     fileName: string,
     content: string,
-    log: (line: string) => void
+    log: (line: string) => void,
+    signal?: AbortSignal
   ) => Promise<string>
 }
 

@@ -54,13 +54,13 @@ async function obtainAndReport(
   logger.info(describeStart(settings))
   // A config-dir that will be refused fails the step before any certificate is made.
   if (settings.configDir !== undefined) {
-    await io.prepareConfigDir(settings.configDir, line => logger.info(line))
+    await io.prepareConfigDir(settings.configDir, line => logger.info(line), io.signal)
   }
   const recordProfile = profileRecorder(settings.keepProfiles, value =>
     io.saveState(STATE_PROFILES, value)
   )
   const writeFile = async (dir: string, fileName: string, content: string) => {
-    const path = await io.writeProfile(dir, fileName, content, deps.log)
+    const path = await io.writeProfile(dir, fileName, content, deps.log, io.signal)
     // At once, so the post step removes it even when a later name fails the step.
     recordProfile(path)
     return path

@@ -12,8 +12,8 @@
  */
 import { createPrivateKey, randomBytes } from 'node:crypto'
 import { constants, type Stats } from 'node:fs'
-import { lstat, mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises'
-import { basename, dirname, join, resolve } from 'node:path'
+import { lstat, mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises'
+import { basename, dirname, join, parse, resolve, sep } from 'node:path'
 import { ProfileError } from './errors.js'
 import { NAME_PATTERN } from './input-rules.js'
 
@@ -152,20 +152,22 @@ function errorCode(error: unknown): string | undefined {
 }
 
 /**
- * Opens config-dir (created 0700 with its missing parents when it does not exist) without
- * following a symbolic link, and makes sure no other user can change what is in it: a directory
- * of ours that group or others may write to is made 0700 (said in the log); one owned by another
- * user and writable by others is refused; a symbolic link is refused (give the directory itself).
- * Returns its absolute path and an open handle (the caller closes it).
+ * Opens config-dir (created 0700 with its missing parents when it does not exist, see
+ * {@link createConfigDir}) without following a symbolic link, and makes sure no other user can
+ * change what is in it: a directory of ours that group or others may write to is made 0700 (said
+ * in the log); one owned by another user and writable by others is refused; a symbolic link is
+ * refused (give the directory itself). Returns its absolute path and an open handle (the caller
+ * closes it).
  */
 async function openConfigDir(
   dir: string,
-  log: (line: string) => void
+  log: (line: string) => void,
+  signal: AbortSignal | undefined
 ): Promise<{ path: string; handle: FileHandle | undefined }> {
   const path = resolve(dir)
   // Windows has no symbolic-link-safe open of a directory nor POSIX modes: create, and done.
   if (process.platform === 'win32') {
-    await mkdir(path, { recursive: true, mode: 0o700 })
+    await createConfigDir(path, signal)
     return { path, handle: undefined }
   }
   let handle: FileHandle
@@ -173,7 +175,7 @@ async function openConfigDir(
     handle = await openDirectory(path)
   } catch (error) {
     if (errorCode(error) !== 'ENOENT') throw await refusal(path, error)
-    await mkdir(path, { recursive: true, mode: 0o700 })
+    await createConfigDir(path, signal)
     handle = await openDirectory(path).catch(async (error: unknown) => {
       throw await refusal(path, error)
     })
@@ -200,6 +202,66 @@ async function openConfigDir(
   }
 }
 
+/**
+ * The most components a config-dir path may have (`/home/runner/work/repo/repo/vpn` has 6):
+ * {@link createConfigDir} makes at most this many system calls of each kind.
+ */
+export const MAX_CONFIG_DIR_DEPTH = 64
+
+/**
+ * Creates the absolute `path` and its missing parents (each 0700), one level at a time: for each
+ * component from the root down, a `stat` (a parent may be a link, as `/tmp` is on macOS; the last
+ * component is checked without following by the open that follows), and a single-level `mkdir`
+ * where nothing is. Every failure is a {@link ProfileError} naming the component.
+ *
+ * Why not `mkdir(path, { recursive: true })`: on a file system that refuses a new entry with
+ * ENOENT although its parent exists (procfs: `config-dir: /proc/x`, or a link into it), Node's
+ * recursive mkdir makes the parent, which exists, and retries the child, for ever, at 100 % CPU
+ * in a thread the step only awaits: neither timeout-seconds nor the runner's SIGTERM could end
+ * the step. Here each component costs at most two system calls that each return, so the whole
+ * is bounded by the path's depth, and `signal` (the runner's cancellation) is checked between
+ * levels. inputs.ts also refuses config-dir under /proc, /sys and /dev before any of this.
+ */
+async function createConfigDir(path: string, signal: AbortSignal | undefined): Promise<void> {
+  const { root } = parse(path)
+  const components = path
+    .slice(root.length)
+    .split(sep)
+    .filter(part => part !== '')
+  if (components.length > MAX_CONFIG_DIR_DEPTH) {
+    throw new ProfileError(
+      path,
+      `config-dir ${path} is ${components.length} directories deep; at most ${MAX_CONFIG_DIR_DEPTH} are supported.`
+    )
+  }
+  const cannotCreate = (at: string, problem: string) =>
+    new ProfileError(path, `config-dir ${path} cannot be created: ${at} ${problem}.`)
+  let current = root
+  for (const component of components) {
+    signal?.throwIfAborted()
+    current = join(current, component)
+    let info: Stats | undefined
+    try {
+      info = await stat(current)
+    } catch (error) {
+      if (errorCode(error) !== 'ENOENT') throw cannotCreate(current, `cannot be read (${reason(error)})`)
+    }
+    if (info?.isDirectory()) continue
+    if (info !== undefined) throw cannotCreate(current, 'exists and is not a directory')
+    try {
+      await mkdir(current, { mode: 0o700 })
+    } catch (error) {
+      // Made meanwhile by another process: the next level (or the open) checks what it is.
+      if (errorCode(error) === 'EEXIST') continue
+      throw cannotCreate(current, `could not be made (${reason(error)})`)
+    }
+  }
+}
+
+function reason(error: unknown): string {
+  return errorCode(error) ?? (error instanceof Error ? error.message : String(error))
+}
+
 function openDirectory(path: string): Promise<FileHandle> {
   return open(path, constants.O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
 }
@@ -218,6 +280,12 @@ async function refusal(path: string, error: unknown): Promise<Error> {
         `config-dir ${path} is a symbolic link; profiles are only written to a real directory (give the directory it points to).`
       )
     }
+    if (info === undefined) {
+      return new ProfileError(
+        path,
+        `config-dir ${path} cannot be created: a directory in its path is a file.`
+      )
+    }
     return new ProfileError(path, `config-dir ${path} exists and is not a directory.`)
   }
   return error instanceof Error ? error : new Error(String(error))
@@ -229,9 +297,10 @@ async function refusal(path: string, error: unknown): Promise<Error> {
  */
 export async function prepareConfigDir(
   dir: string,
-  log: (line: string) => void = () => undefined
+  log: (line: string) => void = () => undefined,
+  signal?: AbortSignal
 ): Promise<string> {
-  const { path, handle } = await openConfigDir(dir, log)
+  const { path, handle } = await openConfigDir(dir, log, signal)
   await handle?.close()
   return path
 }
@@ -257,9 +326,10 @@ export async function writeProfile(
   dir: string,
   fileName: string,
   content: string,
-  log: (line: string) => void = () => undefined
+  log: (line: string) => void = () => undefined,
+  signal?: AbortSignal
 ): Promise<string> {
-  const { path: directory, handle: directoryHandle } = await openConfigDir(dir, log)
+  const { path: directory, handle: directoryHandle } = await openConfigDir(dir, log, signal)
   try {
     const path = resolve(directory, fileName)
     // The name is checked where it is made (profileFileName); this is the second guard.
