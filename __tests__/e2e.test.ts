@@ -169,6 +169,27 @@ describe('a busy gateway', () => {
   })
 })
 
+describe('the job summary counts the whole step', () => {
+  test('a create that failed after 3 attempts: 3 API calls and the 2.5 s waited, not 0', async () => {
+    const server = await start({
+      faults: [
+        { kind: 'throttle', retryAfterMs: 1_000 },
+        { kind: 'throttle', retryAfterMs: 1_500 },
+        { kind: 'error', code: 'Resource.QuotaFull' }
+      ]
+    })
+    const result = await run({ inputs: baseInputs(server, { name: 'frank' }) })
+    expect(result.exitCode).toBe(1)
+    expect(server.calls.map(c => c.outcome)).toEqual([
+      'fault:throttle',
+      'fault:throttle',
+      'fault:error'
+    ])
+    expect(result.summary).toContain('<strong>failed</strong>: The quota of resource is full')
+    expect(result.summary).toContain('3 API calls · 2.5 s waiting for the gateway')
+  })
+})
+
 describe('idempotency across runs', () => {
   const workflow = {
     GITHUB_REPOSITORY: 'acme/onboarding',

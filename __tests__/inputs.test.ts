@@ -376,12 +376,15 @@ describe('onboarding inputs (names, if-exists, config-dir, key-passphrase)', () 
     ['/sys/fs/x', '/sys'],
     ['/dev/vpn', '/dev'],
     ['/tmp/../proc/self/x', '/proc']
-  ])('config-dir %j, under the kernel file system %s, is refused before any call', (dir, kernel) => {
-    const error = inputErrorFrom(() => read({ ...VALID, 'config-dir': dir }))
-    expect(error.message).toBe(
-      `Input 'config-dir': ${JSON.stringify(dir)} is under ${kernel}, a kernel file system that holds no files of yours; expected a directory of your own, e.g. "\${{ runner.temp }}/vpn".`
-    )
-  })
+  ])(
+    'config-dir %j, under the kernel file system %s, is refused before any call',
+    (dir, kernel) => {
+      const error = inputErrorFrom(() => read({ ...VALID, 'config-dir': dir }))
+      expect(error.message).toBe(
+        `Input 'config-dir': ${JSON.stringify(dir)} is under ${kernel}, a kernel file system that holds no files of yours; expected a directory of your own, e.g. "\${{ runner.temp }}/vpn".`
+      )
+    }
+  )
 
   test.each(['/dev/shm/vpn', '/tmp/proc', '/process', '/devices/x', 'proc'])(
     'config-dir %j is a directory like any other',

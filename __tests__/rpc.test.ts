@@ -85,6 +85,34 @@ describe('callRpc, anonymous (STS AssumeRoleWithOIDC)', () => {
     auth: { kind: 'anonymous' as const, body: { OIDCToken: 'the-oidc-token' } }
   }
 
+  test('usage: every attempt sent and every wait served, of a call that failed too', async () => {
+    const answers = [
+      { statusCode: 400, data: { Code: 'Throttling.User', Message: 'slow', RequestId: 'R1' } },
+      { statusCode: 400, data: { Code: 'Throttling.User', Message: 'slow', RequestId: 'R2' } },
+      { statusCode: 403, data: { Code: 'Forbidden.RAM', Message: 'no', RequestId: 'R3' } }
+    ]
+    sts()
+      .intercept({ path: p => p.startsWith('/?'), method: 'POST' })
+      .reply<object>(() => answers.shift() ?? { statusCode: 500, data: {} })
+      .persist()
+    const usage = { calls: 2, waitedMs: 1_000 } // what earlier calls of the run spent
+    const context = run().withDeadlineIn(60_000)
+    const error = await callRpc(call, { ...context, rpc: { ...context.rpc, usage } }).catch(
+      (e: unknown) => e
+    )
+    expect(error).toBeInstanceOf(ApiError)
+    const waits = run().clock.sleeps.map(s => s.ms)
+    expect(waits).toHaveLength(2)
+    expect(usage).toEqual({ calls: 5, waitedMs: 1_000 + waits[0]! + waits[1]! })
+  })
+
+  test('usage: nothing counted for a call past the deadline (nothing was sent)', async () => {
+    const usage = { calls: 0, waitedMs: 0 }
+    const context = run().withDeadlineIn(-1)
+    await callRpc(call, { ...context, rpc: { ...context.rpc, usage } }).catch(() => undefined)
+    expect(usage).toEqual({ calls: 0, waitedMs: 0 })
+  })
+
   test('past the deadline: nothing is sent, and the error says which operation', async () => {
     let calls = 0
     sts()

@@ -19,7 +19,7 @@ import { createDispatcher, readProxySettings, type ProxySettings } from './proxy
 import { createSecretRegistry } from './redact.js'
 import type { SummarySink } from './outputs.js'
 import { DEFAULT_RETRY_POLICY } from './retry.js'
-import type { RpcDependencies } from './rpc.js'
+import type { ApiUsage, RpcDependencies } from './rpc.js'
 import type { ConnectionSettings, Environment, InputReader } from './settings.js'
 import { sleep } from './sleep.js'
 import { readableStack } from './stack-trace.js'
@@ -172,6 +172,8 @@ interface ServiceDependencies {
   env: Environment
   /** The job's OIDC token, through the same dispatcher, deadline and cancellation as every call. */
   getIDToken: (audience: string, deadline: number) => Promise<string>
+  /** Every API call of the step so far, and the time waited between them (for the job summary). */
+  usage: Readonly<ApiUsage>
 }
 
 /** What a step gets once its settings are read. */
@@ -261,6 +263,7 @@ function serviceDependencies(
   secrets: ReturnType<typeof createSecretRegistry>
 ): ServiceDependencies {
   const log = (line: string) => io.logger.info(line)
+  const usage: ApiUsage = { calls: 0, waitedMs: 0 }
   const rpc: RpcDependencies = {
     dispatcher,
     policy: DEFAULT_RETRY_POLICY,
@@ -270,11 +273,12 @@ function serviceDependencies(
     newNonce: io.newNonce,
     signal: io.signal,
     redact: secrets.redact,
-    log
+    log,
+    usage
   }
   const live = { rpc, mask: secrets.mask, log, env: io.env }
   // The token comes through the same dispatcher, deadline and cancellation as every other call.
   const getIDToken = (audience: string, deadline: number) =>
     requestIdToken(audience, { ...live, deadline })
-  return { ...live, getIDToken }
+  return { ...live, getIDToken, usage }
 }

@@ -76,7 +76,9 @@ async function obtainAndReport(
     const warning = disconnectionWarning(replacedRevocations(outcomes), settings.sslVpnServerId)
     if (warning !== undefined) logger.warning(warning)
   }
-  if (io.env['GITHUB_STEP_SUMMARY']) await writeSummary(io.summary, settings, outcomes)
+  if (io.env['GITHUB_STEP_SUMMARY']) {
+    await writeSummary(io.summary, settings, outcomes, deps.usage)
+  }
   const failed = outcomes.filter(o => !o.ok)
   const [only] = outcomes
   if (outcomes.length === 1 && only && !only.ok) throw only.error

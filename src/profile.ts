@@ -244,7 +244,8 @@ async function createConfigDir(path: string, signal: AbortSignal | undefined): P
     try {
       info = await stat(current)
     } catch (error) {
-      if (errorCode(error) !== 'ENOENT') throw cannotCreate(current, `cannot be read (${reason(error)})`)
+      if (errorCode(error) !== 'ENOENT')
+        throw cannotCreate(current, `cannot be read (${reason(error)})`)
     }
     if (info?.isDirectory()) continue
     if (info !== undefined) throw cannotCreate(current, 'exists and is not a directory')

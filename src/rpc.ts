@@ -37,6 +37,17 @@ export interface RpcDependencies {
   signal?: AbortSignal
   redact: Redactor
   log: (line: string) => void
+  /** The run's tally of every call it makes (composition.ts keeps one per step); none in a test that needs none. */
+  usage?: ApiUsage
+}
+
+/**
+ * What a run spent on the API across every operation and certificate, failed ones included: each
+ * request sent (every attempt, not each operation) and each backoff wait served in full.
+ */
+export interface ApiUsage {
+  calls: number
+  waitedMs: number
 }
 
 /**
@@ -140,6 +151,7 @@ export async function callRpc(
       if (timeoutMs <= 0) throw new DeadlineError('no time left', new Error('not sent'), 0)
       // A fresh date and nonce for every attempt: a replayed signature would be refused.
       const context = { date: new Date(rpc.now()), nonce: rpc.newNonce() }
+      if (rpc.usage) rpc.usage.calls += 1
       const wire =
         auth.kind === 'signed'
           ? signRequest(auth.signatureVersion, request, auth.credentials, context)
@@ -159,7 +171,10 @@ export async function callRpc(
     deadline,
     {
       now: rpc.now,
-      sleep: rpc.sleep,
+      sleep: async (ms, signal) => {
+        await rpc.sleep(ms, signal)
+        if (rpc.usage) rpc.usage.waitedMs += ms
+      },
       random: rpc.random,
       operation: call.action,
       ...(rpc.signal ? { signal: rpc.signal } : {}),
