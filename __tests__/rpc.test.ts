@@ -8,7 +8,6 @@ import {
   type ApiErrorFields
 } from '../src/errors.js'
 import { createRedactor } from '../src/redact.js'
-import { DEFAULT_RETRY_POLICY } from '../src/retry.js'
 import { callRpc, formatRetryLine } from '../src/rpc.js'
 
 const ORIGIN = 'https://sts.aliyuncs.com'
