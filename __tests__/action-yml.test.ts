@@ -4,6 +4,8 @@
  * workflow leaves out) read as the same settings as no value at all.
  */
 import { describe, expect, test } from '@jest/globals'
+import yaml from 'js-yaml'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { KEY_ID, KEY_SECRET, VALID, reader } from '../__fixtures__/inputs.js'
 import { readSettings } from '../src/create/inputs.js'
@@ -251,5 +253,20 @@ describe('revoke/action.yml: the inputs it declares are the inputs readRevokeSet
     for (const name of shared) {
       expect({ name, ...REVOKE_DECLARED[name] }).toEqual({ name, ...DECLARED[name] })
     }
+  })
+})
+
+describe('Marketplace metadata', () => {
+  // GitHub Marketplace refuses to publish an action whose description is 125 characters or more.
+  const MAX_DESCRIPTION_LENGTH = 124
+  test.each([
+    ['action.yml', undefined],
+    ['revoke/action.yml', 'revoke'],
+    ['report/action.yml', 'report']
+  ] as const)('the description of %s is under 125 characters', (_file, action) => {
+    const path = actionYmlPath(action)
+    const { description } = yaml.load(readFileSync(path, 'utf8')) as { description?: unknown }
+    expect(typeof description).toBe('string')
+    expect((description as string).length).toBeLessThanOrEqual(MAX_DESCRIPTION_LENGTH)
   })
 })

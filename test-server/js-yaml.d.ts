@@ -1,5 +1,5 @@
 /**
- * The part of js-yaml that test-server/run-action.mjs uses. js-yaml ships no types and
+ * The part of js-yaml that test-server/run-action.mjs and the tests use. js-yaml ships no types and
  * @types/js-yaml is not a dependency; this lets `npm run build` type-check run-action.mjs.
  */
 declare module 'js-yaml' {

@@ -292,6 +292,13 @@ export interface StandIn {
   setBusyCalls(n: number): void
   /** The server's (skewed) clock in ms. */
   now(): number
+  /**
+   * Moves the server clock on by `ms` (added to the skew): whatever lasts for a while
+   * (`pendingStatusMs`, `busyAfterCreateMs`, `busyAfterDeleteMs`, `busyForMs`,
+   * `deleteVisibleForMs`, expiry) ends when the test says, however slow the machine. Keep the
+   * total under the 15 minutes of timestamp tolerance, or signed requests are refused.
+   */
+  advanceClock(ms: number): void
   /** Destroys every open socket (hung ones too) and stops listening. */
   close(): Promise<void>
 }

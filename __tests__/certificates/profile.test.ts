@@ -21,6 +21,7 @@ import { ProfileError } from '../../src/core/errors.js'
 import {
   buildInlineProfile,
   encryptPrivateKey,
+  MAX_CONFIG_DIR_DEPTH,
   prepareConfigDir,
   profileFileName,
   writePrivateFile,
@@ -263,6 +264,67 @@ describe('writeProfile', () => {
       `config-dir ${join(root, 'link')} is a symbolic link; profiles are only written to a real directory (give the directory it points to).`
     )
     expect(await readdir(join(root, 'real'))).toEqual([])
+  })
+
+  test('missing parents are made one level at a time, each 0700', async () => {
+    await fresh()
+    await prepareConfigDir(join(root, 'a', 'b', 'c'))
+    for (const dir of ['a', 'a/b', 'a/b/c']) {
+      expect((await lstat(join(root, dir))).mode & 0o777).toBe(0o700)
+    }
+  })
+
+  test('a parent that is a link to a directory is followed (as /tmp is on macOS)', async () => {
+    await fresh()
+    await mkdir(join(root, 'real'), { mode: 0o700 })
+    await symlink(join(root, 'real'), join(root, 'link'))
+    expect(await prepareConfigDir(join(root, 'link', 'sub'))).toBe(join(root, 'link', 'sub'))
+    expect(await readdir(join(root, 'real'))).toEqual(['sub'])
+  })
+
+  // Node's recursive mkdir spins for ever here (procfs answers ENOENT under an existing parent);
+  // on that code this test never ends and fails on jest's timeout.
+  test('a config-dir inside /proc through a link: a ProfileError naming where, not a spin', async () => {
+    await fresh()
+    await symlink('/proc', join(root, 'kernel'))
+    const dir = join(root, 'kernel', 'nope', 'deeper')
+    const error = await profileError(prepareConfigDir(dir))
+    expect(error.message).toBe(
+      `config-dir ${dir} cannot be created: ${join(root, 'kernel', 'nope')} could not be made (ENOENT).`
+    )
+  }, 20_000)
+
+  test('a file in the middle of the path is named', async () => {
+    await fresh()
+    await writeFile(join(root, 'file'), '')
+    const dir = join(root, 'file', 'sub')
+    const error = await profileError(prepareConfigDir(dir))
+    expect(error.message).toBe(
+      `config-dir ${dir} cannot be created: a directory in its path is a file.`
+    )
+  })
+
+  test(`deeper than ${MAX_CONFIG_DIR_DEPTH} directories: refused, nothing made`, async () => {
+    await fresh()
+    const dir = join(root, ...Array.from({ length: MAX_CONFIG_DIR_DEPTH }, (_, i) => `d${i}`))
+    const error = await profileError(prepareConfigDir(dir))
+    expect(error.message).toMatch(
+      new RegExp(`is \\d+ directories deep; at most ${MAX_CONFIG_DIR_DEPTH} are supported\\.$`)
+    )
+    expect(await readdir(root)).toEqual([])
+  })
+
+  test('cancelled: stops before making anything, with the cancellation as the error', async () => {
+    await fresh()
+    const cancellation = new AbortController()
+    const reason = new Error('received SIGTERM')
+    cancellation.abort(reason)
+    const error = await prepareConfigDir(join(root, 'a', 'b'), undefined, cancellation.signal).then(
+      () => undefined,
+      (e: unknown) => e
+    )
+    expect(error).toBe(reason)
+    expect(await readdir(root)).toEqual([])
   })
 
   test('config-dir that is a file is refused', async () => {

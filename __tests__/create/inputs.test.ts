@@ -374,4 +374,26 @@ describe('onboarding inputs (names, if-exists, config-dir, key-passphrase)', () 
     expect(error.input).toBe(input)
     expect(error.message).toMatch(message)
   })
+  test.each([
+    ['/proc/nope', '/proc'],
+    ['/proc', '/proc'],
+    ['/sys/fs/x', '/sys'],
+    ['/dev/vpn', '/dev'],
+    ['/tmp/../proc/self/x', '/proc']
+  ])(
+    'config-dir %j, under the kernel file system %s, is refused before any call',
+    (dir, kernel) => {
+      const error = inputErrorFrom(() => read({ ...VALID, 'config-dir': dir }))
+      expect(error.message).toBe(
+        `Input 'config-dir': ${JSON.stringify(dir)} is under ${kernel}, a kernel file system that holds no files of yours; expected a directory of your own, e.g. "\${{ runner.temp }}/vpn".`
+      )
+    }
+  )
+
+  test.each(['/dev/shm/vpn', '/tmp/proc', '/process', '/devices/x', 'proc'])(
+    'config-dir %j is a directory like any other',
+    dir => {
+      expect(read({ ...VALID, 'config-dir': dir }).configDir).toBe(dir)
+    }
+  )
 })

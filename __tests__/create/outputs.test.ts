@@ -158,12 +158,14 @@ describe('summary', () => {
         return sink
       }
     }
-    await writeSummary(sink, SETTINGS, [ALICE, BOB])
+    // The step's tally, not the obtained certificates' own (4 + 1 calls, 3.5 s): a failed one
+    // and the lookups count too.
+    await writeSummary(sink, SETTINGS, [ALICE, BOB, CAROL_FAILED], { calls: 9, waitedMs: 6_200 })
     expect(calls[0]).toBe('heading SSL-VPN client certificates')
-    expect(calls[1]).toBe('table 3') // header + 2 rows
+    expect(calls[1]).toBe('table 4') // header + 3 rows
     expect(calls[2]).toContain('<code>vss-bp1test0001</code> in cn-hangzhou')
-    expect(calls[2]).toContain('5 API calls')
-    expect(calls[2]).toContain('3.5 s waiting for the gateway')
+    expect(calls[2]).toContain('9 API calls')
+    expect(calls[2]).toContain('6.2 s waiting for the gateway')
     expect(calls[2]).toContain('RequestId <code>REQ-A</code>')
     expect(calls[3]).toBe('write')
   })

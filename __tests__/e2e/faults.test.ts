@@ -124,7 +124,8 @@ describe('faults that end the step', () => {
     expect(retryLines(result.stdout).length).toBeGreaterThanOrEqual(2)
     expect(result.errors[0]).toMatch(/^Gave up after \d+ attempts: timeout-seconds \(3 s\) reached/)
     expect(result.errors[0]).toContain('ECONNREFUSED')
-    expect(result.durationMs).toBeLessThan(20_000)
+    // That the step ended by the deadline is the message above (the action's own clock); an
+    // upper bound on wall-clock time would fail only because the machine is busy.
   })
 
   test.each([

@@ -108,6 +108,11 @@ interface Row {
   /** Between the main step and the post step: what a later step of the job sees or does. */
   between?: (ctx: Context) => Promise<void>
   check: (outcome: Outcome) => Promise<void>
+  /**
+   * SIGKILL the main step after this long (run-action.mjs's default otherwise): a guard, never an
+   * assertion on time, for a row whose old failure was a step that never ended.
+   */
+  killAfterMs?: number
 }
 
 function octal(mode: number): string {
@@ -389,6 +394,40 @@ const ROWS: Row[] = [
         }
       ]
     : []),
+  // Node's recursive mkdir spun for ever in /proc (at 100 % CPU, past timeout-seconds and
+  // SIGTERM): on that bundle these two rows are killed by their guard and fail on the exit code.
+  {
+    title: 'config-dir under /proc: refused as an input, before any call, and the step ends',
+    inputs: () => ({ name: 'alice', 'config-dir': '/proc/nope' }),
+    killAfterMs: 45_000,
+    check: async ({ ctx, main, afterMain }) => {
+      expect(main.signal).toBeNull() // ended by itself, not by the guard
+      expectOneError(
+        main,
+        `Input 'config-dir': "/proc/nope" is under /proc, a kernel file system that holds no files of yours`
+      )
+      expect(ctx.standIn.calls).toHaveLength(0)
+      expect(afterMain).toEqual({})
+    }
+  },
+  {
+    title: 'config-dir inside /proc through a link: one clear error, no call, and the step ends',
+    configDir: 'kernel/nope',
+    inputs: () => ({ name: 'alice' }),
+    killAfterMs: 45_000,
+    prepare: async ctx => {
+      await symlink('/proc', join(ctx.root, 'kernel'))
+    },
+    check: async ({ ctx, main, afterMain }) => {
+      expect(main.signal).toBeNull()
+      expectOneError(
+        main,
+        `config-dir ${ctx.configDir} cannot be created: ${ctx.configDir} could not be made (ENOENT).`
+      )
+      expect(ctx.standIn.calls).toHaveLength(0)
+      expect(afterMain).toEqual({ kernel: `link -> ${relative(ctx.root, '/proc')}` })
+    }
+  },
   {
     title: 'attack: config-dir is a symbolic link to a directory of ours',
     configDir: 'link',
@@ -614,7 +653,11 @@ async function runRow(row: Row): Promise<Outcome> {
       GITHUB_JOB: 'keys',
       GITHUB_ACTION: 'profiles'
     }
-    const main = await runAction({ inputs, env })
+    const main = await runAction({
+      inputs,
+      env,
+      ...(row.killAfterMs === undefined ? {} : { killAfterMs: row.killAfterMs })
+    })
     const mainCalls = standIn.calls.length
     const afterMain = await tree(root)
     let betweenError: unknown

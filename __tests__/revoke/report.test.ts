@@ -415,7 +415,7 @@ describe('the main action with if-exists: replace', () => {
       keyPassphrase: undefined,
       keepProfiles: false
     } satisfies Settings
-    await writeSummary(recordingSink(calls), settings, [NEW, BEN])
+    await writeSummary(recordingSink(calls), settings, [NEW, BEN], { calls: 0, waitedMs: 0 })
     expect(calls[2]).toContain(
       `<p><strong>Every client of SSL server <code>${SERVER}</code> was disconnected</strong> by each delete of an old certificate (2 in all): the other users must reconnect.</p>`
     )

@@ -11,7 +11,6 @@ import {
   call,
   create,
   expectError,
-  sleep,
   describeCert,
   listCerts,
   type CertKey,
@@ -117,7 +116,7 @@ describe('DeleteSslVpnClientCert', () => {
 
   test('busyAfterDeleteMs: the SSL server refuses deletes and creates meanwhile, others are free', async () => {
     const s = await standIn({
-      busyAfterDeleteMs: 1_000,
+      busyAfterDeleteMs: 60_000,
       sslVpnServers: SERVERS,
       existingCertificates: [
         { name: 'alice' },
@@ -131,23 +130,26 @@ describe('DeleteSslVpnClientCert', () => {
     expectError(await deleteCert(s, bob), 400, 'VpnGateway.Configuring')
     expectError(await create(s, { Name: 'dave' }), 400, 'VpnGateway.Configuring')
     expect((await deleteCert(s, carol)).status).toBe(200)
-    await sleep(1_050)
+    s.advanceClock(60_000)
     expect((await deleteCert(s, bob)).status).toBe(200)
     expect(s.disconnections).toEqual({ 'vss-standin0001': 2, 'vss-standin0002': 1 })
   })
 
   test('busyAfterCreateMs makes a delete wait too', async () => {
-    const s = await standIn({ busyAfterCreateMs: 1_000, existingCertificates: [{ name: 'alice' }] })
+    const s = await standIn({
+      busyAfterCreateMs: 60_000,
+      existingCertificates: [{ name: 'alice' }]
+    })
     const [alice] = s.certificates.map(c => c.id) as [string]
     await createdId(s, { Name: 'bob' })
     expectError(await deleteCert(s, alice), 400, 'VpnGateway.Configuring')
-    await sleep(1_050)
+    s.advanceClock(60_000)
     expect((await deleteCert(s, alice)).status).toBe(200)
   })
 
   test('deleteVisibleForMs: still listed and describable for a while, then gone from both', async () => {
     const s = await standIn({
-      deleteVisibleForMs: 1_000,
+      deleteVisibleForMs: 60_000,
       existingCertificates: [{ name: 'alice' }, { name: 'alice' }]
     })
     const [first, second] = s.certificates.map(c => c.id) as [string, string]
@@ -156,7 +158,7 @@ describe('DeleteSslVpnClientCert', () => {
     expect(await listedIds(s, { SslVpnClientCertId: first })).toEqual([first])
     expect((await describeCert(s, first)).status).toBe(200)
     expect(s.listedCertificates().map(c => c.id)).toEqual([first, second])
-    await sleep(1_050)
+    s.advanceClock(60_000)
     expect(await listedIds(s, { Name: 'alice' })).toEqual([second])
     expect(await listedIds(s, { SslVpnClientCertId: first })).toEqual([])
     expectError(await describeCert(s, first), 404, 'InvalidSslVpnClientCertId.NotFound')

@@ -20,7 +20,6 @@ import {
   call,
   create,
   expectError,
-  sleep,
   DAY_MS,
   TWO_SERVERS,
   describeCert,
@@ -159,12 +158,14 @@ describe('DescribeSslVpnClientCert', () => {
     expect((await describeCert(s, id)).json?.ClientKey).toBe(saved[0])
   })
 
+  // The server clock moves only when the test says (advanceClock), so a slow machine cannot end
+  // the pending status before it is looked at.
   test('pendingStatusMs: a new certificate reports the pending status, then normal', async () => {
     const s = await standIn({
-      pendingStatusMs: 300,
+      pendingStatusMs: 600_000,
       existingCertificates: [{ name: 'old-one' }],
       // Describe is never busy, even while Create is.
-      busyAfterCreateMs: 10_000
+      busyAfterCreateMs: 900_000
     })
     const id = await createdId(s, { Name: 'fresh' })
     expectError(await create(s), 400, 'VpnGateway.Configuring')
@@ -175,7 +176,9 @@ describe('DescribeSslVpnClientCert', () => {
       ['old-one', 'normal'],
       ['fresh', 'creating']
     ])
-    await sleep(350)
+    s.advanceClock(540_000)
+    expect((await describeCert(s, id)).json?.Status).toBe('creating')
+    s.advanceClock(60_000)
     expect((await describeCert(s, id)).json?.Status).toBe('normal')
     expect(keysOf(await listOk(s, { Name: 'fresh' }))[0]?.Status).toBe('normal')
 

@@ -93,6 +93,7 @@ export async function callRpc(
       if (timeoutMs <= 0) throw new DeadlineError('no time left', new Error('not sent'), 0)
       // A fresh date and nonce for every attempt: a replayed signature would be refused.
       const context = { date: new Date(rpc.now()), nonce: rpc.newNonce() }
+      if (rpc.usage) rpc.usage.calls += 1
       const wire =
         auth.kind === 'signed'
           ? signRequest(auth.signatureVersion, request, auth.credentials, context)
@@ -112,7 +113,10 @@ export async function callRpc(
     deadline,
     {
       now: rpc.now,
-      sleep: rpc.sleep,
+      sleep: async (ms, signal) => {
+        await rpc.sleep(ms, signal)
+        if (rpc.usage) rpc.usage.waitedMs += ms
+      },
       random: rpc.random,
       operation: call.action,
       ...(rpc.signal ? { signal: rpc.signal } : {}),

@@ -13,8 +13,8 @@
  */
 import { createPrivateKey, randomBytes } from 'node:crypto'
 import { constants, type Stats } from 'node:fs'
-import { lstat, mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises'
-import { basename, dirname, join, resolve } from 'node:path'
+import { lstat, mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises'
+import { basename, dirname, join, parse, resolve, sep } from 'node:path'
 import { ProfileError } from '../core/errors.js'
 import { NAME_PATTERN } from '../alibaba/rules.js'
 
@@ -115,8 +115,8 @@ function errorCode(error: unknown): string | undefined {
 }
 
 /**
- * Opens the directory (config-dir; created 0700 with its missing parents when it does not exist)
- * without following a symbolic link, and makes sure no other user can change what is in it: a directory
+ * Opens the directory (config-dir; created 0700 with its missing parents when it does not exist,
+ * see {@link createPrivateDirectory}) without following a symbolic link, and makes sure no other user can change what is in it: a directory
  * of ours that group or others may write to is made 0700 (said in the log); one owned by another
  * user and writable by others is refused; a symbolic link is refused (give the directory itself).
  * Returns its absolute path and an open handle (the caller closes it).
@@ -124,12 +124,13 @@ function errorCode(error: unknown): string | undefined {
 async function openPrivateDirectory(
   dir: string,
   place: FilePlace,
-  log: (line: string) => void
+  log: (line: string) => void,
+  signal: AbortSignal | undefined
 ): Promise<{ path: string; handle: FileHandle | undefined }> {
   const path = resolve(dir)
   // Windows has no symbolic-link-safe open of a directory nor POSIX modes: create, and done.
   if (process.platform === 'win32') {
-    await mkdir(path, { recursive: true, mode: 0o700 })
+    await createPrivateDirectory(path, place, signal)
     return { path, handle: undefined }
   }
   let handle: FileHandle
@@ -137,7 +138,7 @@ async function openPrivateDirectory(
     handle = await openDirectory(path)
   } catch (error) {
     if (errorCode(error) !== 'ENOENT') throw await refusal(path, place, error)
-    await mkdir(path, { recursive: true, mode: 0o700 })
+    await createPrivateDirectory(path, place, signal)
     handle = await openDirectory(path).catch(async (error: unknown) => {
       throw await refusal(path, place, error)
     })
@@ -164,6 +165,71 @@ async function openPrivateDirectory(
   }
 }
 
+/**
+ * The most components a directory path may have (`/home/runner/work/repo/repo/vpn` has 6):
+ * {@link createPrivateDirectory} makes at most this many system calls of each kind.
+ */
+export const MAX_CONFIG_DIR_DEPTH = 64
+
+/**
+ * Creates the absolute `path` and its missing parents (each 0700), one level at a time: for each
+ * component from the root down, a `stat` (a parent may be a link, as `/tmp` is on macOS; the last
+ * component is checked without following by the open that follows), and a single-level `mkdir`
+ * where nothing is. Every failure is a {@link ProfileError} naming the component.
+ *
+ * Why not `mkdir(path, { recursive: true })`: on a file system that refuses a new entry with
+ * ENOENT although its parent exists (procfs: `config-dir: /proc/x`, or a link into it), Node's
+ * recursive mkdir makes the parent, which exists, and retries the child, for ever, at 100 % CPU
+ * in a thread the step only awaits: neither timeout-seconds nor the runner's SIGTERM could end
+ * the step. Here each component costs at most two system calls that each return, so the whole
+ * is bounded by the path's depth, and `signal` (the runner's cancellation) is checked between
+ * levels. The create action's inputs also refuse config-dir under /proc, /sys and /dev first.
+ */
+async function createPrivateDirectory(
+  path: string,
+  place: FilePlace,
+  signal: AbortSignal | undefined
+): Promise<void> {
+  const { root } = parse(path)
+  const components = path
+    .slice(root.length)
+    .split(sep)
+    .filter(part => part !== '')
+  if (components.length > MAX_CONFIG_DIR_DEPTH) {
+    throw new ProfileError(
+      path,
+      `${place.directory} ${path} is ${components.length} directories deep; at most ${MAX_CONFIG_DIR_DEPTH} are supported.`
+    )
+  }
+  const cannotCreate = (at: string, problem: string) =>
+    new ProfileError(path, `${place.directory} ${path} cannot be created: ${at} ${problem}.`)
+  let current = root
+  for (const component of components) {
+    signal?.throwIfAborted()
+    current = join(current, component)
+    let info: Stats | undefined
+    try {
+      info = await stat(current)
+    } catch (error) {
+      if (errorCode(error) !== 'ENOENT')
+        throw cannotCreate(current, `cannot be read (${reason(error)})`)
+    }
+    if (info?.isDirectory()) continue
+    if (info !== undefined) throw cannotCreate(current, 'exists and is not a directory')
+    try {
+      await mkdir(current, { mode: 0o700 })
+    } catch (error) {
+      // Made meanwhile by another process: the next level (or the open) checks what it is.
+      if (errorCode(error) === 'EEXIST') continue
+      throw cannotCreate(current, `could not be made (${reason(error)})`)
+    }
+  }
+}
+
+function reason(error: unknown): string {
+  return errorCode(error) ?? (error instanceof Error ? error.message : String(error))
+}
+
 function openDirectory(path: string): Promise<FileHandle> {
   return open(path, constants.O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
 }
@@ -182,6 +248,12 @@ async function refusal(path: string, place: FilePlace, error: unknown): Promise<
         `${place.directory} ${path} is a symbolic link; ${place.files} are only written to a real directory (give the directory it points to).`
       )
     }
+    if (info === undefined) {
+      return new ProfileError(
+        path,
+        `${place.directory} ${path} cannot be created: a directory in its path is a file.`
+      )
+    }
     return new ProfileError(path, `${place.directory} ${path} exists and is not a directory.`)
   }
   return error instanceof Error ? error : new Error(String(error))
@@ -193,9 +265,10 @@ async function refusal(path: string, place: FilePlace, error: unknown): Promise<
  */
 export async function prepareConfigDir(
   dir: string,
-  log: (line: string) => void = () => undefined
+  log: (line: string) => void = () => undefined,
+  signal?: AbortSignal
 ): Promise<string> {
-  const { path, handle } = await openPrivateDirectory(dir, PROFILE_PLACE, log)
+  const { path, handle } = await openPrivateDirectory(dir, PROFILE_PLACE, log, signal)
   await handle?.close()
   return path
 }
@@ -215,9 +288,10 @@ export function writeProfile(
   dir: string,
   fileName: string,
   content: string,
-  log: (line: string) => void = () => undefined
+  log: (line: string) => void = () => undefined,
+  signal?: AbortSignal
 ): Promise<string> {
-  return writePrivateFile(dir, fileName, content, PROFILE_PLACE, log)
+  return writePrivateFile(dir, fileName, content, PROFILE_PLACE, log, signal)
 }
 
 /**
@@ -234,9 +308,15 @@ export async function writePrivateFile(
   fileName: string,
   content: string,
   place: FilePlace,
-  log: (line: string) => void = () => undefined
+  log: (line: string) => void = () => undefined,
+  signal?: AbortSignal
 ): Promise<string> {
-  const { path: directory, handle: directoryHandle } = await openPrivateDirectory(dir, place, log)
+  const { path: directory, handle: directoryHandle } = await openPrivateDirectory(
+    dir,
+    place,
+    log,
+    signal
+  )
   try {
     const path = resolve(directory, fileName)
     // The name is checked where it is made (profileFileName); this is the second guard.

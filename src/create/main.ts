@@ -54,13 +54,13 @@ async function obtainAndReport(
   logger.info(describeStart(settings))
   // A config-dir that will be refused fails the step before any certificate is made.
   if (settings.configDir !== undefined) {
-    await io.prepareConfigDir(settings.configDir, line => logger.info(line))
+    await io.prepareConfigDir(settings.configDir, line => logger.info(line), io.signal)
   }
   const recordProfile = profileRecorder(settings.keepProfiles, value =>
     io.saveState(STATE_PROFILES, value)
   )
   const writeFile = async (dir: string, fileName: string, content: string) => {
-    const path = await io.writeProfile(dir, fileName, content, deps.log)
+    const path = await io.writeProfile(dir, fileName, content, deps.log, io.signal)
     // At once, so the post step removes it even when a later name fails the step.
     recordProfile(path)
     return path
@@ -76,7 +76,9 @@ async function obtainAndReport(
     const warning = disconnectionWarning(replacedRevocations(outcomes), settings.sslVpnServerId)
     if (warning !== undefined) logger.warning(warning)
   }
-  if (io.env['GITHUB_STEP_SUMMARY']) await writeSummary(io.summary, settings, outcomes)
+  if (io.env['GITHUB_STEP_SUMMARY']) {
+    await writeSummary(io.summary, settings, outcomes, deps.usage)
+  }
   const failed = outcomes.filter(o => !o.ok)
   const [only] = outcomes
   if (outcomes.length === 1 && only && !only.ok) throw only.error

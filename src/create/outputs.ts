@@ -6,6 +6,7 @@
 import { MAX_SHOWN_TEXT_LENGTH } from '../core/text.js'
 import type { CertificateOutcome, Obtained } from '../certificates/onboarding.js'
 import type { Settings } from '../alibaba/settings.js'
+import type { ApiUsage } from '../http/call-context.js'
 import {
   cellText,
   code,
@@ -121,14 +122,18 @@ function replacedDeletes(outcomes: CertificateOutcome[]): number {
   )
 }
 
+/**
+ * The job summary: one row per certificate, then the SSL server and what the whole step spent on
+ * the API (`usage`: every call and wait, of failed certificates and lookups too).
+ */
 export async function writeSummary(
   summary: SummarySink,
   settings: Settings,
-  outcomes: CertificateOutcome[]
+  outcomes: CertificateOutcome[],
+  usage: Readonly<ApiUsage>
 ): Promise<void> {
   const obtained = outcomes.filter((o): o is Obtained => o.ok)
-  const attempts = obtained.reduce((n, o) => n + o.attempts, 0)
-  const waitedMs = obtained.reduce((n, o) => n + o.waitedMs, 0)
+  const { calls, waitedMs } = usage
   const requestIds = obtained.flatMap(o => (o.requestId ? [o.requestId] : []))
   const deletes = replacedDeletes(outcomes)
   const header = ['Name', 'Certificate ID', 'Result', 'Status', 'Profile'].map(data => ({
@@ -143,7 +148,7 @@ export async function writeSummary(
     .addTable([header, ...summaryRows(outcomes).map(row => row.map(data => ({ data })))])
     .addRaw(
       `<p>SSL server ${code(settings.sslVpnServerId)} in ${cellText(settings.regionId)} · ` +
-        `${attempts} API ${attempts === 1 ? 'call' : 'calls'} · ${formatSeconds(waitedMs)} waiting for the gateway` +
+        `${calls} API ${calls === 1 ? 'call' : 'calls'} · ${formatSeconds(waitedMs)} waiting for the gateway` +
         (requestIds.length === 1 ? ` · RequestId ${code(requestIds[0] ?? '')}` : '') +
         '</p>' +
         (deletes === 0

@@ -19,6 +19,17 @@ export interface RpcDependencies {
   signal?: AbortSignal
   redact: Redactor
   log: (line: string) => void
+  /** The run's tally of every call it makes (composition.ts keeps one per step); none in a test that needs none. */
+  usage?: ApiUsage
+}
+
+/**
+ * What a run spent on the API across every operation and certificate, failed ones included: each
+ * request sent (every attempt, not each operation) and each backoff wait served in full.
+ */
+export interface ApiUsage {
+  calls: number
+  waitedMs: number
 }
 
 /**

@@ -19,7 +19,7 @@ import { createDispatcher, readProxySettings, type ProxySettings } from '../http
 import { createSecretRegistry } from '../core/redact.js'
 import { type SummarySink } from './summary.js'
 import { DEFAULT_RETRY_POLICY } from '../http/retry.js'
-import { type RpcDependencies } from '../http/call-context.js'
+import type { ApiUsage, RpcDependencies } from '../http/call-context.js'
 import type { ConnectionSettings, Environment, InputReader } from '../alibaba/settings.js'
 import { sleep } from '../core/sleep.js'
 import { readableStack } from '../core/stack-trace.js'
@@ -61,14 +61,22 @@ export interface ActionIo {
   createDispatcher: (proxy: ProxySettings | undefined) => Dispatcher
   /** Aborted, with a CancelledError as its reason, when the runner cancels the step. */
   signal: AbortSignal
-  /** Checks config-dir before any certificate is made; returns its absolute path. */
-  prepareConfigDir: (dir: string, log: (line: string) => void) => Promise<string>
+  /**
+   * Checks config-dir before any certificate is made (creating it one level at a time, stopping
+   * when `signal` aborts); returns its absolute path.
+   */
+  prepareConfigDir: (
+    dir: string,
+    log: (line: string) => void,
+    signal?: AbortSignal
+  ) => Promise<string>
   /** Writes one profile file directly inside `dir`; returns its absolute path. */
   writeProfile: (
     dir: string,
     fileName: string,
     content: string,
-    log: (line: string) => void
+    log: (line: string) => void,
+    signal?: AbortSignal
   ) => Promise<string>
 }
 
@@ -164,6 +172,8 @@ interface ServiceDependencies {
   env: Environment
   /** The job's OIDC token, through the same dispatcher, deadline and cancellation as every call. */
   getIDToken: (audience: string, deadline: number) => Promise<string>
+  /** Every API call of the step so far, and the time waited between them (for the job summary). */
+  usage: Readonly<ApiUsage>
 }
 
 /** What a step gets once its settings are read. */
@@ -253,6 +263,7 @@ function serviceDependencies(
   secrets: ReturnType<typeof createSecretRegistry>
 ): ServiceDependencies {
   const log = (line: string) => io.logger.info(line)
+  const usage: ApiUsage = { calls: 0, waitedMs: 0 }
   const rpc: RpcDependencies = {
     dispatcher,
     policy: DEFAULT_RETRY_POLICY,
@@ -262,11 +273,12 @@ function serviceDependencies(
     newNonce: io.newNonce,
     signal: io.signal,
     redact: secrets.redact,
-    log
+    log,
+    usage
   }
   const live = { rpc, mask: secrets.mask, log, env: io.env }
   // The token comes through the same dispatcher, deadline and cancellation as every other call.
   const getIDToken = (audience: string, deadline: number) =>
     requestIdToken(audience, { ...live, deadline })
-  return { ...live, getIDToken }
+  return { ...live, getIDToken, usage }
 }

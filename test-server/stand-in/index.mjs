@@ -178,6 +178,10 @@ export async function startStandIn(options = {}) {
     now() {
       return serverNow(state)
     },
+    advanceClock(ms) {
+      if (!Number.isFinite(ms) || ms < 0) throw new RangeError('advanceClock: ms must be >= 0')
+      state.clockSkewMs += ms
+    },
     async close() {
       if (state.closed) return
       state.closed = true
