@@ -1,4 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import fc from 'fast-check'
+import { spawnSync } from 'node:child_process'
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  randomBytes
+} from 'node:crypto'
 import {
   ageKeygen,
   makeKeyDir,
@@ -31,6 +41,16 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/
 /** The X25519 recipient from C2SP age.md's examples. */
 const SPEC_AGE_RECIPIENT = 'age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj'
 
+/** X25519 public keys of small order (cr.yp.to/ecdh.html), little-endian hex. */
+const SMALL_ORDER_X25519 = [
+  '0000000000000000000000000000000000000000000000000000000000000000',
+  '0100000000000000000000000000000000000000000000000000000000000000',
+  'e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800',
+  '5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f'
+]
 let dir: { path: string; remove: () => Promise<void> }
 const keys: Record<string, KeyPair> = {}
 
@@ -182,8 +202,7 @@ describe('not a key: a typed error quoting a short, clean prefix', () => {
     expect(error.name).toBe('RecipientKeyError')
     expect(error.message).toMatch(/Expected one line/)
     // At most 20 characters of the input are quoted.
-    const quoted = /\("([^"]*)"\)/.exec(error.message)?.[1] ?? ''
-    expect(quoted.length).toBeLessThanOrEqual(20)
+    expect(quotedPrefix(error.message).length).toBeLessThanOrEqual(20)
   })
 
   test('an Ed25519 key that is not a point on the curve', () => {
@@ -228,6 +247,114 @@ describe('not a key: a typed error quoting a short, clean prefix', () => {
     }
   })
 })
+
+describe('Ed25519 → X25519, against independent implementations', () => {
+  test('the converted key is the X25519 public key of the Ed25519 secret (RFC 8032 §5.1.5)', () => {
+    // An Ed25519 secret's scalar is the clamped first half of SHA-512(seed); X25519 of that scalar
+    // and the base point is the Montgomery form of the Ed25519 public key. Node computes both.
+    for (let i = 0; i < 50; i++) {
+      const { privateKey, publicKey } = generateKeyPairSync('ed25519')
+      const seed = Buffer.from(privateKey.export({ format: 'jwk' }).d!, 'base64url')
+      const scalar = createHash('sha512').update(seed).digest().subarray(0, 32)
+      const x25519Public = createPublicKey(x25519PrivateKey(scalar))
+        .export({ format: 'der', type: 'spki' })
+        .subarray(-32)
+      const point = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url')
+      const key = usable(sshLine('ssh-ed25519', point))
+      expect(key.type === 'ssh-ed25519' && Buffer.from(key.x25519PublicKey)).toEqual(x25519Public)
+    }
+  })
+
+  test('which 32-byte encodings are valid points: the same verdicts as the age CLI', () => {
+    // Random encodings are valid about half the time; `age -e -r` parses with filippo.io/edwards25519.
+    const verdicts = Array.from({ length: 40 }, () => {
+      const line = sshLine('ssh-ed25519', randomBytes(32))
+      const age = spawnSync('age', ['-e', '-r', line], { input: '' })
+      let ours: boolean
+      try {
+        ours = parseRecipientKey(line).type === 'ssh-ed25519'
+      } catch (error) {
+        if (!(error instanceof RecipientKeyError)) throw error
+        ours = false
+      }
+      return { line, ours, age: age.status === 0 }
+    })
+    for (const verdict of verdicts) expect(verdict.ours).toBe(verdict.age)
+    expect(verdicts.some(v => v.ours)).toBe(true)
+    expect(verdicts.some(v => !v.ours)).toBe(true)
+  })
+
+  test.each(SMALL_ORDER_X25519)(
+    'an age1 recipient of small order is refused, as Node would at encryption (%s)',
+    hex => {
+      const u = Buffer.from(hex, 'hex')
+      expect(() =>
+        diffieHellman({
+          privateKey: x25519PrivateKey(randomBytes(32)),
+          publicKey: createPublicKey({
+            key: Buffer.concat([X25519_SPKI_PREFIX, u]),
+            format: 'der',
+            type: 'spki'
+          })
+        })
+      ).toThrow()
+      expect(rejection(bech32Encode('age', u)).message).toMatch(/weak/)
+    }
+  )
+})
+
+describe('any text: a key, an unusable key or a RecipientKeyError, never anything else', () => {
+  const alphabet = fc.constantFrom(
+    ...'ssh-ed25519 rsa age1 AAAA+/=qpzry9x8\t\n\u001b\u0000é'.split('')
+  )
+  const texts = fc.oneof(
+    fc.string(),
+    fc.string({ unit: alphabet, maxLength: 200 }),
+    fc
+      .uint8Array({ maxLength: 120 })
+      .map(bytes => `ssh-ed25519 ${Buffer.from(bytes).toString('base64')}`),
+    fc
+      .uint8Array({ maxLength: 300 })
+      .map(bytes => sshLine('ssh-rsa', bytes.subarray(0, 3), bytes.subarray(3)))
+  )
+
+  test('property: the message quotes at most 20 characters and no control character', () => {
+    fc.assert(
+      fc.property(texts, text => {
+        try {
+          const key = parseRecipientKey(text)
+          expect(['ssh-ed25519', 'ssh-rsa', 'x25519', 'unusable']).toContain(key.type)
+        } catch (error) {
+          expect(error).toBeInstanceOf(RecipientKeyError)
+          const message = (error as Error).message
+          expect(message).not.toMatch(CONTROL_CHARACTERS)
+          if (!/private key/.test(message)) {
+            expect(quotedPrefix(message).length).toBeLessThanOrEqual(20)
+          }
+        }
+      }),
+      { numRuns: 2000 }
+    )
+  })
+})
+
+const X25519_SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex')
+
+function x25519PrivateKey(scalar: Uint8Array) {
+  const pkcs8Prefix = Buffer.from('302e020100300506032b656e04220420', 'hex')
+  return createPrivateKey({
+    key: Buffer.concat([pkcs8Prefix, scalar]),
+    format: 'der',
+    type: 'pkcs8'
+  })
+}
+
+/** The part of the input an error message quotes: `… ("<prefix>"): …`. */
+function quotedPrefix(message: string): string {
+  const quoted = /\("(.*)"\): /.exec(message)?.[1]
+  if (quoted === undefined) throw new Error(`no quoted prefix in: ${message}`)
+  return quoted
+}
 
 function sshString(bytes: Uint8Array): Buffer {
   const length = Buffer.alloc(4)

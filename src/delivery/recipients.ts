@@ -106,7 +106,8 @@ function looksLikePrivateKey(line: string): boolean {
 
 /** The error for `text`, quoting a short prefix of it with control characters escaped. */
 function invalidKey(text: string, problem: string): RecipientKeyError {
-  const prefix = singleLine(cutText(text.trim(), MAX_QUOTED_PREFIX))
+  // Escape first, then cut, so an escaped control character cannot lengthen the quote.
+  const prefix = cutText(singleLine(text.slice(0, 4 * MAX_QUOTED_PREFIX)), MAX_QUOTED_PREFIX)
   return new RecipientKeyError(
     `Not a public key age can encrypt to ("${prefix}"): ${problem}. Expected one line ` +
       '"ssh-ed25519 AAAA… [comment]", "ssh-rsa AAAA… [comment]" or "age1…".'
@@ -326,6 +327,10 @@ function parseAgeRecipient(line: string): RecipientKey | UnusableKey {
   }
   const key = fromFiveBitGroups(data.slice(0, -6))
   if (key?.length !== 32) throw invalidKey(line, 'an X25519 age recipient holds 32 bytes')
+  // X25519 ignores the top bit and reduces mod p (RFC 7748 §5).
+  if (SMALL_ORDER_U.has(mod(littleEndianToBigInt(key) & ((1n << 255n) - 1n)))) {
+    throw invalidKey(line, 'it is a weak X25519 point')
+  }
   return { type: 'x25519', fingerprint: text, publicKey: text, comment: '', x25519PublicKey: key }
 }
 
