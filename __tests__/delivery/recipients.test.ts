@@ -192,6 +192,7 @@ describe('not a key: a typed error quoting a short, clean prefix', () => {
     ['options before the key', () => `no-pty,command="x" ${keys.ed25519!.publicKey}`],
     ['an age key with a bad checksum', SPEC_AGE_RECIPIENT.slice(0, -1) + 'q'],
     ['an age key of the wrong length', bech32Encode('age', new Uint8Array(31))],
+    ['an age-like key with control characters', bech32Encode('age1\u001b[31m', new Uint8Array(32))],
     [
       'mixed case age key',
       SPEC_AGE_RECIPIENT.slice(0, 10).toUpperCase() + SPEC_AGE_RECIPIENT.slice(10)

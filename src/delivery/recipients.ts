@@ -85,9 +85,6 @@ export class RecipientKeyError extends ExpectedFailure {
  * @throws RecipientKeyError for anything else (its message never quotes more than a short prefix)
  */
 export function parseRecipientKey(text: string): RecipientKey | UnusableKey {
-  if (text.length > MAX_RECIPIENT_KEY_LENGTH) {
-    throw invalidKey(text, `it is longer than ${MAX_RECIPIENT_KEY_LENGTH} characters`)
-  }
   const line = text.trim()
   if (looksLikePrivateKey(line)) {
     // Quote nothing: even a prefix of an age secret key is secret.
@@ -95,6 +92,9 @@ export function parseRecipientKey(text: string): RecipientKey | UnusableKey {
       'This is a private key, not a public one: give the public key (the `.pub` file, or the ' +
         '`age1…` line age-keygen prints), and treat the private key as exposed.'
     )
+  }
+  if (text.length > MAX_RECIPIENT_KEY_LENGTH) {
+    throw invalidKey(text, `it is longer than ${MAX_RECIPIENT_KEY_LENGTH} characters`)
   }
   if (/^age1/i.test(line)) return parseAgeRecipient(line)
   return parseSshKey(line)
@@ -205,7 +205,7 @@ class WireReader {
 
   string(): Uint8Array {
     if (this.offset + 4 > this.bytes.length) throw this.truncated()
-    const length = Buffer.from(this.bytes).readUInt32BE(this.offset)
+    const length = new DataView(this.bytes.buffer, this.bytes.byteOffset).getUint32(this.offset)
     const start = this.offset + 4
     if (length > this.bytes.length - start) throw this.truncated()
     this.offset = start + length
@@ -215,16 +215,18 @@ class WireReader {
   /** An `mpint` that must be positive, without its leading zero byte. */
   positiveInteger(): Uint8Array {
     const value = this.string()
-    if (value.length === 0 || value[0]! & 0x80)
-      throw invalidKey(this.line, 'its RSA numbers are not valid')
     const first = value.findIndex(byte => byte !== 0)
-    if (first === -1) throw invalidKey(this.line, 'its RSA numbers are not valid')
+    // Negative (the top bit set) or zero: not an RSA exponent or modulus.
+    if (value.length === 0 || value[0]! & 0x80 || first === -1) {
+      throw invalidKey(this.line, 'its RSA numbers are not valid')
+    }
     return value.subarray(first)
   }
 
   end(): void {
-    if (this.offset !== this.bytes.length)
+    if (this.offset !== this.bytes.length) {
       throw invalidKey(this.line, 'the key has extra bytes at its end')
+    }
   }
 
   private truncated(): RecipientKeyError {
@@ -317,6 +319,8 @@ function parseAgeRecipient(line: string): RecipientKey | UnusableKey {
   const text = line.toLowerCase()
   const separator = text.lastIndexOf('1')
   const hrp = text.slice(0, separator)
+  // The human-readable part is shown in a note when the key is unusable: letters and digits only.
+  if (!/^age[a-z0-9]{0,40}$/.test(hrp)) throw invalidKey(line, 'it is not an age recipient')
   const data = [...text.slice(separator + 1)].map(c => BECH32_CHARSET.indexOf(c))
   if (data.length < 6 || data.includes(-1) || bech32Polymod([...hrpExpand(hrp), ...data]) !== 1) {
     throw invalidKey(line, 'it is not a valid age recipient (Bech32 checksum or characters)')
