@@ -8,9 +8,10 @@
  * `@noble/curves` and `@noble/hashes`; what it would save is the header and the STREAM payload,
  * about 60 lines. Node already has every primitive (X25519, HKDF-SHA-256, HMAC-SHA-256,
  * ChaCha20-Poly1305, RSA-OAEP-SHA-256 with a label), all in OpenSSL, so the module costs the
- * bundle no dependency and no ESM-only package, and every byte it writes is checked by the real
- * `age` CLI in the tests. The one piece of curve arithmetic Node lacks, Ed25519 → X25519 for a
- * public key, is a few BigInt lines in recipients.ts.
+ * bundle no dependency and no ESM-only package (this module and recipients.ts add about 12 KB to a
+ * minified bundle), and every byte it writes is checked by the real `age` CLI in the tests. The one
+ * piece of curve arithmetic Node lacks, an Ed25519 public key's X25519 form with its validation,
+ * is about 40 BigInt lines in recipients.ts.
  */
 import {
   constants,
@@ -69,14 +70,15 @@ export async function encryptAge(
   const header = encodeHeader(stanzas, fileKey)
   const nonce = takeRandom(random, PAYLOAD_NONCE_BYTES)
   const payloadKey = hkdf(fileKey, nonce, 'payload')
-  return new Uint8Array(Buffer.concat([header, nonce, ...streamEncrypt(payloadKey, plaintext)]))
+  return Buffer.concat([header, nonce, ...streamEncrypt(payloadKey, plaintext)])
 }
 
 /** `size` bytes from `random`, refusing a source that returns fewer (a broken test double). */
 function takeRandom(random: RandomSource, size: number): Uint8Array {
   const bytes = random(size)
-  if (bytes.length !== size)
+  if (bytes.length !== size) {
     throw new Error(`random source returned ${bytes.length} of ${size} bytes`)
+  }
   return bytes
 }
 
