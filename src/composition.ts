@@ -67,7 +67,7 @@ export interface ActionIo {
   writeProfile: (
     dir: string,
     fileName: string,
-    content: string,
+    content: string | Uint8Array,
     log: (line: string) => void
   ) => Promise<string>
 }

@@ -256,7 +256,7 @@ async function lstatIfPresent(path: string): Promise<Stats | undefined> {
 export async function writeProfile(
   dir: string,
   fileName: string,
-  content: string,
+  content: string | Uint8Array,
   log: (line: string) => void = () => undefined
 ): Promise<string> {
   const { path: directory, handle: directoryHandle } = await openConfigDir(dir, log)
