@@ -68,8 +68,8 @@ export function prepareDelivery(
     const keys: KeyFromRecipient[] = []
     for (const recipient of recipients) {
       if (recipient.kind === 'key') {
-        const key = given.get(recipient)
-        if (key) keys.push(key)
+        // Read up front for the run's own targets; any other is read now.
+        keys.push(given.get(recipient) ?? readGivenKey(recipient))
         continue
       }
       const found = await account(recipient.username)
@@ -86,7 +86,10 @@ export function prepareDelivery(
       }
       for (const key of found.usable) keys.push({ key, from })
     }
-    const unique = [...new Map(keys.map(k => [k.key.fingerprint, k])).values()]
+    // A key given twice (itself, and through GitHub) is one stanza, named where first given.
+    const unique = keys.filter(
+      (k, index) => keys.findIndex(other => other.key.fingerprint === k.key.fingerprint) === index
+    )
     return sealer(unique)
   }
 }
