@@ -322,7 +322,7 @@ describe('checked before any network call', () => {
     [
       'an age1 key that is not Bech32',
       { names: `alice age1${'b'.repeat(58)}` },
-      /^Input 'names': line 1: /
+      /^Input 'names': line 1: .*not a valid age recipient/
     ],
     [
       'no config-dir',
