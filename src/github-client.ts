@@ -313,7 +313,7 @@ function isOctokitHttpError(error: unknown): error is OctokitHttpError {
 }
 
 /** An error answer of the GitHub API, as the action reads it. */
-export interface GitHubErrorAnswer {
+interface GitHubErrorAnswer {
   status: number
   /** The answer's `message`, on one line, cut and redacted; '' when it had none. */
   said: string

@@ -221,7 +221,7 @@ const NAMES_EXAMPLE =
  * lines only to add recipients (every one of its lines has one). Plain one-name lines read as
  * they always did (parseNames).
  */
-export function parseDeliveries(
+function parseDeliveries(
   nameInput: string,
   recipientLines: string[],
   nameLines: string[]

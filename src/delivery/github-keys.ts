@@ -24,7 +24,7 @@ export interface GitHubAccountKeys {
 }
 
 /** Reads an account's keys; bound to one API URL and token. */
-export type GitHubKeysReader = (username: string) => Promise<GitHubAccountKeys>
+type GitHubKeysReader = (username: string) => Promise<GitHubAccountKeys>
 
 /** Keys per page: GitHub's largest. */
 const PER_PAGE = 100
