@@ -268,6 +268,38 @@ describe('recipient: github:USER', () => {
   })
 })
 
+describe('recipient: keys given in the workflow', () => {
+  test('an age1 key and an SSH key line: either opens it, and the outputs name both', async () => {
+    const identity = join(keysDir, 'age-identity.txt')
+    const made = spawnSync('age-keygen', ['-o', identity])
+    expect(made.status).toBe(0)
+    const ageRecipient = /public key: (age1\S+)/i.exec(made.stderr.toString())?.[1] ?? ''
+    expect(ageRecipient).toMatch(/^age1[0-9a-z]{58}$/)
+    const server = await start()
+    const dir = await configDir()
+    const result = await run(server, undefined, {
+      name: 'erin',
+      recipient: `${ageRecipient}\n${keys.ed25519.publicKey}`,
+      'config-dir': dir
+    })
+    expect(result.exitCode).toBe(0)
+    const file = join(dir, 'erin.ovpn.age')
+    expect(await filesIn(dir)).toEqual(['erin.ovpn.age'])
+    for (const key of [identity, keys.ed25519.path]) {
+      const opened = ageDecrypt(key, file)
+      expect(opened.status).toBe(0)
+      expectValidProfile(opened.plaintext, 'erin')
+    }
+    expect(ageDecrypt(keys.rsa.path, file).status).not.toBe(0)
+    expect(JSON.parse(result.outputs['encrypted-to'] ?? '')).toEqual({
+      erin: [
+        { type: 'x25519', fingerprint: ageRecipient, from: 'recipient' },
+        { type: 'ssh-ed25519', fingerprint: keys.ed25519.fingerprint, from: 'recipient' }
+      ]
+    })
+  })
+})
+
 describe('names: one recipient per line', () => {
   test('each person gets their own file; a plain line a plain profile; one without a usable key fails alone', async () => {
     const server = await start()
