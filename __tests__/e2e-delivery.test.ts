@@ -341,6 +341,36 @@ describe('names: one recipient per line', () => {
     })
     // With a token: every keys request carried it (the stand-in answers a wrong one 401).
     expect(gh.requests.every(r => r.status === 200)).toBe(true)
+
+    // Carol adds a usable key; a re-run with if-exists: reuse fetches each reused certificate's
+    // details again, encrypts it again, and creates only carol's.
+    gh.setUserKeys('carol-gh', [keys.ecdsa.publicKey, keys.rsa.publicKey])
+    await rm(join(dir, 'alice.smith.ovpn.age'))
+    const again = await run(server, gh, {
+      names: [
+        'alice.smith github:alice-gh',
+        `bob ${keys.rsa.publicKey}`,
+        'carol github:carol-gh',
+        'dave'
+      ].join('\n'),
+      'config-dir': dir,
+      'if-exists': 'reuse',
+      'github-token': GITHUB_TOKEN
+    })
+    expect(again.exitCode).toBe(0)
+    expect(creates(server)).toBe(4)
+    expect(creates(server, 'carol')).toBe(1)
+    expect(await filesIn(dir)).toEqual([
+      'alice.smith.ovpn.age',
+      'bob.ovpn.age',
+      'carol.ovpn.age',
+      'dave.ovpn'
+    ])
+    expectValidProfile(
+      ageDecrypt(keys.ed25519.path, join(dir, 'alice.smith.ovpn.age')).plaintext,
+      'alice.smith'
+    )
+    expectValidProfile(ageDecrypt(keys.rsa.path, join(dir, 'carol.ovpn.age')).plaintext, 'carol')
   })
 })
 
