@@ -7,9 +7,9 @@
 import { describe, expect, test } from '@jest/globals'
 import { virtualRunPerTest } from '../../__fixtures__/virtual-time.js'
 import { prepareDelivery } from '../../src/delivery/deliver.js'
-import { GitHubError, InputError, RecipientError } from '../../src/errors.js'
-import { createRedactor } from '../../src/redact.js'
-import type { CertificateTarget, Recipient, Settings } from '../../src/settings.js'
+import { GitHubError, InputError, RecipientError } from '../../src/core/errors.js'
+import { createRedactor } from '../../src/core/redact.js'
+import type { CertificateTarget, Recipient, Settings } from '../../src/alibaba/settings.js'
 
 const TOKEN = 'ghs_DeliverTestToken0123456789abcdef'
 const API = 'https://api.github.test'

@@ -10,10 +10,10 @@
  * a GitHub account is read then (once per run), so an account without a usable key fails that
  * name before anything is created for it.
  */
-import { ExpectedFailure, InputError, RecipientError } from '../errors.js'
-import type { ProfileSealer, SealedKey } from '../onboarding.js'
-import type { CallContext } from '../rpc.js'
-import type { CertificateTarget, Recipient, Settings } from '../settings.js'
+import { ExpectedFailure, InputError, RecipientError } from '../core/errors.js'
+import type { ProfileSealer, SealedKey } from '../certificates/onboarding.js'
+import type { CallContext } from '../alibaba/rpc.js'
+import type { CertificateTarget, Recipient, Settings } from '../alibaba/settings.js'
 import { encryptAge } from './age.js'
 import { createGitHubKeysReader, type GitHubAccountKeys } from './github-keys.js'
 import { parseRecipientKey, type RecipientKey } from './recipients.js'

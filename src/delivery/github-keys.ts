@@ -5,9 +5,9 @@
  * can encrypt to and the ones it cannot (ECDSA, `sk-` security keys…), which are named so the log
  * can say they were skipped. The answer is checked before any key in it is used.
  */
-import { ExpectedFailure, GitHubError, RecipientError } from '../errors.js'
-import { createOctokit, readOctokitFailure, type Octokit } from '../github-client.js'
-import type { CallContext } from '../rpc.js'
+import { ExpectedFailure, GitHubError, RecipientError } from '../core/errors.js'
+import { createOctokit, readOctokitFailure, type Octokit } from '../github/client.js'
+import type { CallContext } from '../alibaba/rpc.js'
 import {
   MAX_RECIPIENT_KEY_LENGTH,
   parseRecipientKey,

@@ -7,8 +7,8 @@
  * note; anything else is a {@link RecipientKeyError} that quotes at most a short, cleaned prefix.
  */
 import { createHash } from 'node:crypto'
-import { cutText, singleLine } from '../answer-text.js'
-import { ExpectedFailure } from '../errors.js'
+import { cutText, singleLine } from '../alibaba/answer-text.js'
+import { ExpectedFailure } from '../core/errors.js'
 
 /** Longest key line accepted, in characters: an RSA-16384 line with a long comment fits. */
 export const MAX_RECIPIENT_KEY_LENGTH = 8192

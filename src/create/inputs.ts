@@ -1,0 +1,510 @@
+/**
+ * Reads, defaults and validates every input in one place and returns one {@link Settings} value:
+ * {@link readSettings}, then each field's parser in the order it reads them. The credentials come
+ * from credential-inputs.ts, first, so every secret is masked before anything else can fail. A bad
+ * value gets an {@link InputError} that names the input, shows what was given (never for a secret)
+ * and says what is expected.
+ */
+import {
+  CLIENT_TOKEN_MAX_LENGTH,
+  deriveClientToken,
+  readWorkflowRunContext
+} from '../alibaba/client-token.js'
+import { readCredentialSettings } from '../runner/credential-inputs.js'
+import { InputError } from '../core/errors.js'
+import {
+  isRegionId,
+  NAME_PATTERN,
+  parseEndpoint,
+  parseGitHubToken,
+  parseHttpsUrl,
+  parseWholeNumber,
+  quote
+} from '../core/input-rules.js'
+import type {
+  CertificateTarget,
+  ConnectionSettings,
+  Environment,
+  IfExists,
+  InputReader,
+  Recipient,
+  RecipientSource,
+  Settings
+} from '../alibaba/settings.js'
+import type { SignatureVersion } from '../alibaba/signer.js'
+
+/**
+ * Reads every input. Order matters only in one way: credentials first, so every secret is
+ * masked before anything else can fail and print. `randomToken` makes the ClientToken outside a
+ * workflow run.
+ */
+export function readSettings(
+  getInput: InputReader,
+  env: Environment,
+  maskSecret: (value: string) => void,
+  randomToken: () => string
+): Settings {
+  const githubToken = parseGitHubToken(getInput('github-token'), maskSecret)
+  const connection = readConnectionSettings(getInput, env, maskSecret)
+  const { regionId } = connection
+  const sslVpnServerId = parseSslVpnServerId(getInput('ssl-vpn-server-id'))
+  const deliveries = parseDeliveries(
+    getInput('name'),
+    getMultilineInput(getInput('recipient')),
+    getMultilineInput(getInput('names'))
+  )
+  const names = deliveries.map(d => d.name)
+  const ifExists = parseIfExists(getInput('if-exists'), names)
+  const configDir = parseConfigDir(getInput('config-dir'))
+  checkRecipientsNeedConfigDir(deliveries, configDir)
+  const keyPassphrase = parseKeyPassphrase(
+    getInput('key-passphrase', { trimWhitespace: false }),
+    configDir,
+    maskSecret
+  )
+  checkPassphraseUsed(keyPassphrase, deliveries)
+  const keepProfiles = parseKeepProfiles(getInput('keep-profiles'), configDir)
+  const github = deliveries.some(d => d.recipients.some(r => r.kind === 'github'))
+    ? { apiUrl: parseGitHubApiUrl(env), token: githubToken }
+    : undefined
+
+  const givenToken = parseClientToken(getInput('client-token'))
+  if (givenToken !== undefined && names.length > 1) {
+    throw new InputError(
+      'client-token',
+      "applies to one certificate; with 'names' each name gets its own token, derived from the workflow run and the name."
+    )
+  }
+  const run = readWorkflowRunContext(env)
+  const targets = deliveries.map(({ name, recipients }): CertificateTarget => {
+    if (givenToken !== undefined) {
+      return { name, recipients, clientToken: givenToken, clientTokenSource: 'from the input' }
+    }
+    if (run !== undefined) {
+      return {
+        name,
+        recipients,
+        clientToken: deriveClientToken(run, { regionId, sslVpnServerId, name }),
+        clientTokenSource: 'derived from the workflow run'
+      }
+    }
+    return {
+      name,
+      recipients,
+      clientToken: randomToken(),
+      clientTokenSource: 'random: not in a workflow run'
+    }
+  })
+
+  return {
+    ...connection,
+    sslVpnServerId,
+    targets,
+    ifExists,
+    configDir,
+    keyPassphrase,
+    keepProfiles,
+    ...(github ? { github } : {})
+  }
+}
+
+/**
+ * The inputs every action of this repository reads the same way: credentials first (so every
+ * secret is masked before anything else can fail and print), then region, endpoint, signature and
+ * deadline.
+ */
+export function readConnectionSettings(
+  getInput: InputReader,
+  env: Environment,
+  maskSecret: (value: string) => void
+): ConnectionSettings {
+  const credentials = readCredentialSettings(getInput, env, maskSecret)
+  const regionId = parseRegionId(getInput('region-id'))
+  const endpoint = parseEndpoint(getInput('endpoint'), `vpc.${regionId}.aliyuncs.com`)
+  const signatureVersion = parseSignatureVersion(getInput('signature-version'))
+  const timeoutMs = parseTimeoutSeconds(getInput('timeout-seconds')) * 1000
+  return { regionId, credentials, endpoint, signatureVersion, timeoutMs }
+}
+
+function parseRegionId(raw: string): string {
+  if (raw === '') throw new InputError('region-id', 'is required, e.g. "cn-hangzhou".')
+  if (!isRegionId(raw)) {
+    throw new InputError(
+      'region-id',
+      `${quote(raw)} is not a region ID; expected lowercase words joined by hyphens, e.g. "cn-hangzhou" or "ap-southeast-1".`
+    )
+  }
+  return raw
+}
+
+const SSL_VPN_SERVER_ID_PATTERN = /^vss-[a-z0-9]{1,64}$/
+
+export function parseSslVpnServerId(raw: string): string {
+  if (raw === '') throw new InputError('ssl-vpn-server-id', 'is required, e.g. "vss-bp1abc…".')
+  if (!SSL_VPN_SERVER_ID_PATTERN.test(raw)) {
+    throw new InputError(
+      'ssl-vpn-server-id',
+      `${quote(raw)} is not an SSL server ID; expected "vss-" followed by lowercase letters and digits.`
+    )
+  }
+  return raw
+}
+
+/** A multi-line input's lines, trimmed, without empty ones (as `core.getMultilineInput`). */
+export function getMultilineInput(raw: string): string[] {
+  return raw
+    .split(/\r?\n/)
+    .map(line => line.trim())
+    .filter(line => line !== '')
+}
+
+/** Most names one step takes: each create keeps the gateway busy for a while. */
+const MAX_NAMES = 200
+
+/**
+ * `name` or `names` (one per line, mutually exclusive): the certificates to obtain, as a list
+ * with `undefined` for "one certificate, named by the API".
+ */
+export function parseNames(nameInput: string, lines: string[]): (string | undefined)[] {
+  if (nameInput !== '' && lines.length > 0) {
+    throw new InputError(
+      'names',
+      "and 'name' are mutually exclusive: use 'name' for one certificate, 'names' (one per line) for several."
+    )
+  }
+  if (lines.length === 0) return [parseName(nameInput)]
+  if (lines.length > MAX_NAMES) {
+    throw new InputError(
+      'names',
+      `has ${lines.length} names; at most ${MAX_NAMES} per step (split the list over several steps or jobs).`
+    )
+  }
+  const seen = new Set<string>()
+  return lines.map((line, index) => {
+    const name = parseNameOnLine(line, index)
+    if (name !== undefined && seen.has(name)) {
+      throw new InputError(
+        'names',
+        `line ${index + 1}: ${quote(line)} appears twice; each name once.`
+      )
+    }
+    if (name !== undefined) seen.add(name)
+    return name
+  })
+}
+
+/** One line of `names` as a name: its error says which line. */
+function parseNameOnLine(line: string, index: number): string | undefined {
+  try {
+    return parseName(line)
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error
+    throw new InputError(
+      'names',
+      `line ${index + 1}: ${error.message.replace(/^Input 'name': /, '')}`
+    )
+  }
+}
+
+/** One certificate as asked for: its name and whom its profile is encrypted to (maybe nobody). */
+interface Delivery {
+  name: string | undefined
+  recipients: Recipient[]
+}
+
+const NAMES_EXAMPLE =
+  'e.g. "alice.smith github:alice-gh", "alice.smith ssh-ed25519 AAAA…" or "alice.smith age1…"'
+
+/**
+ * `name` with `recipient` (one recipient per line), or `names`: one certificate per line, each
+ * line a name, optionally followed by a space and one recipient. A name may come back on further
+ * lines only to add recipients (every one of its lines has one). Plain one-name lines read as
+ * they always did (parseNames).
+ */
+function parseDeliveries(
+  nameInput: string,
+  recipientLines: string[],
+  nameLines: string[]
+): Delivery[] {
+  if (nameLines.length === 0 || nameInput !== '') {
+    const [name] = parseNames(nameInput, nameLines)
+    const recipients = recipientLines.map((line, index) =>
+      parseRecipient(line, { input: 'recipient', line: index + 1 }, recipientLines.length > 1)
+    )
+    return [{ name, recipients }]
+  }
+  if (recipientLines.length > 0) {
+    throw new InputError(
+      'recipient',
+      `is for 'name'; with 'names', write each person's recipient after their name on its line, ${NAMES_EXAMPLE}.`
+    )
+  }
+  const byName = new Map<string, Delivery & { plainLine: number | undefined }>()
+  const lines: string[] = []
+  nameLines.forEach((line, index) => {
+    const [, first = '', rest] = /^(\S+)(?:\s+(.+))?$/.exec(line) ?? []
+    if (rest === undefined && looksLikeRecipient(first)) {
+      throw new InputError(
+        'names',
+        `line ${index + 1}: starts with a recipient; expected the certificate name first, then the recipient, ${NAMES_EXAMPLE}.`
+      )
+    }
+    const name = parseNameOnLine(first, index)
+    if (name === undefined) return
+    const recipient =
+      rest === undefined ? undefined : parseRecipient(rest, { input: 'names', line: index + 1 })
+    const known = byName.get(name)
+    if (known === undefined) {
+      lines.push(name)
+      byName.set(name, {
+        name,
+        recipients: recipient ? [recipient] : [],
+        plainLine: recipient ? undefined : index + 1
+      })
+      return
+    }
+    if (recipient === undefined || known.plainLine !== undefined) {
+      throw new InputError(
+        'names',
+        `line ${index + 1}: ${quote(name)} appears twice; each name once (a name comes back only to add a recipient, each of its lines with one).`
+      )
+    }
+    known.recipients.push(recipient)
+  })
+  // The count and the shape of each name, as for plain lines.
+  return parseNames('', lines).map((name = '') => {
+    const { recipients } = byName.get(name) ?? { recipients: [] }
+    return { name, recipients }
+  })
+}
+
+/** A `github:` recipient's account: GitHub's logins, and Enterprise Managed Users' `_shortcode`. */
+const GITHUB_USERNAME_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,99})$/
+/** The SSH key types age encrypts to. */
+const USABLE_SSH_KEY = /^(ssh-ed25519|ssh-rsa)\s+[A-Za-z0-9+/]{16,}={0,2}(?:\s.*)?$/
+/** An age X25519 recipient, or a plugin's (`age1yubikey1…`), Bech32 (checked in src/delivery). */
+const AGE_RECIPIENT = /^age1[0-9a-z]{20,200}$/i
+/** Longest recipient line: an RSA-16384 public key with a comment fits. */
+const MAX_RECIPIENT_LENGTH = 8192
+
+function looksLikeRecipient(text: string): boolean {
+  return /^(github:|age1|ssh-|ecdsa-|sk-)/i.test(text)
+}
+
+/**
+ * One recipient: `github:USER`, an `ssh-ed25519` or `ssh-rsa` public key line (comment allowed),
+ * or an `age1…` recipient. Only the form is checked here (the key's content is checked by
+ * src/delivery before any network call); a key age cannot encrypt to is refused by its type. A
+ * line that looks like a private key is never shown.
+ */
+function parseRecipient(text: string, given: RecipientSource, showLine = true): Recipient {
+  const where = showLine ? `line ${given.line}: ` : ''
+  const fail = (problem: string) => new InputError(given.input, `${where}${problem}`)
+  const expected =
+    'expected "github:USER" (their public SSH keys on GitHub), an "ssh-ed25519 AAAA…" or "ssh-rsa AAAA…" public key, or an "age1…" recipient'
+  if (/PRIVATE KEY|AGE-SECRET-KEY-/i.test(text)) {
+    throw fail(
+      `looks like a private key (not shown); give the public key (the .pub file, or "github:USER"). Treat that private key as exposed: it is in the workflow.`
+    )
+  }
+  if (text.length > MAX_RECIPIENT_LENGTH) {
+    throw fail(
+      `is ${text.length} characters long; ${expected}, at most ${MAX_RECIPIENT_LENGTH} characters.`
+    )
+  }
+  const github = /^github:(.*)$/i.exec(text)
+  if (github) {
+    const username = github[1] ?? ''
+    if (!GITHUB_USERNAME_PATTERN.test(username)) {
+      throw fail(
+        `${quote(text)} does not name a GitHub account; expected "github:" and a username (letters, digits, "-", "_"), e.g. "github:alice-gh".`
+      )
+    }
+    return { kind: 'github', username, given }
+  }
+  if (USABLE_SSH_KEY.test(text) || AGE_RECIPIENT.test(text)) return { kind: 'key', text, given }
+  const type = /^(\S+)/.exec(text)?.[1] ?? ''
+  if (/^(ecdsa-|sk-|ssh-dss)|-cert-v01@openssh\.com$/.test(type)) {
+    throw fail(
+      `${quote(type)} keys cannot be used: age encrypts only to ssh-ed25519, ssh-rsa and age1… keys. Give one of those, or "github:USER" (their usable keys are taken, the others skipped).`
+    )
+  }
+  throw fail(`${quote(text.slice(0, 24))} is not a recipient; ${expected}.`)
+}
+
+/** A recipient's profile is written only to `config-dir`, encrypted. */
+function checkRecipientsNeedConfigDir(deliveries: Delivery[], configDir: string | undefined) {
+  const first = deliveries.flatMap(d => d.recipients)[0]
+  if (first !== undefined && configDir === undefined) {
+    throw new InputError(
+      first.given.input,
+      "encrypts the profile written to 'config-dir' (as <name>.ovpn.age), so it needs 'config-dir'."
+    )
+  }
+}
+
+/**
+ * `key-passphrase` protects profiles written as they are; one encrypted to its person's keys needs
+ * no passphrase (none to send), so one given where every profile has a recipient is a mistake.
+ */
+function checkPassphraseUsed(keyPassphrase: string | undefined, deliveries: Delivery[]) {
+  if (keyPassphrase !== undefined && deliveries.every(d => d.recipients.length > 0)) {
+    throw new InputError(
+      'key-passphrase',
+      "is not used with 'recipient': each profile is encrypted to its person's keys, so there is no passphrase to send. Remove key-passphrase (it applies only to profiles written without a recipient)."
+    )
+  }
+}
+
+/** GITHUB_API_URL, for `github:` recipients: https only, as the report reads it. */
+function parseGitHubApiUrl(env: Environment): string {
+  const apiUrl = parseHttpsUrl(env['GITHUB_API_URL'] ?? '', 'https://api.github.com')
+  if (apiUrl === undefined) {
+    throw new InputError(
+      'GITHUB_API_URL',
+      `${quote(env['GITHUB_API_URL'] ?? '')} is not an https:// URL without user info, query or fragment; the keys of "github:" recipients are read from it over verified TLS only. The runner sets it (https://api.github.com, or https://HOST/api/v3 on GitHub Enterprise Server).`,
+      'environment'
+    )
+  }
+  return apiUrl
+}
+
+/** `Name`, checked by the rule on the CreateSslVpnClientCert reference page. */
+function parseName(raw: string): string | undefined {
+  if (raw === '') return undefined
+  const expected =
+    'expected 2 to 128 characters: letters, digits, ".", "_" and "-", starting with a letter'
+  if (/^https?:\/\//i.test(raw)) {
+    throw new InputError('name', `${quote(raw)} starts with http:// or https://; ${expected}.`)
+  }
+  if (!NAME_PATTERN.test(raw)) {
+    const why =
+      raw.length < 2
+        ? 'is too short'
+        : raw.length > 128
+          ? `is ${raw.length} characters long`
+          : !/^[A-Za-z]/.test(raw)
+            ? 'does not start with a letter'
+            : 'contains a character that is not allowed'
+    throw new InputError('name', `${quote(raw)} ${why}; ${expected}.`)
+  }
+  return raw
+}
+
+function parseIfExists(raw: string, names: (string | undefined)[]): IfExists {
+  const value = raw.toLowerCase() || 'create'
+  if (value !== 'create' && value !== 'reuse' && value !== 'fail' && value !== 'replace') {
+    throw new InputError(
+      'if-exists',
+      `${quote(raw)} is not supported; expected "create" (always create), "reuse" (return the certificate of that name if there is one), "fail" or "replace" (create a new one, then revoke the others of that name).`
+    )
+  }
+  if (value !== 'create' && names.some(name => name === undefined)) {
+    throw new InputError(
+      'if-exists',
+      `"${value}" looks certificates up by name: give 'name' (or 'names').`
+    )
+  }
+  return value
+}
+
+function parseSignatureVersion(raw: string): SignatureVersion {
+  const value = raw.toLowerCase()
+  if (value === '' || value === 'v3') return 'v3'
+  if (value === 'v1') return 'v1'
+  throw new InputError(
+    'signature-version',
+    `${quote(raw)} is not supported; expected "v3" (ACS3-HMAC-SHA256, the default) or "v1" (HMAC-SHA1).`
+  )
+}
+
+const DEFAULT_TIMEOUT_SECONDS = 300
+/** Six hours: the longest a GitHub-hosted job may run. */
+const MAX_TIMEOUT_SECONDS = 21_600
+
+function parseTimeoutSeconds(raw: string): number {
+  return parseWholeNumber(raw, 'timeout-seconds', 1, MAX_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS)
+}
+
+function parseConfigDir(raw: string): string | undefined {
+  if (raw === '') return undefined
+  if (/\p{Cc}/u.test(raw)) {
+    throw new InputError(
+      'config-dir',
+      `${quote(raw)} contains control characters; expected a directory path.`
+    )
+  }
+  return raw
+}
+
+/**
+ * `key-passphrase`, exactly as configured: surrounding spaces are part of it (the runner passes
+ * the value untrimmed when read with `trimWhitespace: false`), since the key must open with what
+ * the user typed in the workflow. Empty means no encryption.
+ */
+function parseKeyPassphrase(
+  raw: string,
+  configDir: string | undefined,
+  maskSecret: (value: string) => void
+): string | undefined {
+  if (raw === '') return undefined
+  maskSecret(raw)
+  if (configDir === undefined) {
+    throw new InputError(
+      'key-passphrase',
+      "protects the key inside the profile, so it needs 'config-dir'."
+    )
+  }
+  // A secret saved with a trailing newline is the likely cause; say so, never the value.
+  if (/[\r\n]/.test(raw)) {
+    throw new InputError(
+      'key-passphrase',
+      'contains a line break (a secret saved with a trailing newline?); expected 4 to 1023 characters on one line, no control characters.'
+    )
+  }
+  if (raw.trim() === '') {
+    throw new InputError(
+      'key-passphrase',
+      'is only whitespace; expected 4 to 1023 characters (spaces inside or around are kept as typed).'
+    )
+  }
+  // OpenSSL and OpenVPN take passphrases of 4 to 1023 bytes.
+  if (raw.length < 4 || raw.length > 1023 || /\p{Cc}/u.test(raw)) {
+    throw new InputError(
+      'key-passphrase',
+      'is not valid: expected 4 to 1023 characters, no line breaks or control characters.'
+    )
+  }
+  return raw
+}
+
+/** `keep-profiles`: a YAML 1.2 boolean (as `core.getBooleanInput`), default false. */
+function parseKeepProfiles(raw: string, configDir: string | undefined): boolean {
+  if (raw === '' || ['false', 'False', 'FALSE'].includes(raw)) return false
+  if (!['true', 'True', 'TRUE'].includes(raw)) {
+    throw new InputError(
+      'keep-profiles',
+      `${quote(raw)} is not a boolean; expected "true" (leave the profiles after the job) or "false" (the default: the post step removes them).`
+    )
+  }
+  if (configDir === undefined) {
+    throw new InputError(
+      'keep-profiles',
+      "keeps the profiles written to 'config-dir', so it needs 'config-dir'."
+    )
+  }
+  return true
+}
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]+$/
+
+function parseClientToken(raw: string): string | undefined {
+  if (raw === '') return undefined
+  if (raw.length > CLIENT_TOKEN_MAX_LENGTH || !PRINTABLE_ASCII.test(raw)) {
+    throw new InputError(
+      'client-token',
+      `${quote(raw)} is not valid; expected at most ${CLIENT_TOKEN_MAX_LENGTH} printable ASCII characters.`
+    )
+  }
+  return raw
+}
