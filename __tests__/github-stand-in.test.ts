@@ -246,3 +246,88 @@ describe('writes', () => {
     expect(s.requests[1]?.body).toEqual({ title: 't', labels: [LABEL] })
   })
 })
+
+describe('a user’s public keys (GET /users/{username}/keys)', () => {
+  const ED25519 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl'
+  const keyLine = (i: number) =>
+    `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${String(i).padStart(43, 'A')}`
+
+  test('without a token, as GitHub answers anyone: id and key, the comment dropped', async () => {
+    const s = await standIn({ users: { 'alice-gh': [`${ED25519} alice@laptop`] } })
+    const answer = await undiciFetch(`${s.url}/users/alice-gh/keys`, { dispatcher: agent })
+    expect(answer.status).toBe(200)
+    expect(answer.headers.get('x-ratelimit-limit')).toBe('60')
+    expect(await answer.json()).toEqual([{ id: 7000, key: ED25519 }])
+    const withToken = await octokitFor(s).rest.users.listPublicKeysForUser({ username: 'Alice-GH' })
+    expect(withToken.data).toEqual([{ id: 7000, key: ED25519 }])
+    expect(withToken.headers['x-ratelimit-limit']).toBe('5000')
+  })
+
+  test('a wrong token is a 401; an unknown user a 404; a user with no keys an empty list', async () => {
+    const s = await standIn({ users: { 'no-keys': [] } })
+    expect(
+      await statusOf(octokitFor(s, 'ghs_wrong').rest.users.listPublicKeysForUser({ username: 'x' }))
+    ).toBe(401)
+    const octokit = octokitFor(s)
+    expect(await statusOf(octokit.rest.users.listPublicKeysForUser({ username: 'ghost' }))).toBe(
+      404
+    )
+    const none = await octokit.rest.users.listPublicKeysForUser({ username: 'no-keys' })
+    expect(none.data).toEqual([])
+    expect(none.headers.link).toBeUndefined()
+  })
+
+  test('Link paging, per_page at most 100; Octokit pages through every key in order', async () => {
+    const keys = Array.from({ length: 205 }, (_, i) => keyLine(i))
+    const s = await standIn({ users: { many: keys } })
+    const octokit = octokitFor(s)
+    const first = await octokit.rest.users.listPublicKeysForUser({
+      username: 'many',
+      per_page: 500
+    })
+    expect(first.data).toHaveLength(100)
+    expect(first.headers.link).toMatch(/[?&]page=2>; rel="next", <[^>]*[?&]page=3>; rel="last"$/)
+    const every = await octokit.paginate(octokit.rest.users.listPublicKeysForUser, {
+      username: 'many',
+      per_page: 100
+    })
+    expect(every.map(k => k.key)).toEqual(keys)
+    expect(s.requests.slice(1).map(r => r.query['page'] ?? '1')).toEqual(['1', '2', '3'])
+  })
+
+  test('setUserKeys adds, changes and removes a user', async () => {
+    const s = await standIn()
+    const octokit = octokitFor(s)
+    s.setUserKeys('bob', [ED25519])
+    expect((await octokit.rest.users.listPublicKeysForUser({ username: 'bob' })).data).toHaveLength(
+      1
+    )
+    s.setUserKeys('bob', undefined)
+    expect(await statusOf(octokit.rest.users.listPublicKeysForUser({ username: 'bob' }))).toBe(404)
+  })
+
+  test.each([
+    [403, { 'x-ratelimit-remaining': '0' }, /^API rate limit exceeded/],
+    [429, { 'retry-after': '60' }, /secondary rate limit/]
+  ] as const)(
+    'rate limit: after the allowed requests, %i as GitHub answers it; lifted again',
+    async (status, headers, message) => {
+      const s = await standIn({ users: { a: [ED25519] }, keysRateLimit: { after: 2, status } })
+      const octokit = octokitFor(s)
+      await octokit.rest.users.listPublicKeysForUser({ username: 'a' })
+      await octokit.rest.users.listPublicKeysForUser({ username: 'ghost' }).catch(() => undefined)
+      const refused = await octokit.rest.users
+        .listPublicKeysForUser({ username: 'a' })
+        .catch(
+          (e: unknown) =>
+            e as { status: number; response: { headers: object; data: { message: string } } }
+        )
+      expect(refused).toMatchObject({
+        status,
+        response: { headers, data: { message: expect.stringMatching(message) } }
+      })
+      s.setKeysRateLimit(undefined)
+      expect(await statusOf(octokit.rest.users.listPublicKeysForUser({ username: 'a' }))).toBe(200)
+    }
+  )
+})

@@ -5,7 +5,7 @@
 //   node scripts/bundle.mjs            → dist/
 //   node scripts/bundle.mjs --out DIR  → DIR/
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -78,12 +78,25 @@ export function checkUndiciFiles() {
   }
 }
 
+/**
+ * The chunk files of a bundle: what a dynamic `import()` in the sources becomes (`<id>.index.js`
+ * and its map beside `index.js`; src/main.ts loads the encryption code and Octokit that way, only
+ * when a recipient is given). They ship with the bundle: commit them with it.
+ */
+function chunkFiles(dir) {
+  return existsSync(dir)
+    ? readdirSync(dir).filter(name => /^\d+\.index\.js(\.map)?$/.test(name))
+    : []
+}
+
 /** Bundles every entry into `outRoot`; throws with ncc's output when a build fails. */
 export function bundleAll(outRoot = join(ROOT, 'dist')) {
   checkUndiciFiles()
   const ncc = join(ROOT, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
   for (const { entry, folder } of BUNDLES) {
     const out = join(outRoot, folder)
+    // ncc removes the old .js files it finds, not their maps: an old chunk's map would linger.
+    for (const name of chunkFiles(out)) rmSync(join(out, name))
     const result = spawnSync(process.execPath, [ncc, 'build', entry, '-o', out, ...NCC_FLAGS], {
       cwd: ROOT,
       encoding: 'utf8'
@@ -92,6 +105,9 @@ export function bundleAll(outRoot = join(ROOT, 'dist')) {
       throw new Error(`ncc failed for ${entry}:\n${result.stdout}\n${result.stderr}`)
     }
     slimSourceMap(join(out, 'index.js.map'))
+    for (const name of chunkFiles(out).filter(n => n.endsWith('.map'))) {
+      slimSourceMap(join(out, name))
+    }
   }
 }
 

@@ -9,7 +9,7 @@
 //   alibaba       Alibaba Cloud's API: signer, RPC, the VPC client, STS/OIDC, answer checks
 //   github        GitHub's API and the runner's token service: Octokit, issues, comments, user keys
 //   certificates  the life of a certificate shared by several actions: reuse, replace, revoke, expiry
-//   delivery      profiles encrypted to a person's keys (age)
+//   delivery      profiles encrypted to a person's keys (age), plugged into the certificate life
 //   runner        what every action composes: the live ActionIo, inputs shared by all, failures
 //   create, revoke, report, connect, sync   one folder per action: entry, inputs, outputs, logic
 //
@@ -28,7 +28,7 @@ export const LAYERS = {
   alibaba: 2,
   github: 2,
   certificates: 3,
-  delivery: 3,
+  delivery: 4,
   runner: 4,
   create: 5,
   revoke: 5,

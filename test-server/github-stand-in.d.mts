@@ -1,4 +1,4 @@
-/** Types for github-stand-in.mjs: the GitHub REST issue endpoints, on loopback. */
+/** Types for github-stand-in.mjs: the GitHub REST issue and user-key endpoints, on loopback. */
 
 export interface GitHubIssue {
   number: number
@@ -30,6 +30,16 @@ export interface GitHubRequest {
   status: number
 }
 
+/**
+ * GitHub's rate limit on `GET /users/{username}/keys`: the first `after` requests are answered,
+ * every later one is refused: 403 with `x-ratelimit-remaining: 0` (the primary limit, the default)
+ * or 429 with `retry-after` (a secondary limit).
+ */
+export interface KeysRateLimit {
+  after: number
+  status?: 403 | 429 | undefined
+}
+
 export interface GitHubStandInOptions {
   /** The token the action must present. Default 'ghs_standin_token_0001'. */
   token?: string | undefined
@@ -52,6 +62,13 @@ export interface GitHubStandInOptions {
   tokenUser?: GitHubUser | undefined
   /** Answer every write with 403 "Resource not accessible by integration". Default false. */
   forbidden?: boolean | undefined
+  /**
+   * Users and their public SSH keys, one OpenSSH public key line each (a comment is dropped from
+   * the answer, as GitHub drops it). A user not here is a 404; `[]` is a user with no keys.
+   */
+  users?: Readonly<Record<string, readonly string[]>> | undefined
+  /** The keys endpoint's rate limit, from the start. Default none. */
+  keysRateLimit?: KeysRateLimit | undefined
   port?: number | undefined
 }
 
@@ -65,6 +82,10 @@ export interface GitHubStandIn {
   /** Every request (live array). */
   readonly requests: GitHubRequest[]
   setForbidden(value: boolean): void
+  /** Sets a user's keys (undefined: the user no longer exists). */
+  setUserKeys(login: string, keys: readonly string[] | undefined): void
+  /** Sets (undefined: lifts) the keys endpoint's rate limit; its count starts again. */
+  setKeysRateLimit(limit: KeysRateLimit | undefined): void
   close(): Promise<void>
 }
 

@@ -1,8 +1,9 @@
 /**
- * A local HTTPS stand-in for the part of the GitHub REST API that the expiry report uses: a
- * repository's issues (list by label and state, with `Link` paging), create, update (body, title,
- * state), comments. Point `GITHUB_API_URL` at `url` (and trust tls/ca.pem with
- * NODE_EXTRA_CA_CERTS); the real `@actions/github` Octokit then runs against it.
+ * A local HTTPS stand-in for the parts of the GitHub REST API that the actions use: a
+ * repository's issues for the expiry report (list by label and state, with `Link` paging), create,
+ * update (body, title, state), comments; and a user's public SSH keys for encrypted delivery
+ * (`GET /users/{username}/keys`, paged the same way). Point `GITHUB_API_URL` at `url` (and trust
+ * tls/ca.pem with NODE_EXTRA_CA_CERTS); the real `@actions/github` Octokit then runs against it.
  *
  * Every issue has an author (`user`): the token's identity for the issues the action opens
  * (`tokenUser`, default github-actions[bot], as for secrets.GITHUB_TOKEN), and whoever a test says
@@ -10,7 +11,10 @@
  *
  * It checks the token (`Authorization: token …` or `Bearer …`), answers 401 without a valid one,
  * and in `forbidden` mode answers writes with the 403 GitHub gives a token without
- * `issues: write` ("Resource not accessible by integration").
+ * `issues: write` ("Resource not accessible by integration"). A user's keys are public, as on
+ * GitHub: asked for without a token they are answered; with a wrong token, 401. An unknown user is
+ * a 404; `setKeysRateLimit` makes the keys answer GitHub's primary rate limit (403 with
+ * `x-ratelimit-remaining: 0`) or its secondary one (429 with `retry-after`) after some requests.
  *
  * Usage:
  *   const github = await startGitHubStandIn({ token: 'ghs_test', repository: 'acme/vpn' })
@@ -31,6 +35,46 @@ const TLS = {
 
 const DEFAULT_PER_PAGE = 30
 const MAX_PER_PAGE = 100
+/** GitHub's hourly limit for requests without a token, which the keys endpoint reports. */
+const ANONYMOUS_RATE_LIMIT = 60
+
+/**
+ * The `per_page` and `page` of a listing, as GitHub reads them: per_page 30 by default, at most
+ * 100; page from 1.
+ * @param {URL} url
+ */
+function pageOf(url) {
+  const perPage = Math.min(
+    MAX_PER_PAGE,
+    Number(url.searchParams.get('per_page') ?? DEFAULT_PER_PAGE) || DEFAULT_PER_PAGE
+  )
+  const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1)
+  return { perPage, page }
+}
+
+/**
+ * One page of `items` and, when more follow, GitHub's `Link` header (rel="next" and rel="last",
+ * the same URL with another `page`).
+ * @template T
+ * @param {URL} url
+ * @param {readonly T[]} items
+ * @returns {{ slice: T[], headers: Record<string, string> }}
+ */
+function paged(url, items) {
+  const { perPage, page } = pageOf(url)
+  const pages = Math.max(1, Math.ceil(items.length / perPage))
+  const slice = items.slice((page - 1) * perPage, page * perPage)
+  /** @type {Record<string, string>} */
+  const headers = {}
+  if (page < pages) {
+    const next = new URL(url)
+    next.searchParams.set('page', String(page + 1))
+    const last = new URL(url)
+    last.searchParams.set('page', String(pages))
+    headers.link = `<${next.href}>; rel="next", <${last.href}>; rel="last"`
+  }
+  return { slice, headers }
+}
 
 /**
  * @param {import('node:http').ServerResponse} res
@@ -88,7 +132,19 @@ export async function startGitHubStandIn(options = {}) {
   }))
   /** @type {GitHubRequest[]} */
   const requests = []
-  const state = { forbidden: options.forbidden ?? false }
+  /** @type {Map<string, { login: string, keys: string[] }>} */
+  const users = new Map(
+    Object.entries(options.users ?? {}).map(([login, keys]) => [
+      login.toLowerCase(),
+      { login, keys: [...keys] }
+    ])
+  )
+  /** @type {{ forbidden: boolean, keysRateLimit: import('./github-stand-in.d.mts').KeysRateLimit | undefined, keyRequests: number }} */
+  const state = {
+    forbidden: options.forbidden ?? false,
+    keysRateLimit: options.keysRateLimit,
+    keyRequests: 0
+  }
   /** @type {Set<import('node:stream').Duplex>} */
   const sockets = new Set()
   let base = ''
@@ -107,6 +163,71 @@ export async function startGitHubStandIn(options = {}) {
     url: `${base}/repos/${repository}/issues/${issue.number}`,
     ...(issue.pullRequest ? { pull_request: { url: 'x' } } : {})
   })
+
+  /**
+   * GET /users/{username}/keys: the user's public keys as GitHub lists them (`id` and `key`, the
+   * key without its comment), paged; 404 for an unknown user; the rate limit when it is reached.
+   * @param {string} username
+   * @param {URL} url
+   * @param {boolean} authorized
+   * @param {(status: number, body: unknown, headers?: Record<string, string>) => void} reply
+   */
+  const answerKeys = (username, url, authorized, reply) => {
+    state.keyRequests += 1
+    const limit = state.keysRateLimit
+    const reset = String(Math.floor(Date.now() / 1000) + 3600)
+    const budget = authorized ? 5000 : ANONYMOUS_RATE_LIMIT
+    if (limit !== undefined && state.keyRequests > limit.after) {
+      const documentation_url =
+        'https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting'
+      if (limit.status === 429) {
+        reply(
+          429,
+          { message: 'You have exceeded a secondary rate limit.', documentation_url },
+          { 'retry-after': '60' }
+        )
+      } else {
+        reply(
+          403,
+          {
+            message: `API rate limit exceeded for 127.0.0.1. (But here's the good news: Authenticated requests get a higher rate limit.)`,
+            documentation_url
+          },
+          {
+            'x-ratelimit-limit': String(budget),
+            'x-ratelimit-remaining': '0',
+            'x-ratelimit-used': String(budget),
+            'x-ratelimit-reset': reset
+          }
+        )
+      }
+      return
+    }
+    const rateHeaders = {
+      'x-ratelimit-limit': String(budget),
+      'x-ratelimit-remaining': String(Math.max(0, budget - state.keyRequests)),
+      'x-ratelimit-reset': reset
+    }
+    const user = users.get(username.toLowerCase())
+    if (user === undefined) {
+      reply(
+        404,
+        {
+          message: 'Not Found',
+          documentation_url: 'https://docs.github.com/rest/users/keys#list-public-keys-for-a-user'
+        },
+        rateHeaders
+      )
+      return
+    }
+    const keys = user.keys.map((line, index) => ({
+      id: 7000 + index,
+      // GitHub drops the comment: the type and the base64 blob.
+      key: line.trim().split(/\s+/).slice(0, 2).join(' ')
+    }))
+    const { slice, headers } = paged(url, keys)
+    reply(200, slice, { ...rateHeaders, ...headers })
+  }
 
   const server = https.createServer(TLS, async (req, res) => {
     req.on('error', () => {})
@@ -127,7 +248,14 @@ export async function startGitHubStandIn(options = {}) {
       sendJson(res, status, body, headers)
     }
     const authorization = req.headers.authorization ?? ''
-    if (authorization !== `token ${token}` && authorization !== `Bearer ${token}`) {
+    const authorized = authorization === `token ${token}` || authorization === `Bearer ${token}`
+    // A user's keys are public: no token is fine, a wrong one is a 401 (as on GitHub).
+    const keysOf = /^\/users\/([^/]+)\/keys$/.exec(url.pathname)
+    if (keysOf && method === 'GET' && (authorized || authorization === '')) {
+      answerKeys(decodeURIComponent(keysOf[1] ?? ''), url, authorized, reply)
+      return
+    }
+    if (!authorized) {
       reply(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' })
       return
     }
@@ -158,27 +286,12 @@ export async function startGitHubStandIn(options = {}) {
     if (method === 'GET' && rest === '') {
       const wanted = (url.searchParams.get('labels') ?? '').split(',').filter(Boolean)
       const stateFilter = url.searchParams.get('state') ?? 'open'
-      const perPage = Math.min(
-        MAX_PER_PAGE,
-        Number(url.searchParams.get('per_page') ?? DEFAULT_PER_PAGE) || DEFAULT_PER_PAGE
-      )
-      const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1)
       const matching = issues
         .filter(i => stateFilter === 'all' || i.state === stateFilter)
         .filter(i => wanted.every(label => i.labels.includes(label)))
         // Newest first, as GitHub sorts by default (created, desc).
         .sort((a, b) => b.number - a.number)
-      const pages = Math.max(1, Math.ceil(matching.length / perPage))
-      const slice = matching.slice((page - 1) * perPage, page * perPage)
-      /** @type {Record<string, string>} */
-      const headers = {}
-      if (page < pages) {
-        const next = new URL(url)
-        next.searchParams.set('page', String(page + 1))
-        const last = new URL(url)
-        last.searchParams.set('page', String(pages))
-        headers.link = `<${next.href}>; rel="next", <${last.href}>; rel="last"`
-      }
+      const { slice, headers } = paged(url, matching)
       reply(200, slice.map(issueJson), headers)
       return
     }
@@ -255,6 +368,14 @@ export async function startGitHubStandIn(options = {}) {
     requests,
     setForbidden: value => {
       state.forbidden = value
+    },
+    setUserKeys: (login, keys) => {
+      if (keys === undefined) users.delete(login.toLowerCase())
+      else users.set(login.toLowerCase(), { login, keys: [...keys] })
+    },
+    setKeysRateLimit: limit => {
+      state.keysRateLimit = limit
+      state.keyRequests = 0
     },
     close: async () => {
       for (const socket of sockets) socket.destroy()

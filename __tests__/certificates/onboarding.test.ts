@@ -4,6 +4,7 @@ import { virtualRun } from '../../__fixtures__/virtual-time.js'
 import {
   DeadlineError,
   InconsistentAnswerError,
+  RecipientError,
   UnexpectedResponseError
 } from '../../src/core/errors.js'
 import {
@@ -102,6 +103,36 @@ describe('obtainCertificates', () => {
     }
     return { agent, vpc, deps }
   }
+
+  test('with config-dir, a name whose recipient cannot be had fails before any call; the next goes ahead', async () => {
+    const log: string[] = []
+    const { agent, vpc, deps } = virtualOnboarding(0, 60_000, log)
+    const actions: string[] = []
+    agent
+      .get(SETTINGS.endpoint.origin)
+      .intercept({ path: p => p.startsWith('/?'), method: 'POST' })
+      .reply<object>(options => {
+        actions.push(new URLSearchParams(options.path.slice(2)).get('Action') ?? '')
+        return { statusCode: 500, data: { Code: 'InternalError', Message: 'x', RequestId: 'R' } }
+      })
+      .persist()
+    const asked: string[] = []
+    const outcomes = await obtainCertificates({ ...SETTINGS, configDir: '/tmp/x' }, vpc, {
+      ...deps,
+      sealerFor: async target => {
+        asked.push(target.name ?? '')
+        if (target.name === 'ann') throw new RecipientError('github:ann has no usable key')
+        throw new RecipientError('ben too')
+      }
+    })
+    await agent.close()
+    expect(asked).toEqual(['ann', 'ben'])
+    expect(outcomes.map(o => (o.ok ? 'ok' : o.error.message))).toEqual([
+      'github:ann has no usable key',
+      'ben too'
+    ])
+    expect(actions).toEqual([])
+  })
 
   test('a name that fails does not stop the next; log lines carry the [i/n] name prefix', async () => {
     const log: string[] = []

@@ -397,3 +397,169 @@ describe('onboarding inputs (names, if-exists, config-dir, key-passphrase)', () 
     }
   )
 })
+
+describe('recipients (recipient, and a recipient after a name in names)', () => {
+  const { name: _name, ...NO_NAME } = VALID
+  const ED25519 =
+    'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPwmJCHh/144J7wFVptgI8LRPYuilXX5n8soAVJkvDSz alice@laptop'
+  const AGE = 'age1k7dhjvdf8gwuq2z7y7vwq9dg4uwuyxd86y32p28jlvv34n45xqpq2ka4ze'
+  const WITH_DIR = { ...VALID, name: 'alice.smith', 'config-dir': 'out' }
+
+  test('recipient: github:USER, an SSH public key line with its comment, an age1 key, one per line', () => {
+    const target = only(read({ ...WITH_DIR, recipient: `github:alice-gh\n\n${ED25519}\n${AGE}` }))
+    expect(target.recipients).toEqual([
+      { kind: 'github', username: 'alice-gh', given: { input: 'recipient', line: 1 } },
+      { kind: 'key', text: ED25519, given: { input: 'recipient', line: 2 } },
+      { kind: 'key', text: AGE, given: { input: 'recipient', line: 3 } }
+    ])
+  })
+
+  test('names: "NAME RECIPIENT" per line; plain lines as before; a name may repeat to add recipients', () => {
+    const settings = read({
+      ...NO_NAME,
+      'config-dir': 'out',
+      names: `alice.smith github:alice-gh\nbob\ncarol ${ED25519}\nalice.smith    ${AGE}`
+    })
+    expect(settings.targets.map(t => [t.name, t.recipients?.map(r => r.kind)])).toEqual([
+      ['alice.smith', ['github', 'key']],
+      ['bob', []],
+      ['carol', ['key']]
+    ])
+    expect(settings.targets[2]?.recipients?.[0]).toEqual({
+      kind: 'key',
+      text: ED25519,
+      given: { input: 'names', line: 3 }
+    })
+  })
+
+  test('GITHUB_API_URL and github-token (masked first) only matter with a github: recipient', () => {
+    const masked: string[] = []
+    const plain = read(
+      { ...WITH_DIR, 'github-token': 'ghs_abc' },
+      { maskSecret: v => masked.push(v) }
+    )
+    expect(plain.github).toBeUndefined()
+    expect(masked[0]).toBe('ghs_abc')
+    const env = { GITHUB_API_URL: 'https://ghe.example/api/v3/' }
+    const github = read(
+      { ...WITH_DIR, recipient: 'github:alice', 'github-token': 'ghs_abc' },
+      { env }
+    )
+    expect(github.github).toEqual({ apiUrl: 'https://ghe.example/api/v3', token: 'ghs_abc' })
+    expect(read({ ...WITH_DIR, recipient: 'github:alice' }).github).toEqual({
+      apiUrl: 'https://api.github.com',
+      token: undefined
+    })
+  })
+
+  test('key-passphrase still applies when some names have no recipient', () => {
+    const settings = read({
+      ...NO_NAME,
+      'config-dir': 'out',
+      'key-passphrase': 'long enough',
+      names: `alice ${AGE}\nbob`
+    })
+    expect(settings.keyPassphrase).toBe('long enough')
+  })
+
+  test('a private key pasted by mistake is refused and never shown', () => {
+    for (const secret of [
+      '-----BEGIN OPENSSH PRIVATE KEY-----',
+      'AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ'
+    ]) {
+      const error = inputErrorFrom(() => read({ ...WITH_DIR, recipient: secret }))
+      expect(error.message).toMatch(/looks like a private key \(not shown\)/)
+      expect(error.message).not.toContain(secret.slice(0, 20).replace('-----', ''))
+    }
+  })
+
+  test.each([
+    [{ ...VALID, recipient: 'github:alice' }, 'recipient', /needs 'config-dir'/],
+    [{ ...NO_NAME, names: 'alice github:a' }, 'names', /needs 'config-dir'/],
+    [
+      { ...WITH_DIR, recipient: 'github:alice', 'key-passphrase': 'long enough' },
+      'key-passphrase',
+      /not used with 'recipient'.*no passphrase to send/
+    ],
+    [
+      {
+        ...NO_NAME,
+        'config-dir': 'o',
+        names: 'a1 github:a\nb1 age1' + 'q'.repeat(58),
+        'key-passphrase': 'long enough'
+      },
+      'key-passphrase',
+      /not used with 'recipient'/
+    ],
+    [
+      { ...NO_NAME, 'config-dir': 'o', names: 'alice', recipient: 'github:a' },
+      'recipient',
+      /is for 'name'; with 'names', write each person's recipient after their name.*"alice\.smith github:alice-gh"/
+    ],
+    [{ ...WITH_DIR, recipient: 'github:' }, 'recipient', /does not name a GitHub account/],
+    [{ ...WITH_DIR, recipient: 'github:al/ice' }, 'recipient', /does not name a GitHub account/],
+    [
+      { ...WITH_DIR, recipient: 'github:alice\ngithub:-x' },
+      'recipient',
+      /^Input 'recipient': line 2: "github:-x"/
+    ],
+    [
+      { ...WITH_DIR, recipient: 'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTY=' },
+      'recipient',
+      /"ecdsa-sha2-nistp256" keys cannot be used: age encrypts only to ssh-ed25519, ssh-rsa and age1/
+    ],
+    [
+      { ...WITH_DIR, recipient: 'sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5' },
+      'recipient',
+      /"sk-ssh-ed25519@openssh.com" keys cannot be used/
+    ],
+    [
+      { ...WITH_DIR, recipient: 'ssh-ed25519' },
+      'recipient',
+      /is not a recipient; expected "github:USER"/
+    ],
+    [{ ...WITH_DIR, recipient: 'alice@example.com' }, 'recipient', /is not a recipient/],
+    [{ ...WITH_DIR, recipient: `ssh-rsa ${'A'.repeat(9000)}` }, 'recipient', /at most 8192/],
+    [
+      { ...NO_NAME, 'config-dir': 'o', names: 'alice\ngithub:bob' },
+      'names',
+      /line 2: starts with a recipient; expected the certificate name first/
+    ],
+    [
+      { ...NO_NAME, 'config-dir': 'o', names: 'alice nonsense' },
+      'names',
+      /line 1: "nonsense" is not a recipient/
+    ],
+    [
+      { ...NO_NAME, 'config-dir': 'o', names: 'alice\nalice github:a' },
+      'names',
+      /line 2: "alice" appears twice; each name once \(a name comes back only to add a recipient/
+    ],
+    [
+      { ...NO_NAME, 'config-dir': 'o', names: 'alice github:a\nalice' },
+      'names',
+      /line 2: "alice" appears twice/
+    ],
+    [
+      { ...NO_NAME, 'config-dir': 'o', names: '1alice github:a' },
+      'names',
+      /line 1: "1alice" does not start/
+    ],
+    [
+      { ...WITH_DIR, recipient: 'github:alice', 'github-token': 'ghs_a b' },
+      'github-token',
+      /contains a space/
+    ]
+  ])('%j → %s refused', (inputs, input, message) => {
+    const error = inputErrorFrom(() => read(inputs))
+    expect(error.input).toBe(input)
+    expect(error.message).toMatch(message)
+  })
+
+  test('GITHUB_API_URL over plain http is refused with a github: recipient only', () => {
+    const env = { GITHUB_API_URL: 'http://ghe.example/api/v3' }
+    expect(read({ ...WITH_DIR }, { env }).github).toBeUndefined()
+    const error = inputErrorFrom(() => read({ ...WITH_DIR, recipient: 'github:alice' }, { env }))
+    expect(error.message).toMatch(/^Environment variable GITHUB_API_URL: .*https:\/\//)
+  })
+})

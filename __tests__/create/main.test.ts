@@ -61,7 +61,7 @@ interface Recorded {
   requests: string[]
   summaryWrites: string[]
   /** Profiles written: path → content. */
-  profiles: Map<string, string>
+  profiles: Map<string, string | Uint8Array>
 }
 
 let agent: RunAgent
@@ -196,7 +196,8 @@ describe('one certificate', () => {
       created: 'true',
       status: '',
       'cert-ids': JSON.stringify({ 'ci-cert': 'vsc-main0001' }),
-      'config-files': '{}'
+      'config-files': '{}',
+      'encrypted-to': '{}'
     })
     expect(recorded.events[0]).toBe(`state ${STATE_IS_POST}=true`)
     expect(recorded.requests).toEqual(['CreateSslVpnClientCert'])

@@ -84,7 +84,8 @@ describe('setOutputs', () => {
       status: 'normal',
       'config-file': '/tmp/profiles/alice.ovpn',
       'cert-ids': JSON.stringify({ alice: 'vsc-alice0001' }),
-      'config-files': JSON.stringify({ alice: '/tmp/profiles/alice.ovpn' })
+      'config-files': JSON.stringify({ alice: '/tmp/profiles/alice.ovpn' }),
+      'encrypted-to': '{}'
     })
   })
 
@@ -97,7 +98,7 @@ describe('setOutputs', () => {
 
   test('a batch: only the JSON maps, with the failed name left out', () => {
     const outputs = outputsOf([ALICE, BOB, CAROL_FAILED])
-    expect(Object.keys(outputs).sort()).toEqual(['cert-ids', 'config-files'])
+    expect(Object.keys(outputs).sort()).toEqual(['cert-ids', 'config-files', 'encrypted-to'])
     expect(JSON.parse(outputs['cert-ids'] ?? '')).toEqual({
       alice: 'vsc-alice0001',
       bob: 'vsc-bob0001'
@@ -110,6 +111,33 @@ describe('setOutputs', () => {
     expect(JSON.parse(outputs['cert-ids'] ?? '')).toEqual({
       'SslVpnClientCert-x1': 'vsc-alice0001'
     })
+  })
+})
+
+describe('encrypted profiles', () => {
+  const KEYS = [
+    { type: 'ssh-ed25519', fingerprint: 'SHA256:abcDEF+/0123', from: 'github:alice-gh' },
+    { type: 'x25519', fingerprint: 'age1qqqq', from: 'recipient' }
+  ]
+  const SEALED: Obtained = {
+    ...ALICE,
+    configFile: '/tmp/profiles/alice.ovpn.age',
+    encryptedTo: KEYS
+  }
+
+  test('encrypted-to names the keys of each encrypted profile; config-files its .ovpn.age', () => {
+    const outputs = outputsOf([SEALED, BOB])
+    expect(JSON.parse(outputs['encrypted-to'] ?? '')).toEqual({ alice: KEYS })
+    expect(JSON.parse(outputs['config-files'] ?? '')).toEqual({
+      alice: '/tmp/profiles/alice.ovpn.age'
+    })
+  })
+
+  test('the summary shows the fingerprints beside the file, HTML-escaped', () => {
+    const [row] = summaryRows([{ ...SEALED, encryptedTo: [{ ...KEYS[0]!, from: 'github:<b>' }] }])
+    expect(row?.[4]).toBe(
+      '<code>/tmp/profiles/alice.ovpn.age</code><br>encrypted to ssh-ed25519 <code>SHA256:abcDEF+/0123</code> (github:&lt;b&gt;)'
+    )
   })
 })
 

@@ -193,7 +193,7 @@ function fakeIo(
     signal: new AbortController().signal,
     writePrivateFile: async (dir, fileName, content, place) => {
       const path = `${dir}/${fileName}`
-      recorded.files.set(path, { content, place: place.directory })
+      recorded.files.set(path, { content: String(content), place: place.directory })
       return path
     },
     ...overrides

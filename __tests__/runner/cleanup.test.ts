@@ -100,6 +100,18 @@ describe('removeProfiles', () => {
     expect(log.warning).toEqual([])
   })
 
+  test('an encrypted profile (<name>.ovpn.age) is removed as a profile; another .age file is not', async () => {
+    const { dir, log } = await setUp()
+    for (const name of ['ann.ovpn.age', 'notes.age']) await writeFile(join(dir, name), name)
+    const files = [join(dir, 'ann.ovpn.age'), join(dir, 'notes.age')]
+    await removeProfiles({ configDir: dir, files, keep: false }, sink(log))
+    expect(await readdir(dir)).toEqual(['notes.age'])
+    expect(log.info).toEqual([`Removed profile ${join(dir, 'ann.ovpn.age')}.`])
+    expect(log.warning).toEqual([
+      `Not removed: ${join(dir, 'notes.age')} is not a profile directly inside ${dir}.`
+    ])
+  })
+
   test('keep: removes nothing and says so', async () => {
     const { dir, log } = await setUp()
     await writeFile(join(dir, 'ann.ovpn'), 'a')

@@ -12,9 +12,31 @@ export interface Endpoint {
   hostHeader: string
 }
 
+/**
+ * Someone a profile is encrypted to (src/delivery/), as given: a GitHub account, whose public SSH
+ * keys are read when its certificate is obtained, or one public key (`ssh-ed25519`, `ssh-rsa`,
+ * `age1…`), whose form is checked here and whose content is checked before any network call.
+ */
+export type Recipient =
+  | { kind: 'github'; username: string; given: RecipientSource }
+  | { kind: 'key'; text: string; given: RecipientSource }
+
+/** Where a recipient was given, for messages: `Input 'names': line 3: …`. */
+export interface RecipientSource {
+  input: 'recipient' | 'names'
+  /** 1-based, among the input's lines as written (empty lines counted). */
+  line: number
+}
+
 /** One certificate to obtain: from `name`, or one per line of `names`. */
 export interface CertificateTarget {
   name: string | undefined
+  /**
+   * Whom its profile is encrypted to (`recipient`, or the recipients after the name in `names`):
+   * when there is any, the profile is written only encrypted, as `<name>.ovpn.age`. Absent or
+   * empty: the profile is written as it is.
+   */
+  recipients?: readonly Recipient[] | undefined
   clientToken: string
   /** Where the ClientToken came from, for the log. */
   clientTokenSource:
@@ -51,6 +73,11 @@ export interface Settings extends ConnectionSettings {
   keyPassphrase: string | undefined
   /** `keep-profiles`: leave the profiles in place after the job (no removal in the post step). */
   keepProfiles: boolean
+  /**
+   * Where `github:` recipients' keys are read: GITHUB_API_URL, and `github-token` (masked; none:
+   * anonymous requests, which GitHub limits to 60 an hour). Absent when no recipient is one.
+   */
+  github?: { apiUrl: string; token: string | undefined } | undefined
   /** Deadline for the whole operation, all certificates and attempts included. */
   timeoutMs: number
 }

@@ -34,7 +34,30 @@ export interface OnboardingDependencies extends RevocationDependencies {
    * Writes a profile file directly inside `dir`; returns its absolute path (profile.ts
    * `writeProfile` in production, which also records it for the post step's removal).
    */
-  writeFile: (dir: string, fileName: string, content: string) => Promise<string>
+  writeFile: (dir: string, fileName: string, content: string | Uint8Array) => Promise<string>
+  /**
+   * With recipients (src/delivery/deliver.ts, loaded only then): how the target's profile is
+   * sealed, asked before its certificate is obtained (a recipient whose keys cannot be had fails
+   * the name first); undefined for a profile written as it is.
+   */
+  sealerFor?: ((target: CertificateTarget) => Promise<ProfileSealer | undefined>) | undefined
+}
+
+/** A key a profile was encrypted to, as the outputs and the summary name it. */
+export interface SealedKey {
+  /** `ssh-ed25519`, `ssh-rsa` or `x25519` (an age1… key). */
+  type: string
+  /** `SHA256:…` as `ssh-keygen -l` prints it; an age key is its own `age1…`. */
+  fingerprint: string
+  /** Where it was given: `github:alice-gh`, `recipient`, `names line 3`. */
+  from: string
+}
+
+/** Encrypts one person's profile to their keys. */
+export interface ProfileSealer {
+  recipients: SealedKey[]
+  /** The file name and content to write instead of `fileName` and `profile`. */
+  seal: (fileName: string, profile: string) => Promise<{ fileName: string; content: Uint8Array }>
 }
 
 interface OutcomeBase {
@@ -53,6 +76,8 @@ export interface Obtained extends OutcomeBase {
   /** Known when the certificate was looked up or waited for. */
   status: string | undefined
   configFile: string | undefined
+  /** When the profile was written encrypted (configFile, `.ovpn.age`): the keys it was encrypted to. */
+  encryptedTo?: SealedKey[] | undefined
   requestId: string | undefined
   /** API calls made for this certificate, all operations. */
   attempts: number
@@ -136,6 +161,8 @@ async function obtainOne(
   let waitedMs = 0
   let found: { certId: string; name: string; status: string | undefined } | undefined
   let requestId: string | undefined
+  // Before anything is created for the name: a recipient without a usable key fails it here.
+  const sealer = settings.configDir === undefined ? undefined : await deps.sealerFor?.(target)
 
   if (
     (settings.ifExists === 'reuse' || settings.ifExists === 'fail') &&
@@ -178,6 +205,7 @@ async function obtainOne(
   }
 
   let configFile: string | undefined
+  let encryptedTo: SealedKey[] | undefined
   if (settings.configDir !== undefined) {
     // Named before the key is fetched: a name or ID that cannot name a file stops here.
     const fileName = profileFileName(target.name ?? found.name, found.certId)
@@ -186,17 +214,29 @@ async function obtainOne(
     attempts += material.attempts
     waitedMs += material.waitedMs
     found.status = material.status
+    // A sealed profile needs no passphrase: none to send (key-passphrase is for the others).
+    const passphrase = sealer === undefined ? settings.keyPassphrase : undefined
     const key =
-      settings.keyPassphrase === undefined
+      passphrase === undefined
         ? material.clientKey
-        : encryptPrivateKey(material.clientKey, settings.keyPassphrase)
+        : encryptPrivateKey(material.clientKey, passphrase)
     const profile = buildInlineProfile(material.clientConfig, { ...material, clientKey: key })
     maskMultiline(key, deps.mask)
     maskMultiline(profile, deps.mask)
-    configFile = await deps.writeFile(settings.configDir, fileName, profile)
-    deps.log(
-      `Profile written: ${configFile} (mode 0600${settings.keyPassphrase === undefined ? '' : ', key encrypted with key-passphrase'}).`
-    )
+    if (sealer === undefined) {
+      configFile = await deps.writeFile(settings.configDir, fileName, profile)
+      deps.log(
+        `Profile written: ${configFile} (mode 0600${passphrase === undefined ? '' : ', key encrypted with key-passphrase'}).`
+      )
+    } else {
+      // Only the encrypted profile touches the disk.
+      const sealed = await sealer.seal(fileName, profile)
+      configFile = await deps.writeFile(settings.configDir, sealed.fileName, sealed.content)
+      encryptedTo = sealer.recipients
+      deps.log(
+        `Profile written encrypted (age): ${configFile} (mode 0600), for ${sealer.recipients.map(k => `${k.type} ${k.fingerprint} (${k.from})`).join(', ')}.`
+      )
+    }
   } else if (settings.ifExists === 'replace') {
     // The old ones go only once the new one can be used, profile or not.
     const material = await vpc.waitUntilReady(found.certId)
@@ -225,6 +265,7 @@ async function obtainOne(
     created,
     status: found.status,
     configFile,
+    ...(encryptedTo ? { encryptedTo } : {}),
     requestId,
     attempts,
     waitedMs,

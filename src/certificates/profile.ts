@@ -287,7 +287,7 @@ async function lstatIfPresent(path: string): Promise<Stats | undefined> {
 export function writeProfile(
   dir: string,
   fileName: string,
-  content: string,
+  content: string | Uint8Array,
   log: (line: string) => void = () => undefined,
   signal?: AbortSignal
 ): Promise<string> {
@@ -306,7 +306,7 @@ export function writeProfile(
 export async function writePrivateFile(
   dir: string,
   fileName: string,
-  content: string,
+  content: string | Uint8Array,
   place: FilePlace,
   log: (line: string) => void = () => undefined,
   signal?: AbortSignal

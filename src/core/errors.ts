@@ -213,6 +213,14 @@ export class GitHubError extends ExpectedFailure {
   }
 }
 
+/**
+ * A profile cannot be encrypted to whom it is for: a `github:` recipient whose account does not
+ * exist or has no key age can use. Found before that name's certificate is created.
+ */
+export class RecipientError extends ExpectedFailure {
+  override readonly name = 'RecipientError'
+}
+
 /** The workflow was cancelled (SIGINT/SIGTERM) while the action was working. */
 export class CancelledError extends ExpectedFailure {
   override readonly name = 'CancelledError'

@@ -45,7 +45,7 @@ export async function runAction(io: ActionIo): Promise<void> {
 async function obtainAndReport(
   io: ActionIo,
   settings: Settings,
-  { deps, connect }: StepSession
+  { deps, connect, deadline }: StepSession
 ): Promise<void> {
   const { logger } = io
   // Known before the first call, so a failed or cancelled step still tells which token to re-use.
@@ -59,7 +59,7 @@ async function obtainAndReport(
   const recordProfile = profileRecorder(settings.keepProfiles, value =>
     io.saveState(STATE_PROFILES, value)
   )
-  const writeFile = async (dir: string, fileName: string, content: string) => {
+  const writeFile = async (dir: string, fileName: string, content: string | Uint8Array) => {
     const path = await io.writeProfile(dir, fileName, content, deps.log, io.signal)
     // At once, so the post step removes it even when a later name fails the step.
     recordProfile(path)
@@ -68,8 +68,18 @@ async function obtainAndReport(
   // With if-exists: replace, each delete of an old certificate has its own ClientToken.
   const run = readWorkflowRunContext(io.env)
   const deleteToken = deleteClientTokens(run, settings.regionId, io.randomClientToken)
+  // Every key given is read before the first network call; the encryption code and Octokit are
+  // loaded only when a recipient is given (start-up).
+  const sealerFor = settings.targets.some(t => (t.recipients?.length ?? 0) > 0)
+    ? (await import('../delivery/deliver.js')).prepareDelivery(settings, { ...deps, deadline })
+    : undefined
   const vpc = await connect()
-  const outcomes = await obtainCertificates(settings, vpc, { ...deps, writeFile, deleteToken })
+  const outcomes = await obtainCertificates(settings, vpc, {
+    ...deps,
+    writeFile,
+    deleteToken,
+    sealerFor
+  })
   setOutputs(io, outcomes)
   if (settings.ifExists === 'replace') {
     setReplacedOutput(io, outcomes)

@@ -1,7 +1,8 @@
 /**
- * The GitHub side of the report: a repository's issues, through @actions/github's Octokit (so
- * GITHUB_API_URL, and with it GitHub Enterprise Server, is honoured), built once per run from one
- * parameters object (`createIssueClient`). Every request goes through the action's own dispatcher
+ * The GitHub side: a repository's issues for the report (`createIssueClient`), and an Octokit any
+ * other GitHub call is made with (`createOctokit`: a user's public keys for encrypted delivery),
+ * through @actions/github's Octokit (so GITHUB_API_URL, and with it GitHub Enterprise Server, is
+ * honoured), built once per run from one parameters object. Every request goes through the action's own dispatcher
  * (TLS verified whatever NODE_TLS_REJECT_UNAUTHORIZED says, the proxy variables as for every other
  * call) within the run's deadline and cancellation, and its answer is read whole, bounded, before
  * Octokit sees it. Answers are checked before anything in them is used; a refusal becomes a
@@ -9,7 +10,7 @@
  * have happened, and the next run puts things right anyway (tracking-issue.ts). Redirects are
  * followed as `fetch` follows them, which drops the token on one to another origin.
  */
-import type { getOctokit } from '@actions/github'
+import type { GitHub } from '@actions/github/lib/utils'
 import { fetch as undiciFetch, Response } from 'undici'
 import { shownAnswerText } from '../core/text.js'
 import { CancelledError, DeadlineError, ExpectedFailure, GitHubError } from '../core/errors.js'
@@ -57,6 +58,16 @@ interface IssueClientParameters extends CallContext {
   settings: GitHubSettings
 }
 
+/** What an Octokit is built from: the run's side effects and deadline, where, and as whom. */
+interface OctokitParameters extends CallContext {
+  settings: {
+    /** GITHUB_API_URL, checked (https). */
+    apiUrl: string
+    /** Undefined: anonymous requests (public data only). */
+    token: string | undefined
+  }
+}
+
 /** The operation's name in deadline errors. */
 const GITHUB_OPERATION = 'The GitHub API request'
 /** Issues per listing page: GitHub's largest. */
@@ -66,19 +77,20 @@ const MAX_PAGES = 10
 /** The most of one answer that is read: a page of 100 issues of 64 KB each, and room. */
 const MAX_GITHUB_ANSWER_BYTES = 8 * 1024 * 1024
 
-type Octokit = ReturnType<typeof getOctokit>
+/** @actions/github's Octokit, with its REST methods and paging. */
+export type Octokit = InstanceType<typeof GitHub>
 
 /**
- * @actions/github, loaded when the first issue request is about to be made rather than when the
- * action starts: as it loads it reads the proxy variables and GITHUB_API_URL itself, and a value
- * it cannot parse makes it throw with the whole value (a proxy password, say) in Node's crash
- * output. By now proxy.ts and report-inputs.ts have checked those values and masked any secret in
- * them. ("eager": the module stays in the one bundle file; only its evaluation waits.)
+ * @actions/github (its Octokit class and options, `getOctokit` without the requirement of a
+ * token), loaded when the first GitHub request is about to be made rather than when the action
+ * starts: as it loads it reads the proxy variables and GITHUB_API_URL itself, and a value it
+ * cannot parse makes it throw with the whole value (a proxy password, say) in Node's crash output.
+ * By now proxy.ts and the inputs have checked those values and masked any secret in them.
+ * ("eager": the module stays in the bundle file that imports this one; only its evaluation waits.)
  */
-async function loadGetOctokit(redact: (text: string) => string): Promise<typeof getOctokit> {
+async function loadGitHub(redact: (text: string) => string) {
   try {
-    const github = await import(/* webpackMode: "eager" */ '@actions/github')
-    return github.getOctokit
+    return await import(/* webpackMode: "eager" */ '@actions/github/lib/utils')
   } catch (error) {
     throw new GitHubError(
       0,
@@ -87,15 +99,29 @@ async function loadGetOctokit(redact: (text: string) => string): Promise<typeof 
   }
 }
 
-export async function createIssueClient(parameters: IssueClientParameters): Promise<IssueClient> {
+/**
+ * An Octokit for `settings.apiUrl`, every request through {@link fetchThrough} (the run's
+ * dispatcher, deadline and cancellation, answers read whole and bounded), with the token, or none.
+ * It logs nothing: failures become the action's own errors where the requests are made.
+ */
+export async function createOctokit(parameters: OctokitParameters): Promise<Octokit> {
   const { settings } = parameters
-  const build = await loadGetOctokit(parameters.rpc.redact)
+  const github = await loadGitHub(parameters.rpc.redact)
   const silent = () => undefined
-  const octokit = build(settings.token, {
+  const options = {
     baseUrl: settings.apiUrl,
     request: { fetch: fetchThrough(parameters) },
     log: { debug: silent, info: silent, warn: silent, error: silent }
-  })
+  }
+  // As getOctokit does, which insists on a token.
+  return new github.GitHub(
+    settings.token === undefined ? options : github.getOctokitOptions(settings.token, options)
+  )
+}
+
+export async function createIssueClient(parameters: IssueClientParameters): Promise<IssueClient> {
+  const { settings } = parameters
+  const octokit = await createOctokit(parameters)
   const call = <T>(what: string, request: () => Promise<T>) =>
     request().catch((error: unknown) => {
       throw gitHubFailure(error, what, parameters)
@@ -219,7 +245,7 @@ function checkedIssue(value: unknown, what: string): TrackedIssue {
  * answer read whole (at most MAX_GITHUB_ANSWER_BYTES) before it is handed over, so that the
  * timeout covers the body too and a failure is the action's own error.
  */
-function fetchThrough({ rpc, deadline, settings }: IssueClientParameters): typeof fetch {
+function fetchThrough({ rpc, deadline, settings }: OctokitParameters): typeof fetch {
   const origin = new URL(settings.apiUrl).origin
   const through = async (input: string | URL | Request, init?: RequestInit) => {
     if (rpc.signal?.aborted) throw cancelled(rpc.signal)
@@ -300,27 +326,54 @@ function isOctokitHttpError(error: unknown): error is OctokitHttpError {
   )
 }
 
+/** An error answer of the GitHub API, as the action reads it. */
+interface GitHubErrorAnswer {
+  status: number
+  /** The answer's `message`, on one line, cut and redacted; '' when it had none. */
+  said: string
+  /** GitHub's primary (403 with `x-ratelimit-remaining: 0`) or secondary (429) rate limit. */
+  rateLimited: boolean
+}
+
+/**
+ * What a failed Octokit request was: the transport, deadline or cancellation error the `fetch`
+ * above threw (Octokit wraps it) as `own`, an error answer as `answer`, or anything else (a bug)
+ * as `other`, to be thrown as it is.
+ */
+export function readOctokitFailure(
+  error: unknown,
+  redact: (text: string) => string
+):
+  | { kind: 'own'; error: ExpectedFailure }
+  | { kind: 'answer'; answer: GitHubErrorAnswer }
+  | { kind: 'other'; error: unknown } {
+  const cause = (error as { cause?: unknown } | undefined)?.cause
+  if (cause instanceof ExpectedFailure) return { kind: 'own', error: cause }
+  if (error instanceof ExpectedFailure) return { kind: 'own', error }
+  if (!isOctokitHttpError(error) || !error.response) return { kind: 'other', error }
+  const { status, response } = error
+  const data = response.data as { message?: unknown } | undefined
+  const said = typeof data?.message === 'string' ? shownAnswerText(data.message, redact) : ''
+  const rateLimited =
+    status === 429 || response.headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(said)
+  return { kind: 'answer', answer: { status, said, rateLimited } }
+}
+
 /**
  * The action's error for a failed request: the transport, deadline or cancellation error the
  * `fetch` above threw (Octokit wraps it), or a {@link GitHubError} for an error answer, with what
  * to do. Anything else is a bug and stays as it is.
  */
 function gitHubFailure(error: unknown, what: string, { rpc, settings }: IssueClientParameters) {
-  const cause = (error as { cause?: unknown } | undefined)?.cause
-  if (cause instanceof ExpectedFailure) return cause
-  if (error instanceof ExpectedFailure || !isOctokitHttpError(error) || !error.response) {
-    return error
-  }
-  const { status, response } = error
-  const data = response.data as { message?: unknown } | undefined
-  const said = typeof data?.message === 'string' ? shownAnswerText(data.message, rpc.redact) : ''
+  const failure = readOctokitFailure(error, rpc.redact)
+  if (failure.kind !== 'answer') return failure.error
+  const { status, said, rateLimited } = failure.answer
   const refused = `GitHub refused to ${what} (HTTP ${status}${said ? `: ${said}` : ''})`
   const repository = `${settings.owner}/${settings.repo}`
-  const rateLimited = response.headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(said)
   const hint =
     status === 401
       ? 'github-token was not accepted: pass a valid token, usually secrets.GITHUB_TOKEN.'
-      : status === 403 && rateLimited
+      : (status === 403 || status === 429) && rateLimited
         ? "GitHub's API rate limit was reached: re-run later."
         : status === 403
           ? 'The token may not write issues in this repository: give the job `permissions: issues: write` (with secrets.GITHUB_TOKEN), or pass a token that can.'

@@ -11,6 +11,7 @@ import { InputError } from '../core/errors.js'
 import type { FailOn } from '../certificates/expiry.js'
 import type { GitHubSettings } from '../github/client.js'
 import { quote } from '../core/input-rules.js'
+import { parseGitHubToken, parseHttpsUrl } from '../github/rules.js'
 import { parseSslVpnServerId, readConnectionSettings } from '../runner/connection-inputs.js'
 import type { ConnectionSettings, Environment, InputReader } from '../alibaba/settings.js'
 
@@ -56,28 +57,6 @@ function parseRunnerTemp(raw: string): string | undefined {
       'RUNNER_TEMP',
       `${quote(raw)} is not an absolute path on one line (at most ${MAX_PATH_LENGTH} characters); the runner sets it to its temporary directory, where the report writes report-file.`,
       'environment'
-    )
-  }
-  return raw
-}
-
-/** GitHub's tokens are 40 to a few hundred characters; this leaves room for any of them. */
-const MAX_TOKEN_LENGTH = 4096
-
-function parseGitHubToken(raw: string, maskSecret: (value: string) => void): string | undefined {
-  if (raw === '') return undefined
-  maskSecret(raw)
-  // Never the value: only what is wrong with it.
-  if (/[\s\p{Cc}]/u.test(raw)) {
-    throw new InputError(
-      'github-token',
-      'contains a space, a line break or a control character (a secret saved with a trailing newline?); expected a GitHub token on one line, usually secrets.GITHUB_TOKEN.'
-    )
-  }
-  if (raw.length > MAX_TOKEN_LENGTH) {
-    throw new InputError(
-      'github-token',
-      `is ${raw.length} characters long; expected a GitHub token (at most ${MAX_TOKEN_LENGTH} characters), usually secrets.GITHUB_TOKEN.`
     )
   }
   return raw
@@ -180,17 +159,4 @@ function readGitHubVariables(
       ? `${server}/${owner}/${repo}/actions/runs/${runId}`
       : undefined
   return { apiUrl, owner, repo, runUrl }
-}
-
-/** An https:// URL without user info, query or fragment, with no trailing `/`; '' is `fallback`. */
-function parseHttpsUrl(raw: string, fallback: string): string | undefined {
-  let url: URL
-  try {
-    url = new URL(raw === '' ? fallback : raw)
-  } catch {
-    return undefined
-  }
-  if (url.protocol !== 'https:' || url.username !== '' || url.password !== '') return undefined
-  if (/[?#\s\p{Cc}]/u.test(raw)) return undefined
-  return url.href.replace(/\/+$/, '')
 }

@@ -6,7 +6,8 @@
  * state to the post step as `STATE_<name>` variables, and runs the same bundle: `isPost` tells
  * the phases apart, as in actions/checkout.
  *
- * Only what was recorded is removed: regular files directly inside the recorded config-dir, never
+ * Only what was recorded is removed: regular files directly inside the recorded config-dir named
+ * like a profile (`.ovpn`, or `.ovpn.age` encrypted), never
  * through a symbolic link. A file already gone is no failure; nothing here fails the job.
  */
 import * as core from '@actions/core'
@@ -113,7 +114,7 @@ export async function removeProfiles(record: ProfileRecord, log: CleanupLog): Pr
     return
   }
   for (const file of files) {
-    if (!isAbsolute(file) || dirname(file) !== configDir || !file.endsWith('.ovpn')) {
+    if (!isAbsolute(file) || dirname(file) !== configDir || !/\.ovpn(\.age)?$/.test(file)) {
       log.warning(`Not removed: ${file} is not a profile directly inside ${configDir}.`)
       continue
     }

@@ -74,7 +74,7 @@ export interface ActionIo {
   writeProfile: (
     dir: string,
     fileName: string,
-    content: string,
+    content: string | Uint8Array,
     log: (line: string) => void,
     signal?: AbortSignal
   ) => Promise<string>

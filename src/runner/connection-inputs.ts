@@ -83,16 +83,7 @@ export function parseNames(nameInput: string, lines: string[]): (string | undefi
   }
   const seen = new Set<string>()
   return lines.map((line, index) => {
-    let name: string | undefined
-    try {
-      name = parseName(line)
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error
-      throw new InputError(
-        'names',
-        `line ${index + 1}: ${error.message.replace(/^Input 'name': /, '')}`
-      )
-    }
+    const name = parseNameOnLine(line, index)
     if (name !== undefined && seen.has(name)) {
       throw new InputError(
         'names',
@@ -102,6 +93,19 @@ export function parseNames(nameInput: string, lines: string[]): (string | undefi
     if (name !== undefined) seen.add(name)
     return name
   })
+}
+
+/** One line of `names` as a name: its error says which line. */
+export function parseNameOnLine(line: string, index: number): string | undefined {
+  try {
+    return parseName(line)
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error
+    throw new InputError(
+      'names',
+      `line ${index + 1}: ${error.message.replace(/^Input 'name': /, '')}`
+    )
+  }
 }
 
 /** `Name`, checked by the rule on the CreateSslVpnClientCert reference page. */
