@@ -43,6 +43,14 @@ interface IssueClientParameters extends CallContext {
   settings: GitHubSettings
 }
 
+/** The repository and token a client talks to (what the fetch and the error hints need). */
+type GitHubRepository = Pick<GitHubSettings, 'token' | 'apiUrl' | 'owner' | 'repo'>
+
+/** A client's side effects, deadline and repository. */
+interface GitHubParameters extends CallContext {
+  settings: GitHubRepository
+}
+
 /** The operation's name in deadline errors. */
 const GITHUB_OPERATION = 'The GitHub API request'
 /** Issues per listing page: GitHub's largest. */
@@ -114,6 +122,82 @@ export async function createIssueClient(parameters: IssueClientParameters): Prom
     addComment: async (issueNumber, body) => {
       await call(`comment on issue #${issueNumber}`, () =>
         octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body })
+      )
+    }
+  }
+}
+
+/** A comment on an issue or pull request, as the sync plan comment uses it. */
+export interface IssueComment {
+  id: number
+  body: string
+}
+
+/** The comment operations of one issue or pull request (sync's plan comment). */
+export interface CommentClient {
+  /** Its comments, oldest first (at most MAX_PAGES pages of PER_PAGE). */
+  listComments(): Promise<IssueComment[]>
+  createComment(body: string): Promise<void>
+  updateComment(commentId: number, body: string): Promise<void>
+}
+
+/**
+ * A client for the comments of issue or pull request `issueNumber`: built like
+ * {@link createIssueClient}, through the same fetch, bounds and error hints. Pages are asked for
+ * by number, never by the `Link` URLs of the answer.
+ */
+export async function createCommentClient(
+  parameters: GitHubParameters & { issueNumber: number }
+): Promise<CommentClient> {
+  const { settings, issueNumber } = parameters
+  const build = await loadGetOctokit(parameters.rpc.redact)
+  const silent = () => undefined
+  const octokit = build(settings.token, {
+    baseUrl: settings.apiUrl,
+    request: { fetch: fetchThrough(parameters) },
+    log: { debug: silent, info: silent, warn: silent, error: silent }
+  })
+  const call = <T>(what: string, request: () => Promise<T>) =>
+    request().catch((error: unknown) => {
+      throw gitHubFailure(error, what, parameters)
+    })
+  const { owner, repo } = settings
+  return {
+    listComments: async () => {
+      const found: IssueComment[] = []
+      for (let page = 1; ; page++) {
+        const { data, headers } = await call(`list the comments of #${issueNumber}`, () =>
+          octokit.rest.issues.listComments({
+            owner,
+            repo,
+            issue_number: issueNumber,
+            per_page: PER_PAGE,
+            page
+          })
+        )
+        if (!Array.isArray(data))
+          throw unexpectedGitHubAnswer('the comment listing', 'is not a list')
+        data.forEach((item: unknown, index) => {
+          const comment = item as { id?: unknown; body?: unknown } | null
+          const id = comment?.id
+          if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) {
+            throw unexpectedGitHubAnswer(`comment [${index}] of page ${page}`, 'has no comment ID')
+          }
+          const body = typeof comment?.body === 'string' ? comment.body : ''
+          found.push({ id, body })
+        })
+        if (!/\brel="next"/.test(String(headers.link ?? '')) || page >= MAX_PAGES) break
+      }
+      return found
+    },
+    createComment: async body => {
+      await call(`comment on #${issueNumber}`, () =>
+        octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body })
+      )
+    },
+    updateComment: async (commentId, body) => {
+      await call(`update comment ${commentId} on #${issueNumber}`, () =>
+        octokit.rest.issues.updateComment({ owner, repo, comment_id: commentId, body })
       )
     }
   }
@@ -205,7 +289,7 @@ function checkedIssue(value: unknown, what: string): TrackedIssue {
  * answer read whole (at most MAX_GITHUB_ANSWER_BYTES) before it is handed over, so that the
  * timeout covers the body too and a failure is the action's own error.
  */
-function fetchThrough({ rpc, deadline, settings }: IssueClientParameters): typeof fetch {
+function fetchThrough({ rpc, deadline, settings }: GitHubParameters): typeof fetch {
   const origin = new URL(settings.apiUrl).origin
   const through = async (input: string | URL | Request, init?: RequestInit) => {
     if (rpc.signal?.aborted) throw cancelled(rpc.signal)
@@ -291,7 +375,7 @@ function isOctokitHttpError(error: unknown): error is OctokitHttpError {
  * `fetch` above threw (Octokit wraps it), or a {@link GitHubError} for an error answer, with what
  * to do. Anything else is a bug and stays as it is.
  */
-function gitHubFailure(error: unknown, what: string, { rpc, settings }: IssueClientParameters) {
+function gitHubFailure(error: unknown, what: string, { rpc, settings }: GitHubParameters) {
   const cause = (error as { cause?: unknown } | undefined)?.cause
   if (cause instanceof ExpectedFailure) return cause
   if (error instanceof ExpectedFailure || !isOctokitHttpError(error) || !error.response) {

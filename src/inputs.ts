@@ -231,7 +231,7 @@ function parseTimeoutSeconds(raw: string): number {
   return parseWholeNumber(raw, 'timeout-seconds', 1, MAX_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS)
 }
 
-function parseConfigDir(raw: string): string | undefined {
+export function parseConfigDir(raw: string): string | undefined {
   if (raw === '') return undefined
   if (/\p{Cc}/u.test(raw)) {
     throw new InputError(

@@ -58,7 +58,7 @@ export function readReportSettings(
 /** GitHub's tokens are 40 to a few hundred characters; this leaves room for any of them. */
 const MAX_TOKEN_LENGTH = 4096
 
-function parseGitHubToken(raw: string, maskSecret: (value: string) => void): string | undefined {
+export function parseGitHubToken(raw: string, maskSecret: (value: string) => void): string | undefined {
   if (raw === '') return undefined
   maskSecret(raw)
   // Never the value: only what is wrong with it.
@@ -81,7 +81,7 @@ const DEFAULT_WARN_DAYS = 30
 /** Ten years: certificates are issued for three. */
 const MAX_WARN_DAYS = 3650
 
-function parseWarnDays(raw: string): number {
+export function parseWarnDays(raw: string): number {
   if (raw === '') return DEFAULT_WARN_DAYS
   const value = /^\d{1,4}$/.test(raw) ? Number(raw) : NaN
   if (!(value >= 0 && value <= MAX_WARN_DAYS)) {
@@ -144,7 +144,7 @@ const REPOSITORY_PATTERN = /^([A-Za-z0-9_.-]{1,100})\/([A-Za-z0-9_.-]{1,100})$/
  * Enterprise Server works; https only, since every request carries the token) and the repository
  * (GITHUB_REPOSITORY); and, for a link to this run, GITHUB_SERVER_URL and GITHUB_RUN_ID.
  */
-function readGitHubVariables(
+export function readGitHubVariables(
   env: Environment
 ): Pick<GitHubSettings, 'apiUrl' | 'owner' | 'repo' | 'runUrl'> {
   const apiUrl = parseHttpsUrl(env['GITHUB_API_URL'] ?? '', DEFAULT_API_URL)

@@ -118,7 +118,8 @@ export async function writeReportSummary(
   summary: SummarySink,
   settings: ReportSettings,
   report: ExpiryReport,
-  issue: { outcome: IssueOutcome | undefined; failure: string | undefined }
+  /** Undefined: no line about a tracking issue (sync's report keeps none). */
+  issue: { outcome: IssueOutcome | undefined; failure: string | undefined } | undefined
 ): Promise<void> {
   const header = [
     'Expiry',
@@ -146,6 +147,6 @@ export async function writeReportSummary(
       ...rows.map(row => row.map(data => ({ data })))
     ])
     .addRaw(left > 0 ? `<p>… and ${left} more, in the certificates output.</p>` : '', true)
-    .addRaw(`<p>${issueLine(issue.outcome, issue.failure)}</p>`, true)
+    .addRaw(issue === undefined ? '' : `<p>${issueLine(issue.outcome, issue.failure)}</p>`, true)
     .write()
 }

@@ -263,7 +263,7 @@ describe('computePlan, properties', () => {
     fc.assert(
       fc.property(rosterArb, listed, fc.boolean(), (r, l, rotate) => {
         const plan = computePlan(rosterOf(r), build(l), options({ rotate, ignore }))
-        const active = new Set(r.filter(e => !e.expired).map(e => e.name))
+        const active = new Set<string>(r.filter(e => !e.expired).map(e => e.name))
         for (const revoked of plan.revoke) {
           expect(revoked.name.startsWith('ci-')).toBe(false)
           if (active.has(revoked.name)) {
