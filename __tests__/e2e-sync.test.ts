@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expectNoSecrets } from '../__fixtures__/secrets.js'
 import { DEFAULT_KEY } from '../__fixtures__/stand-in.js'
-import { startGitHubStandIn, type GitHubStandIn } from '../test-server/github-stand-in.mjs'
+import { startGitHubStandIn } from '../test-server/github-stand-in.mjs'
 import { runAction, type RunResult } from '../test-server/run-action.mjs'
 import { startStandIn, type ExistingCertificate, type StandIn } from '../test-server/stand-in.mjs'
 

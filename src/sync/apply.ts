@@ -25,7 +25,7 @@ import type { VpcClient } from '../vpc-client.js'
 import type { SyncSettings } from './inputs.js'
 import type { Plan, PlannedCreate } from './plan.js'
 
-export interface ApplyDependencies extends OnboardingDependencies {
+interface ApplyDependencies extends OnboardingDependencies {
   now: () => number
   /** The ClientToken of a create outside a workflow run. */
   randomClientToken: () => string

@@ -20,7 +20,7 @@ import type { ConnectionSettings, Environment, InputReader } from '../settings.j
 import { compileIgnorePatterns, type IgnorePattern } from './plan.js'
 
 /** `plan`: compute and show, change nothing; `apply`: carry the plan out. */
-export type SyncMode = 'plan' | 'apply'
+type SyncMode = 'plan' | 'apply'
 
 /** The pull request the plan is commented on, and how to reach it. */
 export interface PullRequestTarget {
@@ -53,8 +53,10 @@ export interface SyncSettings extends ConnectionSettings {
   pullRequest: PullRequestTarget | 'no-pull-request' | undefined
 }
 
-export const DEFAULT_ROSTER_FILE = '.github/ssl-vpn-roster.yml'
+const DEFAULT_ROSTER_FILE = '.github/ssl-vpn-roster.yml'
 const DEFAULT_MAX_REVOCATIONS = 5
+/** sync/action.yml's `timeout-seconds` default. */
+const DEFAULT_TIMEOUT_SECONDS = 1800
 const MAX_MAX_REVOCATIONS = 5000
 
 export function readSyncSettings(
@@ -63,7 +65,14 @@ export function readSyncSettings(
   maskSecret: (value: string) => void
 ): SyncSettings {
   const token = parseGitHubToken(getInput('github-token'), maskSecret)
-  const connection = readConnectionSettings(getInput, env, maskSecret)
+  // An apply waits out the gateway after every change: a longer default deadline than the others'.
+  const connection = readConnectionSettings(
+    (name, options) =>
+      getInput(name, options) ||
+      (name === 'timeout-seconds' ? String(DEFAULT_TIMEOUT_SECONDS) : ''),
+    env,
+    maskSecret
+  )
   const sslVpnServerId = parseSslVpnServerId(getInput('ssl-vpn-server-id'))
   const mode = parseMode(getInput('mode'))
   const rosterFile = parseRosterFile(getInput('roster-file'), env)

@@ -2,7 +2,7 @@
  * What sync leaves behind for the rest of the workflow: the plan as a JSON output (counts and
  * names, kept within GitHub's output limits), the whole plan as a JSON file (its path an output),
  * the counts as outputs for `if:` conditions, and after `apply` the IDs created and revoked.
- * Names from the listing may be any string: JSON.stringify escapes every line break, and
+ * Names from the listing may be any string: {@link oneLineJson} escapes every line break, and
  * `singleLineOutputs` refuses a value that would still hold one.
  */
 import type { CertificateOutcome, Obtained } from '../onboarding.js'
@@ -15,6 +15,18 @@ import type { Plan } from './plan.js'
  * outputs and the other steps need room too.
  */
 export const MAX_PLAN_OUTPUT_BYTES = 512 * 1024
+
+/**
+ * JSON on one line: JSON.stringify escapes \n and \r but leaves U+0085, U+2028 and U+2029 as
+ * they are, which a runner or a script may take as line breaks; they are escaped too (`\u2028`,
+ * still the same JSON string).
+ */
+function oneLineJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[\u0085\u2028\u2029]/g,
+    c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+  )
+}
 
 /** The whole plan, as the plan file holds it. */
 export function fullPlan(
@@ -51,14 +63,14 @@ export function planOutput(plan: Plan): string {
     keep: plan.keep.length,
     ignored: plan.ignored.length
   }
-  const full = JSON.stringify({
+  const full = oneLineJson({
     counts,
     create: plan.create.map(c => c.name),
     revoke: plan.revoke.map(r => ({ 'cert-id': r.certId, name: r.name, reason: r.reason })),
     truncated: false
   })
   if (Buffer.byteLength(full, 'utf8') <= MAX_PLAN_OUTPUT_BYTES) return full
-  return JSON.stringify({ counts, create: [], revoke: [], truncated: true })
+  return oneLineJson({ counts, create: [], revoke: [], truncated: true })
 }
 
 /** `plan`, `plan-file`, the counts, and `changes`. */
@@ -81,10 +93,10 @@ export function setApplyOutputs(
   const obtained = created.filter((o): o is Obtained => o.ok)
   outputs.setOutput(
     'created',
-    JSON.stringify(Object.fromEntries(obtained.map(o => [o.requested ?? o.name, o.certId])))
+    oneLineJson(Object.fromEntries(obtained.map(o => [o.requested ?? o.name, o.certId])))
   )
   outputs.setOutput(
     'revoked',
-    JSON.stringify(revocations.filter((r): r is Revoked => r.ok).map(r => r.certId))
+    oneLineJson(revocations.filter((r): r is Revoked => r.ok).map(r => r.certId))
   )
 }

@@ -116,7 +116,7 @@ export function planMarkdown(plan: Plan, context: PlanContext): string {
 }
 
 /** What became of the plan comment. */
-export type CommentOutcome = 'created' | 'updated' | 'unchanged'
+type CommentOutcome = 'created' | 'updated' | 'unchanged'
 
 /**
  * Brings the one plan comment of this SSL server in line: the oldest comment that starts with the

@@ -52,7 +52,7 @@ export interface PlannedCreate {
  */
 export type RevokeReason = 'not-in-roster' | 'entry-expired' | 'rotated' | 'superseded'
 
-export interface PlannedRevocation {
+interface PlannedRevocation {
   certId: string
   name: string
   status: string
@@ -60,12 +60,12 @@ export interface PlannedRevocation {
   reason: RevokeReason
 }
 
-export interface KeptName {
+interface KeptName {
   name: string
   certificates: ListedCertificate[]
 }
 
-export interface IgnoredCertificate {
+interface IgnoredCertificate {
   certId: string
   name: string
   pattern: string

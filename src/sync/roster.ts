@@ -51,7 +51,7 @@ export interface Roster {
 /** Largest roster file read: 5,000 entries (the most the listing reads) of ~200 bytes each. */
 export const MAX_ROSTER_BYTES = 1024 * 1024
 /** Most entries: the most certificates the listing reads (vpc-client.ts MAX_LIST_PAGES × 50). */
-export const MAX_ROSTER_ENTRIES = 5000
+const MAX_ROSTER_ENTRIES = 5000
 
 const ENTRY_KEYS = ['name', 'recipient', 'expires'] as const
 const TOP_KEYS = ['certificates'] as const
