@@ -226,6 +226,29 @@ describe('sync, mode apply', () => {
     expect(changes(vpc)).toHaveLength(5)
   })
 
+  test('rotate: an expiring certificate is replaced; the old one is revoked only once the new one is ready', async () => {
+    const vpc = await vpcWith([{ name: 'alice', endTime: Date.now() + 3 * DAY }, { name: 'bob' }])
+    const old = vpc.certificates.find(c => c.name === 'alice')?.id
+    const dir = await workspace(rosterOf('name: alice', 'name: bob'))
+    const result = await sync({ vpc, dir, inputs: { mode: 'apply', rotate: 'true' } })
+    expect(result.errors).toEqual([])
+    expect(result.exitCode).toBe(0)
+    expect(plan(result).revoke).toEqual([{ 'cert-id': old, name: 'alice', reason: 'rotated' }])
+    const created = JSON.parse(result.outputs['created'] ?? '{}') as Record<string, string>
+    expect(Object.keys(created)).toEqual(['alice'])
+    expect(namesNow(vpc)).toEqual(['alice', 'bob'])
+    expect(vpc.listedCertificates().map(c => c.id)).not.toContain(old)
+    // Create, then the new one described (ready), then the old one deleted.
+    const sequence = vpc.calls
+      .filter(c => c.action !== 'DescribeSslVpnClientCerts')
+      .map(c => `${c.action}${c.params['SslVpnClientCertId'] === created['alice'] ? ' (new)' : ''}`)
+    expect(sequence.slice(0, 3)).toEqual([
+      'CreateSslVpnClientCert',
+      'DescribeSslVpnClientCert (new)',
+      'DeleteSslVpnClientCert'
+    ])
+  })
+
   test('max-revocations tripped: nothing is created or revoked; allow-mass-revocation carries it out', async () => {
     const vpc = await vpcWith(['u1', 'u2', 'u3', 'u4', 'u5', 'u6'].map(name => ({ name })))
     const dir = await workspace(rosterOf('name: newcomer'))
