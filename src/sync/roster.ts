@@ -17,7 +17,8 @@
  * node's source range (so each message names the line of the entry or key at fault, not only
  * syntax errors as js-yaml's `mark.line` does) and shows aliases as nodes, so they are refused
  * outright here rather than expanded (no "billion laughs"). It has no dependencies; it adds about
- * 110 KB to the sync bundle only.
+ * 126 KB (minified, measured alone) to the sync bundle only; its cost is CPU: parsing 2,000
+ * entries takes a few hundred ms in a cold process (bench/sync-plan.mjs).
  */
 import { LineCounter, parseDocument, isAlias, isMap, isScalar, isSeq, visit } from 'yaml'
 import type { Node as YamlNode, Pair } from 'yaml'
