@@ -211,6 +211,8 @@ describe('sync, mode apply', () => {
     expect(revokedNames).toEqual(['bob.laptop', 'dave', 'mallory'])
     expect(vpc.disconnections[SERVER]).toBe(3)
     expect((await readdir(profiles)).sort()).toEqual(['bob.desktop.ovpn', 'erin.ovpn'])
+    // The one delivery call site says what it did with erin's recipient (plain, for now).
+    expect(result.stdout).toMatch(/names a recipient for erin, but encrypted delivery is not available yet/)
     expect(result.summary).toMatch(
       /Revoked 3 back to back between \d{4}-\d\d-\d\d \d\d:\d\d:\d\d and .* UTC/
     )

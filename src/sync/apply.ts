@@ -68,13 +68,17 @@ function createTargets(
  */
 async function deliverProfile(
   create: PlannedCreate | undefined,
-  write: OnboardingDependencies['writeFile'],
+  deps: Pick<OnboardingDependencies, 'writeFile' | 'log'>,
   dir: string,
   fileName: string,
   content: string
 ): Promise<string> {
-  void create?.recipient
-  return write(dir, fileName, content)
+  if (create?.recipient !== undefined) {
+    deps.log(
+      `The roster names a recipient for ${create.name}, but encrypted delivery is not available yet: the profile is written unencrypted, as without one.`
+    )
+  }
+  return deps.writeFile(dir, fileName, content)
 }
 
 export async function applyPlan(
@@ -96,7 +100,7 @@ export async function applyPlan(
     keepProfiles: true
   }
   const writeFile = (dir: string, fileName: string, content: string) =>
-    deliverProfile(byFile.get(fileName), deps.writeFile, dir, fileName, content)
+    deliverProfile(byFile.get(fileName), deps, dir, fileName, content)
   const creates =
     targets.length === 0 ? [] : await obtainCertificates(onboarding, vpc, { ...deps, writeFile })
   await waitForRotations(plan, creates, vpc, deps)
