@@ -158,6 +158,51 @@ describe('sync, mode plan', () => {
     expect(changes(vpc)).toEqual([])
   })
 
+  test('a token that may not comment: the plan is still in the summary and outputs; the step fails saying which permission', async () => {
+    const vpc = await vpcWith([{ name: 'alice' }])
+    const github = await startGitHubStandIn({
+      token: GITHUB_TOKEN,
+      forbidden: true,
+      issues: [{ title: 'Add bob', pullRequest: true }]
+    })
+    cleanups.push(() => github.close())
+    const dir = await workspace(rosterOf('name: alice', 'name: bob'))
+    const result = await sync({
+      vpc,
+      dir,
+      inputs: { 'github-token': GITHUB_TOKEN },
+      env: { GITHUB_API_URL: github.url, GITHUB_REF: 'refs/pull/1/merge' }
+    })
+    expect(result.exitCode).toBe(1)
+    expect(result.errors).toEqual([
+      expect.stringMatching(
+        /^The plan comment on pull request #1 could not be kept: GitHub refused to comment on #1 \(HTTP 403.*permissions: pull-requests: write\)\.$/s
+      )
+    ])
+    expect(result.summary).toContain('<code>bob</code>')
+    expect(plan(result).create).toEqual(['bob'])
+    expect(github.issues[0]?.comments).toEqual([])
+  })
+
+  test('with a token on a push (no pull request): no comment, said in the log', async () => {
+    const vpc = await vpcWith([{ name: 'alice' }])
+    const github = await startGitHubStandIn({ token: GITHUB_TOKEN })
+    cleanups.push(() => github.close())
+    const dir = await workspace(rosterOf('name: alice'))
+    const result = await sync({
+      vpc,
+      dir,
+      inputs: { 'github-token': GITHUB_TOKEN },
+      env: { GITHUB_API_URL: github.url, GITHUB_REF: 'refs/heads/main' }
+    })
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toContain(
+      'Not a pull request run (GITHUB_REF is not refs/pull/…): no plan comment.'
+    )
+    expect(result.outputs['changes']).toBe('false')
+    expect(github.requests).toEqual([])
+  })
+
   test('max-revocations: a plan that revokes more fails the check, naming the input to set', async () => {
     const vpc = await vpcWith(['u1', 'u2', 'u3'].map(name => ({ name })))
     const dir = await workspace('certificates: []\n')
@@ -212,7 +257,9 @@ describe('sync, mode apply', () => {
     expect(vpc.disconnections[SERVER]).toBe(3)
     expect((await readdir(profiles)).sort()).toEqual(['bob.desktop.ovpn', 'erin.ovpn'])
     // The one delivery call site says what it did with erin's recipient (plain, for now).
-    expect(result.stdout).toMatch(/names a recipient for erin, but encrypted delivery is not available yet/)
+    expect(result.stdout).toMatch(
+      /names a recipient for erin, but encrypted delivery is not available yet/
+    )
     expect(result.summary).toMatch(
       /Revoked 3 back to back between \d{4}-\d\d-\d\d \d\d:\d\d:\d\d and .* UTC/
     )
