@@ -58,7 +58,10 @@ export function readReportSettings(
 /** GitHub's tokens are 40 to a few hundred characters; this leaves room for any of them. */
 const MAX_TOKEN_LENGTH = 4096
 
-export function parseGitHubToken(raw: string, maskSecret: (value: string) => void): string | undefined {
+export function parseGitHubToken(
+  raw: string,
+  maskSecret: (value: string) => void
+): string | undefined {
   if (raw === '') return undefined
   maskSecret(raw)
   // Never the value: only what is wrong with it.
