@@ -109,19 +109,36 @@ describe('parseRoster', () => {
       'x: 1\ncertificates:\n  - *undefined_alias\n',
       /is not valid YAML|has an alias/
     ],
-    ['a tag', 'certificates:\n  - name: !!binary YWxpY2U=\n', /line 2: has a tag/],
-    ['a custom tag', 'certificates:\n  - name: !alice x\n', /line 2: has a tag \("!alice"\)/],
+    [
+      'a tag',
+      'certificates:\n  - name: !!binary YWxpY2U=\n',
+      /line 2: is not valid YAML \(unknown tag !<tag:yaml.org,2002:binary>\)/
+    ],
+    [
+      'a custom tag',
+      'certificates:\n  - name: !alice x\n',
+      /line 2: is not valid YAML \(unknown tag !<!alice>\)/
+    ],
     [
       'a list at the top',
       '- alice\n- bob\n',
       /line 1: expected a mapping with one key, "certificates"/
     ],
+    [
+      'nesting no roster needs',
+      'certificates:\n  - name: [[[[[[[[x]]]]]]]]\n',
+      /line 2: is not valid YAML \(nesting exceeded maxDepth/
+    ],
     ['not YAML', 'certificates: [alice\n', /line 2: is not valid YAML/],
-    ['two documents', 'certificates: []\n---\ncertificates: []\n', /line 2: is not valid YAML/],
+    [
+      'two documents',
+      'certificates: []\n---\ncertificates: []\n',
+      /": is not valid YAML \(expected a single document/
+    ],
     [
       'a duplicate key',
       'certificates: []\ncertificates: []\n',
-      /line 2: is not valid YAML \(Map keys must be unique\)/
+      /line 2: is not valid YAML \(duplicated mapping key\)/
     ]
   ])('refuses %s with the file and line', (_title, text, expected) => {
     const message = refusal(text)

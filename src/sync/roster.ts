@@ -13,15 +13,18 @@
  *   - name: build-agent-1
  * ```
  *
- * The parser is the `yaml` package (eemeli/yaml), not js-yaml: its document model keeps every
- * node's source range (so each message names the line of the entry or key at fault, not only
- * syntax errors as js-yaml's `mark.line` does) and shows aliases as nodes, so they are refused
- * outright here rather than expanded (no "billion laughs"). It has no dependencies; it adds about
- * 126 KB (minified, measured alone) to the sync bundle only; its cost is CPU: parsing 2,000
- * entries takes a few hundred ms in a cold process (bench/sync-plan.mjs).
+ * The parser is js-yaml with its JSON schema (strings, numbers, booleans, null: a date stays the
+ * text the user wrote, and `!!binary`, `!!set` or any other tag is refused as unknown), chosen
+ * over the `yaml` package for its cost where it counts: it parses a 2,000-entry roster in a cold
+ * process in about a fifth of the CPU time (bench/sync-plan.mjs has to plan 2,000 names in under a
+ * second), it is ~40 KB minified against ~126 KB, and it was already in the lock file. What the
+ * `yaml` package would give for free is done here with js-yaml's node listener: every mapping's
+ * line is recorded as it closes (so a refusal names the line of the entry at fault, and syntax
+ * errors their own line from `mark.line`), and every anchor is refused as its node closes, before
+ * any alias could refer to it (an alias without an anchor is a syntax error), so nothing is ever
+ * expanded: no "billion laughs". Nesting is capped at a depth no roster needs.
  */
-import { LineCounter, parseDocument, isAlias, isMap, isScalar, isSeq, visit } from 'yaml'
-import type { Node as YamlNode, Pair } from 'yaml'
+import { JSON_SCHEMA, load, YAMLException, type LoaderState } from 'js-yaml'
 import { singleLine } from '../answer-text.js'
 import { InputError } from '../errors.js'
 import { NAME_PATTERN, quote } from '../input-rules.js'
@@ -81,17 +84,19 @@ function rosterError(file: string, line: number | undefined, problem: string): I
   return new InputError(INPUT, `${where}: ${problem}`)
 }
 
-/** The first line of a parser message (its own excerpt of the file is left out), on one line. */
-function parserProblem(message: string): string {
-  const [first = ''] = message.split('\n')
-  return singleLine(first.replace(/ at line \d+, column \d+:?$/, '')).slice(0, 200)
-}
+/** A roster is a mapping of a list of mappings: three levels, and room. */
+const MAX_DEPTH = 6
+/** The depth of the list's items: the document's mapping is 1, `certificates` 2. */
+const ITEM_DEPTH = 3
+
+type Lines = (value: unknown) => number | undefined
 
 /**
  * Parses and checks the roster's text. Refused: more than {@link MAX_ROSTER_BYTES}, YAML that does
- * not parse, more than one document, anchors, aliases and tags, anything but a mapping with one
- * `certificates` list of entries, unknown keys, names the API would refuse, a name twice, a
- * recipient or date that is not well formed, more than {@link MAX_ROSTER_ENTRIES} entries.
+ * not parse or holds more than one document, anchors and aliases, tags other than the JSON
+ * schema's, anything but a mapping with one `certificates` list of entries, unknown keys, names
+ * the API would refuse, a name twice, a recipient or date that is not well formed, more than
+ * {@link MAX_ROSTER_ENTRIES} entries.
  *
  * @param file the path as the user gave it (only shown)
  */
@@ -104,66 +109,71 @@ export function parseRoster(text: string, file: string): Roster {
       `is ${bytes} bytes; a roster holds at most ${MAX_ROSTER_BYTES} bytes (${MAX_ROSTER_ENTRIES} entries).`
     )
   }
-  const lineCounter = new LineCounter()
-  const document = parseDocument(text, {
-    lineCounter,
-    prettyErrors: false,
-    uniqueKeys: true,
-    schema: 'core'
-  })
-  const lineOf = (node: { range?: [number, number, number] | null } | null | undefined) =>
-    node?.range ? lineCounter.linePos(node.range[0]).line : undefined
-  // Aliases are refused below, and the document is never turned into plain values (`toJS`), so
-  // nothing is ever expanded: the entries are read from the nodes themselves.
-  const [syntax] = document.errors
-  if (syntax !== undefined) {
-    const line = lineCounter.linePos(syntax.pos[0]).line
-    throw rosterError(file, line, `is not valid YAML (${parserProblem(syntax.message)}).`)
+  const lineOf = new WeakMap<object, number>()
+  // The nodes at depth 3 are the items of the one list (`certificates`), in order: bare names too.
+  const itemLines: number[] = []
+  // The line each depth's current node opened on (a node may open and never close: no stack).
+  const openedAt: number[] = []
+  let refusal: InputError | undefined
+  const listener = (event: 'open' | 'close', state: LoaderState) => {
+    if (event === 'open') {
+      openedAt[state.depth] = state.line
+      return
+    }
+    const line = (openedAt[state.depth] ?? 0) + 1
+    if (state.anchor !== null) {
+      refusal = rosterError(
+        file,
+        line,
+        `has an anchor (&${singleLine(state.anchor).slice(0, 40)}); write every entry out in full.`
+      )
+      throw refusal
+    }
+    if (typeof state.result === 'object' && state.result !== null) lineOf.set(state.result, line)
+    if (state.depth === ITEM_DEPTH) itemLines.push(line)
   }
-  // Anchors, aliases and tags have no use in a roster; refusing them keeps expansion bombs out.
-  visit(document, (_key, node) => {
-    const at = lineOf(node as YamlNode)
-    if (isAlias(node)) {
-      throw rosterError(file, at, `has an alias (*${node.source}); write every entry out in full.`)
-    }
-    if ((isScalar(node) || isMap(node) || isSeq(node)) && node.anchor) {
-      throw rosterError(file, at, `has an anchor (&${node.anchor}); write every entry out in full.`)
-    }
-    if ((isScalar(node) || isMap(node) || isSeq(node)) && node.tag) {
-      throw rosterError(file, at, `has a tag (${quote(node.tag)}); a roster has plain values only.`)
-    }
-    return undefined
-  })
-  const top = document.contents
-  if (!isMap(top)) {
+  let document: unknown
+  try {
+    document = load(text, { schema: JSON_SCHEMA, listener, maxDepth: MAX_DEPTH })
+  } catch (error) {
+    if (error === refusal) throw error
+    if (!(error instanceof YAMLException)) throw error
+    const line = error.mark === undefined ? undefined : error.mark.line + 1
+    const reason = singleLine(error.reason || 'a syntax error').slice(0, 200)
+    throw rosterError(file, line, `is not valid YAML (${reason}).`)
+  }
+  const lines: Lines = value =>
+    typeof value === 'object' && value !== null ? lineOf.get(value) : undefined
+  if (!isMapping(document)) {
     throw rosterError(
       file,
-      lineOf(top as YamlNode | null),
+      lines(document) ?? 1,
       'expected a mapping with one key, "certificates", a list of entries (each with "name", and optionally "recipient" and "expires").'
     )
   }
-  checkKeys(top.items, TOP_KEYS, file, lineOf, 'the top level')
-  const list = top.get('certificates', true)
-  if (list === undefined || (isScalar(list) && list.value === null)) {
-    return { file, entries: [] }
-  }
-  if (!isSeq(list)) {
+  checkKeys(document, TOP_KEYS, file, lines(document) ?? 1, 'the top level')
+  const list = document['certificates']
+  if (list === undefined || list === null) return { file, entries: [] }
+  if (!Array.isArray(list)) {
     throw rosterError(
       file,
-      lineOf(list as YamlNode),
+      lines(document) ?? 1,
       '"certificates" is not a list; expected one entry per line starting with "- name:".'
     )
   }
-  if (list.items.length > MAX_ROSTER_ENTRIES) {
+  if (list.length > MAX_ROSTER_ENTRIES) {
     throw rosterError(
       file,
-      lineOf(list),
-      `"certificates" has ${list.items.length} entries; at most ${MAX_ROSTER_ENTRIES}.`
+      lines(list),
+      `"certificates" has ${list.length} entries; at most ${MAX_ROSTER_ENTRIES}.`
     )
   }
   const seen = new Map<string, number>()
-  const entries = list.items.map(item => {
-    const entry = parseEntry(item as YamlNode, file, lineOf)
+  const listLine = lines(list) ?? 1
+  const keyLines = linesOfKeys(text)
+  const entries = list.map((item: unknown, index) => {
+    const line = itemLines[index] ?? lines(item) ?? listLine
+    const entry = parseEntry(item, file, line, index, keyLines)
     const first = seen.get(entry.name)
     if (first !== undefined) {
       throw rosterError(
@@ -178,22 +188,43 @@ export function parseRoster(text: string, file: string): Roster {
   return { file, entries }
 }
 
+/**
+ * Where a key of an entry is: the first line at or after the entry's line (and within a few) that
+ * holds `key:` (block or flow style); else the entry's own line.
+ */
+function linesOfKeys(text: string): (from: number, key: string) => number {
+  const sourceLines = text.split(/\r?\n/)
+  return (from, key) => {
+    const pattern = new RegExp(`(?:^|[\\s{,-])${key}\\s*:`)
+    for (
+      let line = from;
+      line < Math.min(from + ENTRY_KEYS.length + 2, sourceLines.length + 1);
+      line++
+    ) {
+      if (pattern.test(sourceLines[line - 1] ?? '')) return line
+    }
+    return from
+  }
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
 function checkKeys(
-  pairs: readonly Pair[],
+  mapping: Record<string, unknown>,
   allowed: readonly string[],
   file: string,
-  lineOf: (node: YamlNode | null | undefined) => number | undefined,
-  where: string
+  line: number,
+  where: string,
+  keyLine: (key: string) => number = () => line
 ): void {
-  for (const pair of pairs) {
-    const key = pair.key as YamlNode
-    const name = isScalar(key) ? key.value : undefined
-    if (typeof name !== 'string' || !allowed.includes(name)) {
-      const shown = typeof name === 'string' ? quote(name) : 'a key that is not text'
+  for (const key of Object.keys(mapping)) {
+    if (!allowed.includes(key)) {
       throw rosterError(
         file,
-        lineOf(key),
-        `${shown} is not a key of ${where}; expected ${allowed.map(k => `"${k}"`).join(', ')}.`
+        /^[A-Za-z0-9_-]{1,40}$/.test(key) ? keyLine(key) : line,
+        `${quote(key)} is not a key of ${where}; expected ${allowed.map(k => `"${k}"`).join(', ')}.`
       )
     }
   }
@@ -201,52 +232,43 @@ function checkKeys(
 
 /** One entry: a mapping with `name` and the optional keys, or a bare name. */
 function parseEntry(
-  node: YamlNode,
+  item: unknown,
   file: string,
-  lineOf: (node: YamlNode | null | undefined) => number | undefined
+  line: number,
+  index: number,
+  keyLines: (from: number, key: string) => number
 ): RosterEntry {
-  const line = lineOf(node) ?? 0
-  if (isScalar(node)) {
+  if (typeof item === 'string') {
     return {
-      name: checkedName(node.value, file, line),
+      name: checkedName(item, file, line),
       recipient: undefined,
       expiresAt: undefined,
       expires: undefined,
       line
     }
   }
-  if (!isMap(node)) {
+  if (!isMapping(item)) {
     throw rosterError(
       file,
       line,
-      'an entry is not a mapping; expected "- name: …" with optional "recipient:" and "expires:".'
+      `entry ${index + 1} is not a mapping; expected "- name: …" with optional "recipient:" and "expires:".`
     )
   }
-  checkKeys(node.items, ENTRY_KEYS, file, lineOf, 'an entry')
-  const value = (key: string) => {
-    const found = node.get(key, true) as YamlNode | undefined
-    return found === undefined
-      ? undefined
-      : { node: found, value: isScalar(found) ? found.value : found }
-  }
-  const name = value('name')
-  if (name === undefined) {
+  const at = (key: string) => keyLines(line, key)
+  checkKeys(item, ENTRY_KEYS, file, line, 'an entry', at)
+  if (!Object.hasOwn(item, 'name')) {
     throw rosterError(file, line, 'an entry has no "name"; expected the certificate\'s name.')
   }
-  const recipient = value('recipient')
-  const expires = value('expires')
-  const expiresText =
-    expires === undefined
-      ? undefined
-      : checkedDate(expires.value, file, lineOf(expires.node) ?? line)
+  const expires =
+    item['expires'] === undefined ? undefined : checkedDate(item['expires'], file, at('expires'))
   return {
-    name: checkedName(name.value, file, lineOf(name.node) ?? line),
+    name: checkedName(item['name'], file, at('name')),
     recipient:
-      recipient === undefined
+      item['recipient'] === undefined
         ? undefined
-        : checkedRecipient(recipient.value, file, lineOf(recipient.node) ?? line),
-    expires: expiresText,
-    expiresAt: expiresText === undefined ? undefined : dayAfter(expiresText),
+        : checkedRecipient(item['recipient'], file, at('recipient')),
+    expires,
+    expiresAt: expires === undefined ? undefined : dayAfter(expires),
     line
   }
 }
