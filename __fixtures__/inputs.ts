@@ -4,9 +4,9 @@
  * credential-inputs.ts and action.yml.
  */
 import { expect } from '@jest/globals'
-import { InputError } from '../src/errors.js'
-import { readSettings } from '../src/inputs.js'
-import type { Environment, InputReader, Settings } from '../src/settings.js'
+import { InputError } from '../src/core/errors.js'
+import { readSettings } from '../src/create/inputs.js'
+import type { Environment, InputReader, Settings } from '../src/alibaba/settings.js'
 
 export const KEY_ID = 'LTAI5tInputKeyId0001'
 export const KEY_SECRET = 'InputSecret+/=0123456789abcdefXYZ'

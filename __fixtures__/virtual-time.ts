@@ -9,10 +9,10 @@
  */
 import { afterEach, beforeEach } from '@jest/globals'
 import { MockAgent } from 'undici'
-import { CancelledError } from '../src/errors.js'
-import { createRedactor, type Redactor } from '../src/redact.js'
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../src/retry.js'
-import type { CallContext, RpcDependencies } from '../src/rpc.js'
+import { CancelledError } from '../src/core/errors.js'
+import { createRedactor, type Redactor } from '../src/core/redact.js'
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../src/http/retry.js'
+import type { CallContext, RpcDependencies } from '../src/alibaba/rpc.js'
 
 /** Where virtual time starts unless a test says otherwise (2023-11-14T22:13:20Z). */
 const VIRTUAL_START = 1_700_000_000_000

@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { inputsNamedIn, inputsRequiredWhenEmpty } from '../../__fixtures__/action-contract.js'
 import { VALID, reader } from '../../__fixtures__/inputs.js'
-import type { Environment, InputReader } from '../../src/settings.js'
+import type { Environment, InputReader } from '../../src/alibaba/settings.js'
 import { readSyncSettings, type SyncSettings } from '../../src/sync/inputs.js'
 import { ACTION_YML_PATH, actionInputs, actionYmlPath } from '../../test-server/run-action.mjs'
 

@@ -7,8 +7,8 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
 import { reader, VALID } from '../../__fixtures__/inputs.js'
 import { RunAgent } from '../../__fixtures__/run-agent.js'
-import { DAY_MS } from '../../src/expiry.js'
-import type { Environment } from '../../src/settings.js'
+import { DAY_MS } from '../../src/certificates/expiry.js'
+import type { Environment } from '../../src/alibaba/settings.js'
 import { runSync, type SyncIo } from '../../src/sync/main.js'
 
 const VPC = 'https://vpc.cn-hangzhou.aliyuncs.com'

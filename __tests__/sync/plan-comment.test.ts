@@ -3,7 +3,7 @@
  * comment: found by its marker, rewritten only when it differs, never a comment without it.
  */
 import { describe, expect, test } from '@jest/globals'
-import type { CommentClient, IssueComment } from '../../src/github-client.js'
+import type { CommentClient, IssueComment } from '../../src/github/client.js'
 import type { Plan } from '../../src/sync/plan.js'
 import {
   keepPlanComment,

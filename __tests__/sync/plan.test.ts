@@ -5,8 +5,8 @@
  */
 import { describe, expect, test } from '@jest/globals'
 import fc from 'fast-check'
-import { InputError } from '../../src/errors.js'
-import type { ListedCertificate } from '../../src/vpc-client.js'
+import { InputError } from '../../src/core/errors.js'
+import type { ListedCertificate } from '../../src/alibaba/vpc-client.js'
 import {
   checkRosterAgainstIgnore,
   compileIgnorePatterns,

@@ -3,7 +3,7 @@
  * what is expected (a hostile roster never gets past here, so no network call is made for it).
  */
 import { describe, expect, test } from '@jest/globals'
-import { InputError } from '../../src/errors.js'
+import { InputError } from '../../src/core/errors.js'
 import { MAX_ROSTER_BYTES, parseRoster } from '../../src/sync/roster.js'
 
 const FILE = '.github/vpn-roster.yml'

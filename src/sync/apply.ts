@@ -12,16 +12,16 @@
  * ClientToken derived from the workflow run and the name (so a re-run of the same job is answered
  * with the certificate the first attempt made), and every delete its own.
  */
-import { deriveClientToken, type WorkflowRunContext } from '../client-token.js'
-import { CancelledError } from '../errors.js'
+import { deriveClientToken, type WorkflowRunContext } from '../alibaba/client-token.js'
+import { CancelledError } from '../core/errors.js'
 import {
   obtainCertificates,
   type CertificateOutcome,
   type OnboardingDependencies
-} from '../onboarding.js'
-import { revokeCertificates, type CertificateRevocation } from '../revocation.js'
-import type { CertificateTarget, Settings } from '../settings.js'
-import type { VpcClient } from '../vpc-client.js'
+} from '../certificates/onboarding.js'
+import { revokeCertificates, type CertificateRevocation } from '../certificates/revocation.js'
+import type { CertificateTarget, Settings } from '../alibaba/settings.js'
+import type { VpcClient } from '../alibaba/vpc-client.js'
 import type { SyncSettings } from './inputs.js'
 import type { Plan, PlannedCreate } from './plan.js'
 

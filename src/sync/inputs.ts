@@ -7,16 +7,16 @@
  * what is expected. The roster's content is read later (main.ts), still before any network call.
  */
 import { isAbsolute, normalize, resolve } from 'node:path'
-import { InputError } from '../errors.js'
-import { quote } from '../input-rules.js'
+import { InputError } from '../core/errors.js'
+import { quote } from '../core/input-rules.js'
 import {
   getMultilineInput,
   parseConfigDir,
   parseSslVpnServerId,
   readConnectionSettings
-} from '../inputs.js'
-import { parseGitHubToken, parseWarnDays, readGitHubVariables } from '../report-inputs.js'
-import type { ConnectionSettings, Environment, InputReader } from '../settings.js'
+} from '../create/inputs.js'
+import { parseGitHubToken, parseWarnDays, readGitHubVariables } from '../report/inputs.js'
+import type { ConnectionSettings, Environment, InputReader } from '../alibaba/settings.js'
 import { compileIgnorePatterns, type IgnorePattern } from './plan.js'
 
 /** `plan`: compute and show, change nothing; `apply`: carry the plan out. */

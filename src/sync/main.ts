@@ -10,17 +10,27 @@ import { constants } from 'node:fs'
 import { open, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { deleteClientTokens, readWorkflowRunContext } from '../client-token.js'
-import { runLive, runStep, type ActionIo, type StepIo, type StepSession } from '../composition.js'
-import { CancelledError, ExpectedFailure, InputError } from '../errors.js'
-import { classifyCertificates, describeFlaggedCertificates, formatDate } from '../expiry.js'
-import { describeBatchFailure } from '../failure.js'
-import { createCommentClient } from '../github-client.js'
-import { describeCredentials } from '../outputs.js'
-import { setReportOutputs, writeReportSummary } from '../report-outputs.js'
-import { describeRevokeFailures, disconnectionWarning } from '../revoke-report.js'
-import type { CallContext } from '../rpc.js'
-import type { ListedCertificate, VpcClient } from '../vpc-client.js'
+import { deleteClientTokens, readWorkflowRunContext } from '../alibaba/client-token.js'
+import {
+  runLive,
+  runStep,
+  type ActionIo,
+  type StepIo,
+  type StepSession
+} from '../runner/composition.js'
+import { CancelledError, ExpectedFailure, InputError } from '../core/errors.js'
+import {
+  classifyCertificates,
+  describeFlaggedCertificates,
+  formatDate
+} from '../certificates/expiry.js'
+import { describeBatchFailure } from '../runner/failure.js'
+import { createCommentClient } from '../github/client.js'
+import { describeCredentials } from '../create/outputs.js'
+import { setReportOutputs, writeReportSummary } from '../report/outputs.js'
+import { describeRevokeFailures, disconnectionWarning } from '../revoke/report.js'
+import type { CallContext } from '../alibaba/rpc.js'
+import type { ListedCertificate, VpcClient } from '../alibaba/vpc-client.js'
 import { applyPlan, type ApplyReport } from './apply.js'
 import { readSyncSettings, type PullRequestTarget, type SyncSettings } from './inputs.js'
 import { checkRosterAgainstIgnore, computePlan, massRevocationRefusal, type Plan } from './plan.js'

@@ -5,9 +5,9 @@
  * Names from the listing may be any string: {@link oneLineJson} escapes every line break, and
  * `singleLineOutputs` refuses a value that would still hold one.
  */
-import type { CertificateOutcome, Obtained } from '../onboarding.js'
-import { singleLineOutputs, type OutputSink } from '../outputs.js'
-import type { CertificateRevocation, Revoked } from '../revocation.js'
+import type { CertificateOutcome, Obtained } from '../certificates/onboarding.js'
+import { singleLineOutputs, type OutputSink } from '../create/outputs.js'
+import type { CertificateRevocation, Revoked } from '../certificates/revocation.js'
 import type { Plan } from './plan.js'
 
 /**

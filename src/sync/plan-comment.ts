@@ -5,10 +5,10 @@
  * be any string (reference §9): each is shown on one line, HTML-escaped, inside `<code>`, with `@`
  * escaped so a name can never mention anyone.
  */
-import { formatDate } from '../expiry.js'
-import type { CommentClient } from '../github-client.js'
-import { escapeHtml } from '../outputs.js'
-import { cutText, singleLine } from '../answer-text.js'
+import { formatDate } from '../certificates/expiry.js'
+import type { CommentClient } from '../github/client.js'
+import { escapeHtml } from '../create/outputs.js'
+import { cutText, singleLine } from '../alibaba/answer-text.js'
 import type { Plan, RevokeReason } from './plan.js'
 
 /** What the text says besides the plan: where, when, which mode, and whether the rail holds. */

@@ -14,10 +14,10 @@
  * - listed under a name matching an `ignore` pattern: never touched (a roster entry may not match
  *   one: that is refused before any call, {@link checkRosterAgainstIgnore}).
  */
-import { InputError } from '../errors.js'
-import { classify } from '../expiry.js'
-import { quote } from '../input-rules.js'
-import type { ListedCertificate } from '../vpc-client.js'
+import { InputError } from '../core/errors.js'
+import { classify } from '../certificates/expiry.js'
+import { quote } from '../core/input-rules.js'
+import type { ListedCertificate } from '../alibaba/vpc-client.js'
 import type { Roster, RosterEntry } from './roster.js'
 
 export interface PlanOptions {

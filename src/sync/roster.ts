@@ -26,9 +26,9 @@
  * expanded: no "billion laughs". Nesting is capped at a depth no roster needs.
  */
 import { JSON_SCHEMA, load, YAMLException, type LoaderState } from 'js-yaml'
-import { singleLine } from '../answer-text.js'
-import { InputError } from '../errors.js'
-import { NAME_PATTERN, quote } from '../input-rules.js'
+import { singleLine } from '../alibaba/answer-text.js'
+import { InputError } from '../core/errors.js'
+import { NAME_PATTERN, quote } from '../core/input-rules.js'
 
 /** One person's (or machine's) certificate, as the roster says it. */
 export interface RosterEntry {

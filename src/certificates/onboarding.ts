@@ -1,0 +1,306 @@
+/**
+ * Onboarding: for each requested name, one at a time on the gateway (every create puts it into
+ * `Configuring`), find or create the certificate, and with `config-dir` wait until it is ready and
+ * write a protected OpenVPN profile. With `if-exists: replace` (rotation) the new certificate is
+ * always waited for, and only then are the other certificates of that name revoked (revocation.ts).
+ * A failure on one name does not stop the others; all share the one deadline.
+ */
+import { batchLeadingDelays, type BusySpan } from './batch-pacing.js'
+import {
+  CancelledError,
+  CertificateExistsError,
+  DeadlineError,
+  UnexpectedResponseError
+} from '../core/errors.js'
+import { buildInlineProfile, encryptPrivateKey, profileFileName } from './profile.js'
+import { quote } from '../core/input-rules.js'
+import { maskMultiline } from '../core/redact.js'
+import {
+  listingFailure,
+  revokeCertificates,
+  type CertificateRevocation,
+  type RevocationDependencies
+} from './revocation.js'
+import type { CertificateTarget, Settings } from '../alibaba/settings.js'
+import { USABLE_STATUSES, type ExistingCertificate, type VpcClient } from '../alibaba/vpc-client.js'
+
+/** What onboarding needs besides the VPC client (which calls the API, by the run's deadline). */
+export interface OnboardingDependencies extends RevocationDependencies {
+  /** Onboarding's own lines (a batch prefixes each with its `[i/n] name: `). */
+  log: (line: string) => void
+  /** Masks a secret in the runner's log and in everything the action prints. */
+  mask: (secret: string) => void
+  /**
+   * Writes a profile file directly inside `dir`; returns its absolute path (profile.ts
+   * `writeProfile` in production, which also records it for the post step's removal).
+   */
+  writeFile: (dir: string, fileName: string, content: string) => Promise<string>
+}
+
+interface OutcomeBase {
+  /** The requested name (undefined: named by the API). */
+  requested: string | undefined
+  clientToken: string
+}
+
+export interface Obtained extends OutcomeBase {
+  ok: true
+  certId: string
+  /** The certificate's name, as the API reports it. */
+  name: string
+  /** false when an existing certificate was reused. */
+  created: boolean
+  /** Known when the certificate was looked up or waited for. */
+  status: string | undefined
+  configFile: string | undefined
+  requestId: string | undefined
+  /** API calls made for this certificate, all operations. */
+  attempts: number
+  /** Time spent in backoff waits for this certificate. */
+  waitedMs: number
+  /** With `if-exists: replace`: what became of the other certificates of that name. */
+  replacement?: Replacement
+}
+
+/** The other certificates of a name, revoked once its new certificate was ready. */
+interface Replacement {
+  /** One per other certificate found, in order. */
+  revocations: CertificateRevocation[]
+  /** The listing of the others failed: none was revoked. */
+  listingError: Error | undefined
+}
+
+interface Failed extends OutcomeBase {
+  ok: false
+  error: Error
+}
+
+export type CertificateOutcome = Obtained | Failed
+
+/** What a batch learns about its gateway: how long the last busy create found it busy. */
+interface GatewayPace {
+  lastBusySpan: BusySpan | undefined
+}
+
+/**
+ * `if-exists: reuse`: the oldest certificate of that name whose Status can be used (`normal`,
+ * `expiring-soon`), for a stable choice; expired ones (and any other Status) are skipped and named
+ * in the log. Undefined when none can be used, so one is created.
+ */
+export function chooseReusable(
+  existing: readonly ExistingCertificate[],
+  log: (line: string) => void
+): ExistingCertificate | undefined {
+  const usable = existing.filter(c => USABLE_STATUSES.has(c.status))
+  const skipped = existing.filter(c => !USABLE_STATUSES.has(c.status))
+  if (skipped.length > 0) {
+    log(
+      `Not reusing ${skipped.length === 1 ? 'a certificate' : `${skipped.length} certificates`} of that name that cannot be used: ${skipped.map(c => `${c.certId} (Status ${quote(c.status)})`).join(', ')}.`
+    )
+  }
+  const [oldest] = usable
+  if (oldest === undefined) {
+    if (skipped.length > 0) log('None of that name can be used; creating a new one.')
+    return undefined
+  }
+  log(
+    `Reusing ${oldest.certId} (${oldest.name}, Status ${oldest.status})${usable.length > 1 ? `: the oldest of ${usable.length} with that name${skipped.length > 0 ? ' and a usable Status' : ''}` : ''}.`
+  )
+  return oldest
+}
+
+/** The answer named the certificate (or, unnamed, identified it) with something no file may be. */
+function unnameableProfile(
+  found: { certId: string; name: string },
+  requestId: string | undefined
+): UnexpectedResponseError {
+  const what =
+    found.name === ''
+      ? `the certificate ID ${quote(found.certId)}, which is not "vsc-" followed by lowercase letters and digits`
+      : `the certificate name ${quote(found.name)}, which is not a valid name (2 to 128 letters, digits, ".", "_" and "-", starting with a letter)`
+  return new UnexpectedResponseError(
+    200,
+    `The API answered ${what}; no profile file is named after it, so no profile was written${requestId ? ` (RequestId: ${requestId})` : ''}.`,
+    requestId
+  )
+}
+
+async function obtainOne(
+  settings: Settings,
+  target: CertificateTarget,
+  vpc: VpcClient,
+  deps: OnboardingDependencies,
+  pace: GatewayPace
+): Promise<Obtained> {
+  let attempts = 0
+  let waitedMs = 0
+  let found: { certId: string; name: string; status: string | undefined } | undefined
+  let requestId: string | undefined
+
+  if (
+    (settings.ifExists === 'reuse' || settings.ifExists === 'fail') &&
+    target.name !== undefined
+  ) {
+    const existing = await vpc.findCertificatesByName(target.name)
+    attempts += 1
+    if (existing.length > 0 && settings.ifExists === 'fail') {
+      throw new CertificateExistsError(
+        target.name,
+        existing.map(c => c.certId)
+      )
+    }
+    const oldest = chooseReusable(existing, deps.log)
+    if (oldest) {
+      found = { certId: oldest.certId, name: oldest.name, status: oldest.status }
+      // The answer that found it: the listing call's.
+      requestId = oldest.requestId
+    }
+  }
+
+  const created = found === undefined
+  if (found === undefined) {
+    const result = await vpc.createCertificate({
+      name: target.name,
+      clientToken: target.clientToken,
+      leadingDelaysMs: batchLeadingDelays(pace.lastBusySpan)
+    })
+    // Only a create that met a busy gateway tells how long the gateway stays busy.
+    if (result.attempts > 1) {
+      pace.lastBusySpan = { busyAtMs: result.busySeenMs, freeByMs: result.elapsedMs }
+    }
+    attempts += result.attempts
+    waitedMs += result.waitedMs
+    requestId = result.requestId
+    found = { certId: result.certId, name: result.name, status: undefined }
+    deps.log(
+      `Certificate ${result.certId}${result.name ? ` (${result.name})` : ''} after ${result.attempts} ${result.attempts === 1 ? 'attempt' : 'attempts'} (RequestId: ${result.requestId}).`
+    )
+  }
+
+  let configFile: string | undefined
+  if (settings.configDir !== undefined) {
+    // Named before the key is fetched: a name or ID that cannot name a file stops here.
+    const fileName = profileFileName(target.name ?? found.name, found.certId)
+    if (fileName === undefined) throw unnameableProfile(found, requestId)
+    const material = await vpc.waitUntilReady(found.certId)
+    attempts += material.attempts
+    waitedMs += material.waitedMs
+    found.status = material.status
+    const key =
+      settings.keyPassphrase === undefined
+        ? material.clientKey
+        : encryptPrivateKey(material.clientKey, settings.keyPassphrase)
+    const profile = buildInlineProfile(material.clientConfig, { ...material, clientKey: key })
+    maskMultiline(key, deps.mask)
+    maskMultiline(profile, deps.mask)
+    configFile = await deps.writeFile(settings.configDir, fileName, profile)
+    deps.log(
+      `Profile written: ${configFile} (mode 0600${settings.keyPassphrase === undefined ? '' : ', key encrypted with key-passphrase'}).`
+    )
+  } else if (settings.ifExists === 'replace') {
+    // The old ones go only once the new one can be used, profile or not.
+    const material = await vpc.waitUntilReady(found.certId)
+    attempts += material.attempts
+    waitedMs += material.waitedMs
+    found.status = material.status
+  }
+
+  let replacement: Replacement | undefined
+  if (settings.ifExists === 'replace' && target.name !== undefined) {
+    replacement = await replaceOthers(target.name, found.certId, settings, vpc, deps)
+    for (const r of replacement.revocations) {
+      if (r.ok) {
+        attempts += r.attempts
+        waitedMs += r.waitedMs
+      }
+    }
+  }
+
+  return {
+    ok: true,
+    requested: target.name,
+    clientToken: target.clientToken,
+    certId: found.certId,
+    name: found.name,
+    created,
+    status: found.status,
+    configFile,
+    requestId,
+    attempts,
+    waitedMs,
+    ...(replacement ? { replacement } : {})
+  }
+}
+
+/**
+ * Rotation, once the new certificate `keep` is ready: every other certificate named exactly
+ * `name` on the SSL server is revoked, one at a time. A re-run finds only `keep` (its create is
+ * answered from the same ClientToken) and deletes nothing more.
+ */
+async function replaceOthers(
+  name: string,
+  keep: string,
+  settings: Settings,
+  vpc: VpcClient,
+  deps: OnboardingDependencies
+): Promise<Replacement> {
+  let others: ExistingCertificate[]
+  try {
+    others = (await vpc.findCertificatesByName(name)).filter(c => c.certId !== keep)
+  } catch (error) {
+    if (error instanceof CancelledError || !(error instanceof Error)) throw error
+    const failure = listingFailure(error)
+    deps.log(
+      `Could not list the other certificates named ${name}, so none was revoked: ${failure.message}`
+    )
+    return { revocations: [], listingError: failure }
+  }
+  if (others.length === 0) {
+    deps.log(`No other certificate is named ${name}: nothing to revoke.`)
+    return { revocations: [], listingError: undefined }
+  }
+  deps.log(
+    `Replacing ${others.length === 1 ? 'the other certificate' : `the ${others.length} other certificates`} named ${name} (${others.map(c => c.certId).join(', ')}), one at a time: each delete disconnects every client of ${settings.sslVpnServerId}.`
+  )
+  const revocations = await revokeCertificates(others, vpc, settings.sslVpnServerId, deps)
+  return { revocations, listingError: undefined }
+}
+
+/**
+ * Obtains every target in order through `vpc`. A cancellation stops everything at once; any other
+ * failure is recorded and the next name goes ahead, until the client's deadline.
+ */
+export async function obtainCertificates(
+  settings: Settings,
+  vpc: VpcClient,
+  deps: OnboardingDependencies
+): Promise<CertificateOutcome[]> {
+  const outcomes: CertificateOutcome[] = []
+  const batch = settings.targets.length > 1
+  const pace: GatewayPace = { lastBusySpan: undefined }
+  for (const [index, target] of settings.targets.entries()) {
+    const base = { requested: target.name, clientToken: target.clientToken }
+    if (vpc.timeLeftMs() <= 0) {
+      outcomes.push({
+        ...base,
+        ok: false,
+        error: new DeadlineError(
+          'not attempted: timeout-seconds reached',
+          new Error('not attempted'),
+          0
+        )
+      })
+      continue
+    }
+    const prefix = batch ? `[${index + 1}/${settings.targets.length}] ${target.name}: ` : ''
+    const log = (line: string) => deps.log(prefix + line)
+    try {
+      const client = vpc.withLogPrefix(prefix)
+      outcomes.push(await obtainOne(settings, target, client, { ...deps, log }, pace))
+    } catch (error) {
+      if (error instanceof CancelledError || !(error instanceof Error)) throw error
+      outcomes.push({ ...base, ok: false, error })
+    }
+  }
+  return outcomes
+}

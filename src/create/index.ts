@@ -1,0 +1,8 @@
+/**
+ * The action's entry point (`action.yml` → `dist/index.js`), for both of its steps: the main step,
+ * and the post step that removes the profiles it wrote (cleanup.ts).
+ */
+import { isPostPhase, runPost } from '../runner/cleanup.js'
+import { run } from './main.js'
+
+await (isPostPhase() ? runPost() : run())

@@ -1,0 +1,405 @@
+/**
+ * The GitHub side of the report: a repository's issues, through @actions/github's Octokit (so
+ * GITHUB_API_URL, and with it GitHub Enterprise Server, is honoured), built once per run from one
+ * parameters object (`createIssueClient`). Every request goes through the action's own dispatcher
+ * (TLS verified whatever NODE_TLS_REJECT_UNAUTHORIZED says, the proxy variables as for every other
+ * call) within the run's deadline and cancellation, and its answer is read whole, bounded, before
+ * Octokit sees it. Answers are checked before anything in them is used; a refusal becomes a
+ * {@link GitHubError} that says what to do. Requests are not retried: a write that timed out may
+ * have happened, and the next run puts things right anyway (tracking-issue.ts). Redirects are
+ * followed as `fetch` follows them, which drops the token on one to another origin.
+ */
+import type { getOctokit } from '@actions/github'
+import { fetch as undiciFetch, Response } from 'undici'
+import { shownAnswerText } from '../alibaba/answer-text.js'
+import { CancelledError, DeadlineError, ExpectedFailure, GitHubError } from '../core/errors.js'
+import type { GitHubSettings } from '../report/inputs.js'
+import type { CallContext } from '../alibaba/rpc.js'
+import { toTransportError } from '../alibaba/transport.js'
+
+/** An open issue as the report uses it. */
+export interface TrackedIssue {
+  number: number
+  title: string
+  body: string
+  labels: string[]
+  /** Its page, when the answer gave a well-formed one. */
+  url: string | undefined
+}
+
+/** The issue operations the tracking issue needs, bound to one repository and label. */
+export interface IssueClient {
+  /** Every open issue (not pull request) that carries the label, oldest first. */
+  listOpenIssues(): Promise<TrackedIssue[]>
+  /** Opens an issue with the label. */
+  createIssue(title: string, body: string): Promise<TrackedIssue>
+  updateIssue(issueNumber: number, change: { title: string; body: string }): Promise<void>
+  closeIssue(issueNumber: number, reason: 'completed' | 'not_planned'): Promise<void>
+  addComment(issueNumber: number, body: string): Promise<void>
+}
+
+/** Everything the client is built from: the side effects and deadline of the run, and where. */
+interface IssueClientParameters extends CallContext {
+  settings: GitHubSettings
+}
+
+/** The repository and token a client talks to (what the fetch and the error hints need). */
+type GitHubRepository = Pick<GitHubSettings, 'token' | 'apiUrl' | 'owner' | 'repo'>
+
+/** A client's side effects, deadline and repository. */
+interface GitHubParameters extends CallContext {
+  settings: GitHubRepository
+}
+
+/** The operation's name in deadline errors. */
+const GITHUB_OPERATION = 'The GitHub API request'
+/** Issues per listing page: GitHub's largest. */
+const PER_PAGE = 100
+/** The most listing pages read: more open issues with one label than this is not a report's. */
+const MAX_PAGES = 10
+/** The most of one answer that is read: a page of 100 issues of 64 KB each, and room. */
+const MAX_GITHUB_ANSWER_BYTES = 8 * 1024 * 1024
+
+type Octokit = ReturnType<typeof getOctokit>
+
+/**
+ * @actions/github, loaded when the first issue request is about to be made rather than when the
+ * action starts: as it loads it reads the proxy variables and GITHUB_API_URL itself, and a value
+ * it cannot parse makes it throw with the whole value (a proxy password, say) in Node's crash
+ * output. By now proxy.ts and report-inputs.ts have checked those values and masked any secret in
+ * them. ("eager": the module stays in the one bundle file; only its evaluation waits.)
+ */
+async function loadGetOctokit(redact: (text: string) => string): Promise<typeof getOctokit> {
+  try {
+    const github = await import(/* webpackMode: "eager" */ '@actions/github')
+    return github.getOctokit
+  } catch (error) {
+    throw new GitHubError(
+      0,
+      `The GitHub client could not start (${redact(error instanceof Error ? error.message : String(error))}): check the proxy variables (https_proxy, HTTPS_PROXY) and GITHUB_API_URL.`
+    )
+  }
+}
+
+export async function createIssueClient(parameters: IssueClientParameters): Promise<IssueClient> {
+  const { settings } = parameters
+  const build = await loadGetOctokit(parameters.rpc.redact)
+  const silent = () => undefined
+  const octokit = build(settings.token, {
+    baseUrl: settings.apiUrl,
+    request: { fetch: fetchThrough(parameters) },
+    log: { debug: silent, info: silent, warn: silent, error: silent }
+  })
+  const call = <T>(what: string, request: () => Promise<T>) =>
+    request().catch((error: unknown) => {
+      throw gitHubFailure(error, what, parameters)
+    })
+  const { owner, repo, label } = settings
+  return {
+    listOpenIssues: () => listOpenIssues(octokit, settings, call),
+    createIssue: async (title, body) => {
+      const { data } = await call('open the tracking issue', () =>
+        octokit.rest.issues.create({ owner, repo, title, body, labels: [label] })
+      )
+      return checkedIssue(data, 'the new issue')
+    },
+    updateIssue: async (issueNumber, { title, body }) => {
+      await call(`update issue #${issueNumber}`, () =>
+        octokit.rest.issues.update({ owner, repo, issue_number: issueNumber, title, body })
+      )
+    },
+    closeIssue: async (issueNumber, reason) => {
+      await call(`close issue #${issueNumber}`, () =>
+        octokit.rest.issues.update({
+          owner,
+          repo,
+          issue_number: issueNumber,
+          state: 'closed',
+          state_reason: reason
+        })
+      )
+    },
+    addComment: async (issueNumber, body) => {
+      await call(`comment on issue #${issueNumber}`, () =>
+        octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body })
+      )
+    }
+  }
+}
+
+/** A comment on an issue or pull request, as the sync plan comment uses it. */
+export interface IssueComment {
+  id: number
+  body: string
+}
+
+/** The comment operations of one issue or pull request (sync's plan comment). */
+export interface CommentClient {
+  /** Its comments, oldest first (at most MAX_PAGES pages of PER_PAGE). */
+  listComments(): Promise<IssueComment[]>
+  createComment(body: string): Promise<void>
+  updateComment(commentId: number, body: string): Promise<void>
+}
+
+/**
+ * A client for the comments of issue or pull request `issueNumber`: built like
+ * {@link createIssueClient}, through the same fetch, bounds and error hints. Pages are asked for
+ * by number, never by the `Link` URLs of the answer.
+ */
+export async function createCommentClient(
+  parameters: GitHubParameters & { issueNumber: number }
+): Promise<CommentClient> {
+  const { settings, issueNumber } = parameters
+  const build = await loadGetOctokit(parameters.rpc.redact)
+  const silent = () => undefined
+  const octokit = build(settings.token, {
+    baseUrl: settings.apiUrl,
+    request: { fetch: fetchThrough(parameters) },
+    log: { debug: silent, info: silent, warn: silent, error: silent }
+  })
+  const call = <T>(what: string, request: () => Promise<T>) =>
+    request().catch((error: unknown) => {
+      throw gitHubFailure(error, what, parameters)
+    })
+  const { owner, repo } = settings
+  return {
+    listComments: async () => {
+      const found: IssueComment[] = []
+      for (let page = 1; ; page++) {
+        const { data, headers } = await call(`list the comments of #${issueNumber}`, () =>
+          octokit.rest.issues.listComments({
+            owner,
+            repo,
+            issue_number: issueNumber,
+            per_page: PER_PAGE,
+            page
+          })
+        )
+        if (!Array.isArray(data))
+          throw unexpectedGitHubAnswer('the comment listing', 'is not a list')
+        data.forEach((item: unknown, index) => {
+          const comment = item as { id?: unknown; body?: unknown } | null
+          const id = comment?.id
+          if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) {
+            throw unexpectedGitHubAnswer(`comment [${index}] of page ${page}`, 'has no comment ID')
+          }
+          const body = typeof comment?.body === 'string' ? comment.body : ''
+          found.push({ id, body })
+        })
+        if (!/\brel="next"/.test(String(headers.link ?? '')) || page >= MAX_PAGES) break
+      }
+      return found
+    },
+    createComment: async body => {
+      await call(`comment on #${issueNumber}`, () =>
+        octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body })
+      )
+    },
+    updateComment: async (commentId, body) => {
+      await call(`update comment ${commentId} on #${issueNumber}`, () =>
+        octokit.rest.issues.updateComment({ owner, repo, comment_id: commentId, body })
+      )
+    }
+  }
+}
+
+/**
+ * The open issues with the label, page by page: the pages are asked for by number, never by the
+ * `Link` URLs the answer carries (they would take the token wherever they point); `Link` only says
+ * whether there is a next page. An issue without the label, or not open, is left alone whatever
+ * the listing says, so the report never closes or edits anyone else's issue.
+ */
+async function listOpenIssues(
+  octokit: Octokit,
+  { owner, repo, label }: GitHubSettings,
+  call: <T>(what: string, request: () => Promise<T>) => Promise<T>
+): Promise<TrackedIssue[]> {
+  const found = new Map<number, TrackedIssue>()
+  const what = `list the open issues labelled ${JSON.stringify(label)}`
+  for (let page = 1; ; page++) {
+    const { data, headers } = await call(what, () =>
+      octokit.rest.issues.listForRepo({
+        owner,
+        repo,
+        labels: label,
+        state: 'open',
+        per_page: PER_PAGE,
+        page
+      })
+    )
+    if (!Array.isArray(data)) throw unexpectedGitHubAnswer('the issue listing', 'is not a list')
+    data.forEach((item: unknown, index) => {
+      const issue = checkedIssue(item, `issue [${index}] of page ${page}`)
+      const record = item as Record<string, unknown>
+      const open = record['state'] === 'open'
+      const pullRequest = record['pull_request'] !== undefined && record['pull_request'] !== null
+      if (open && !pullRequest && issue.labels.includes(label)) found.set(issue.number, issue)
+    })
+    if (!/\brel="next"/.test(String(headers.link ?? ''))) break
+    if (page >= MAX_PAGES) {
+      throw new GitHubError(
+        0,
+        `More than ${MAX_PAGES * PER_PAGE} open issues carry the label ${JSON.stringify(label)}; the report keeps one. Close the others, or give the report its own issue-label.`
+      )
+    }
+  }
+  return [...found.values()].sort((a, b) => a.number - b.number)
+}
+
+function unexpectedGitHubAnswer(what: string, problem: string): GitHubError {
+  return new GitHubError(
+    0,
+    `Unexpected answer from the GitHub API: ${what} ${problem}. Something other than GitHub answered, or changed the answer on its way (a proxy?); the answer was not used.`
+  )
+}
+
+/** A well-formed issue page URL, else undefined. */
+function issueUrl(value: unknown): string | undefined {
+  return typeof value === 'string' && /^https:\/\/[\x21-\x7e]{1,500}$/.test(value)
+    ? value
+    : undefined
+}
+
+/** An issue from an answer, checked: a positive whole number, text title and body, label names. */
+function checkedIssue(value: unknown, what: string): TrackedIssue {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw unexpectedGitHubAnswer(what, 'is not an object')
+  }
+  const issue = value as Record<string, unknown>
+  const number = issue['number']
+  if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 1) {
+    throw unexpectedGitHubAnswer(what, 'has no issue number')
+  }
+  const { title, body, labels } = issue
+  if (typeof title !== 'string' || !(typeof body === 'string' || body == null)) {
+    throw unexpectedGitHubAnswer(what, 'has a title or body that is not text')
+  }
+  const names = Array.isArray(labels)
+    ? labels.map(l => (typeof l === 'string' ? l : (l as { name?: unknown } | null)?.name))
+    : undefined
+  if (names === undefined || !names.every((n): n is string => typeof n === 'string')) {
+    throw unexpectedGitHubAnswer(what, 'has labels that are not a list of names')
+  }
+  return { number, title, body: body ?? '', labels: names, url: issueUrl(issue['html_url']) }
+}
+
+/**
+ * The `fetch` Octokit is given: undici's, through the run's dispatcher, each request within what
+ * is left of the deadline (and the policy's attempt timeout) and the run's cancellation, its
+ * answer read whole (at most MAX_GITHUB_ANSWER_BYTES) before it is handed over, so that the
+ * timeout covers the body too and a failure is the action's own error.
+ */
+function fetchThrough({ rpc, deadline, settings }: GitHubParameters): typeof fetch {
+  const origin = new URL(settings.apiUrl).origin
+  const through = async (input: string | URL | Request, init?: RequestInit) => {
+    if (rpc.signal?.aborted) throw cancelled(rpc.signal)
+    const timeoutMs = Math.min(rpc.policy.attemptTimeoutMs, deadline - rpc.now())
+    if (timeoutMs <= 0) {
+      throw new DeadlineError(
+        'no time left',
+        new Error('not sent'),
+        0,
+        `${GITHUB_OPERATION} to ${origin}`
+      )
+    }
+    const timeout = AbortSignal.timeout(timeoutMs)
+    const signal = rpc.signal ? AbortSignal.any([rpc.signal, timeout]) : timeout
+    try {
+      const response = await undiciFetch(String(input instanceof Request ? input.url : input), {
+        method: init?.method ?? 'GET',
+        headers: init?.headers as Record<string, string>,
+        body: (init?.body ?? null) as string | null,
+        dispatcher: rpc.dispatcher,
+        signal
+      })
+      const body = await readBounded(response)
+      return new Response(body, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers
+      }) as unknown as globalThis.Response
+    } catch (error) {
+      if (error instanceof ExpectedFailure) throw error
+      throw toTransportError(error, timeout.aborted, {
+        origin,
+        timeoutMs,
+        redact: rpc.redact,
+        target: `the GitHub API at ${settings.apiUrl}`,
+        ...(rpc.signal ? { signal: rpc.signal } : {})
+      })
+    }
+  }
+  return through as typeof fetch
+}
+
+function cancelled(signal: AbortSignal): Error {
+  return signal.reason instanceof CancelledError ? signal.reason : new CancelledError('cancelled')
+}
+
+/** The answer's body, at most MAX_GITHUB_ANSWER_BYTES of it, else a GitHubError. */
+async function readBounded(response: Awaited<ReturnType<typeof undiciFetch>>): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let bytes = 0
+  if (response.body === null) return Buffer.alloc(0)
+  for await (const chunk of response.body) {
+    bytes += chunk.length
+    if (bytes > MAX_GITHUB_ANSWER_BYTES) {
+      await response.body.cancel().catch(() => undefined)
+      throw new GitHubError(
+        0,
+        `The GitHub API answered more than ${MAX_GITHUB_ANSWER_BYTES / 1024 / 1024} MiB (HTTP ${response.status}); it was not read further.`
+      )
+    }
+    chunks.push(Buffer.from(chunk))
+  }
+  return Buffer.concat(chunks)
+}
+
+/** What an Octokit request error carries that the report uses. */
+interface OctokitHttpError {
+  status: number
+  response?: { headers: Record<string, string | undefined>; data: unknown } | undefined
+  cause?: unknown
+}
+
+function isOctokitHttpError(error: unknown): error is OctokitHttpError {
+  return (
+    error instanceof Error &&
+    error.name === 'HttpError' &&
+    typeof (error as { status?: unknown }).status === 'number'
+  )
+}
+
+/**
+ * The action's error for a failed request: the transport, deadline or cancellation error the
+ * `fetch` above threw (Octokit wraps it), or a {@link GitHubError} for an error answer, with what
+ * to do. Anything else is a bug and stays as it is.
+ */
+function gitHubFailure(error: unknown, what: string, { rpc, settings }: GitHubParameters) {
+  const cause = (error as { cause?: unknown } | undefined)?.cause
+  if (cause instanceof ExpectedFailure) return cause
+  if (error instanceof ExpectedFailure || !isOctokitHttpError(error) || !error.response) {
+    return error
+  }
+  const { status, response } = error
+  const data = response.data as { message?: unknown } | undefined
+  const said = typeof data?.message === 'string' ? shownAnswerText(data.message, rpc.redact) : ''
+  const refused = `GitHub refused to ${what} (HTTP ${status}${said ? `: ${said}` : ''})`
+  const repository = `${settings.owner}/${settings.repo}`
+  const rateLimited = response.headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(said)
+  const hint =
+    status === 401
+      ? 'github-token was not accepted: pass a valid token, usually secrets.GITHUB_TOKEN.'
+      : status === 403 && rateLimited
+        ? "GitHub's API rate limit was reached: re-run later."
+        : status === 403
+          ? 'The token may not write issues in this repository: give the job `permissions: issues: write` (with secrets.GITHUB_TOKEN), or pass a token that can.'
+          : status === 404
+            ? `${repository} was not found at ${settings.apiUrl}, or the token cannot see it.`
+            : status === 410
+              ? `Issues are disabled in ${repository}: enable them, or leave github-token empty.`
+              : status >= 500
+                ? 'A passing fault of GitHub, most likely: re-run.'
+                : undefined
+  return new GitHubError(status, hint ? `${refused}. ${hint}` : `${refused}.`)
+}

@@ -1,7 +1,0 @@
-/**
- * The report sub-action's entry point (`report/action.yml` → `dist/report/index.js`): one step,
- * no post step.
- */
-import { run } from './report-main.js'
-
-await run()

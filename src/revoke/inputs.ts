@@ -1,0 +1,109 @@
+/**
+ * The revoke action's inputs (`revoke/action.yml`), read, defaulted and validated into one
+ * {@link RevokeSettings} value: the connection inputs exactly as the main action reads them
+ * (inputs.ts `readConnectionSettings`, credentials first), the SSL server, what to revoke
+ * (exactly one of `name`, `names`, `cert-id`, `cert-ids`) and `dry-run`.
+ */
+import { InputError } from '../core/errors.js'
+import { quote } from '../core/input-rules.js'
+import {
+  getMultilineInput,
+  parseNames,
+  parseSslVpnServerId,
+  readConnectionSettings
+} from '../create/inputs.js'
+import type { Environment, InputReader, RevokeSettings, RevokeTarget } from '../alibaba/settings.js'
+
+/** The inputs that say what to revoke: exactly one of them. */
+const TARGET_INPUTS = ['name', 'names', 'cert-id', 'cert-ids'] as const
+
+/** Most IDs one step takes (each delete keeps the gateway busy, and disconnects everyone). */
+const MAX_CERT_IDS = 200
+
+const CERT_ID_PATTERN = /^vsc-[a-z0-9]{1,64}$/
+
+export function readRevokeSettings(
+  getInput: InputReader,
+  env: Environment,
+  maskSecret: (value: string) => void
+): RevokeSettings {
+  const connection = readConnectionSettings(getInput, env, maskSecret)
+  const sslVpnServerId = parseSslVpnServerId(getInput('ssl-vpn-server-id'))
+  const targets = parseTargets({
+    name: getInput('name'),
+    names: getMultilineInput(getInput('names')),
+    certId: getInput('cert-id'),
+    certIds: getMultilineInput(getInput('cert-ids'))
+  })
+  const dryRun = parseDryRun(getInput('dry-run'))
+  return { ...connection, sslVpnServerId, targets, dryRun }
+}
+
+/** Exactly one of the four inputs, as targets: names checked as names, IDs as IDs. */
+function parseTargets(given: {
+  name: string
+  names: string[]
+  certId: string
+  certIds: string[]
+}): RevokeTarget[] {
+  const present = TARGET_INPUTS.filter(input => {
+    const value = given[input === 'cert-id' ? 'certId' : input === 'cert-ids' ? 'certIds' : input]
+    return value.length > 0
+  })
+  const [input, ...others] = present
+  if (input === undefined) {
+    throw new InputError(
+      'name/names/cert-id/cert-ids',
+      'one of them is required: the name whose certificates to revoke (every certificate of that exact name on the SSL server), or the ID of one certificate (vsc-…); names and cert-ids take one per line.',
+      'input'
+    )
+  }
+  if (others.length > 0) {
+    throw new InputError(
+      present.join('/'),
+      'are mutually exclusive: give exactly one of name, names, cert-id and cert-ids.'
+    )
+  }
+  if (input === 'name' || input === 'names') {
+    const names = parseNames(given.name, given.names)
+    return names.flatMap(name => (name === undefined ? [] : [{ kind: 'name', name }]))
+  }
+  if (input === 'cert-id')
+    return [{ kind: 'cert-id', certId: parseCertId(given.certId, 'cert-id') }]
+  if (given.certIds.length > MAX_CERT_IDS) {
+    throw new InputError(
+      'cert-ids',
+      `has ${given.certIds.length} IDs; at most ${MAX_CERT_IDS} per step (split the list over several steps).`
+    )
+  }
+  const seen = new Set<string>()
+  return given.certIds.map((line, index) => {
+    const certId = parseCertId(line, 'cert-ids', index + 1)
+    if (seen.has(certId)) {
+      throw new InputError(
+        'cert-ids',
+        `line ${index + 1}: ${quote(line)} appears twice; each ID once.`
+      )
+    }
+    seen.add(certId)
+    return { kind: 'cert-id', certId }
+  })
+}
+
+function parseCertId(raw: string, input: string, line?: number): string {
+  if (CERT_ID_PATTERN.test(raw)) return raw
+  throw new InputError(
+    input,
+    `${line === undefined ? '' : `line ${line}: `}${quote(raw)} is not a certificate ID; expected "vsc-" followed by lowercase letters and digits (SslVpnClientCertId).`
+  )
+}
+
+/** `dry-run`: a YAML 1.2 boolean (as `core.getBooleanInput`), default false. */
+function parseDryRun(raw: string): boolean {
+  if (raw === '' || ['false', 'False', 'FALSE'].includes(raw)) return false
+  if (['true', 'True', 'TRUE'].includes(raw)) return true
+  throw new InputError(
+    'dry-run',
+    `${quote(raw)} is not a boolean; expected "true" (list what would be revoked, revoke nothing) or "false" (the default).`
+  )
+}

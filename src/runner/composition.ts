@@ -1,0 +1,272 @@
+/**
+ * What every action of this repository (the main action, `revoke/`, `report/`) composes the same way, so that
+ * each entry only adds what is its own: the live runner ({@link runLive}: cancellation signals and
+ * the real `@actions/core`, Node, clock and files as one {@link ActionIo}), and one step's life
+ * ({@link runStep}): every secret registered for masking and redaction, the proxy variables read
+ * and one dispatcher made, the entry's settings read, keyless credentials exchanged, one VPC client
+ * built on one deadline, and every failure turned into one `setFailed` message (a bug's stack at
+ * debug level), the dispatcher destroyed at the end.
+ */
+import * as core from '@actions/core'
+import { randomBytes, randomUUID } from 'node:crypto'
+import type { Dispatcher } from '../http/undici.js'
+import { CancelledError, ExpectedFailure } from '../core/errors.js'
+import { describeFailure } from './failure.js'
+import { requestIdToken } from '../github/id-token.js'
+import { prepareConfigDir, writeProfile } from '../certificates/profile.js'
+import { obtainCredentials } from '../alibaba/oidc.js'
+import { createDispatcher, readProxySettings, type ProxySettings } from '../http/proxy.js'
+import { createSecretRegistry } from '../core/redact.js'
+import type { SummarySink } from '../create/outputs.js'
+import { DEFAULT_RETRY_POLICY } from '../http/retry.js'
+import type { RpcDependencies } from '../alibaba/rpc.js'
+import type { ConnectionSettings, Environment, InputReader } from '../alibaba/settings.js'
+import { sleep } from '../core/sleep.js'
+import { readableStack } from '../core/stack-trace.js'
+import { createVpcClient, type VpcClient } from '../alibaba/vpc-client.js'
+
+/** Where the step reports: the parts of `@actions/core` that log, fail the step and mask. */
+interface ActionLogger {
+  info: (line: string) => void
+  warning: (line: string) => void
+  /** Shown only with debug logging (a bug's stack trace). */
+  debug: (line: string) => void
+  setFailed: (message: string) => void
+  /** Masks a secret in the runner's log (`core.setSecret`). */
+  setSecret: (secret: string) => void
+}
+
+/** Everything a step reads or changes outside itself: the live one, or a test's fakes. */
+export interface ActionIo {
+  /** The step's inputs, read as `core.getInput` does. */
+  getInput: InputReader
+  /** Credentials, proxy, workflow-run, token-service and STS variables, GITHUB_STEP_SUMMARY. */
+  env: Environment
+  setOutput: (name: string, value: string) => void
+  /** Saves a value for the post step (`core.saveState`). */
+  saveState: (name: string, value: string) => void
+  /** The job summary; written only when GITHUB_STEP_SUMMARY is set. */
+  summary: SummarySink
+  logger: ActionLogger
+  /** The clock, in ms. */
+  now: () => number
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+  /** In [0, 1): the retries' jitter. */
+  random: () => number
+  /** A fresh signature nonce for every request. */
+  newNonce: () => string
+  /** The ClientToken outside a workflow run. */
+  randomClientToken: () => string
+  /** The one connection pool for every request of the run, through `proxy`; destroyed at the end. */
+  createDispatcher: (proxy: ProxySettings | undefined) => Dispatcher
+  /** Aborted, with a CancelledError as its reason, when the runner cancels the step. */
+  signal: AbortSignal
+  /** Checks config-dir before any certificate is made; returns its absolute path. */
+  prepareConfigDir: (dir: string, log: (line: string) => void) => Promise<string>
+  /** Writes one profile file directly inside `dir`; returns its absolute path. */
+  writeProfile: (
+    dir: string,
+    fileName: string,
+    content: string,
+    log: (line: string) => void
+  ) => Promise<string>
+}
+
+/** Frames kept in a stack trace in the live step. */
+const STACK_TRACE_FRAMES = 50
+
+/** An entry's step, as the runner starts it: `step` with the live runner, Node and network. */
+export async function runLive(step: (io: ActionIo) => Promise<void>): Promise<void> {
+  // A bug's stack (debug log) should reach the entry: V8 keeps 10 frames by default, fewer than
+  // the runner's library, this composition and the step's own work take between them.
+  Error.stackTraceLimit = Math.max(Error.stackTraceLimit, STACK_TRACE_FRAMES)
+  const cancellation = new AbortController()
+  const stopListening = abortOnCancellation(cancellation)
+  try {
+    await step(liveIo(cancellation.signal))
+  } finally {
+    stopListening()
+  }
+}
+
+/**
+ * Aborts `controller` on the runner's cancellation signals (SIGINT, then SIGTERM). Returns the
+ * function that removes the handlers.
+ */
+function abortOnCancellation(controller: AbortController): () => void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!controller.signal.aborted) {
+      controller.abort(new CancelledError(`received ${signal}`))
+    }
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  return () => {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+}
+
+/** The real runner, network, clock, randomness and files. */
+function liveIo(signal: AbortSignal): ActionIo {
+  return {
+    getInput: (name, options) => core.getInput(name, options),
+    env: process.env,
+    setOutput: (name, value) => core.setOutput(name, value),
+    saveState: (name, value) => core.saveState(name, value),
+    summary: core.summary,
+    logger: {
+      info: line => core.info(line),
+      warning: line => core.warning(line),
+      debug: line => core.debug(line),
+      setFailed: message => core.setFailed(message),
+      setSecret: secret => core.setSecret(secret)
+    },
+    now: Date.now,
+    sleep,
+    random: Math.random,
+    newNonce: () => randomBytes(16).toString('hex'),
+    randomClientToken: randomUUID,
+    createDispatcher,
+    signal,
+    prepareConfigDir,
+    writeProfile
+  }
+}
+
+/** What every step reads the same way, and the SSL server it acts on (all of the region's if none). */
+interface StepSettings extends ConnectionSettings {
+  sslVpnServerId?: string | undefined
+}
+
+/** The part of {@link ActionIo} every step uses; an entry may need more (the main step's files). */
+export type StepIo = Pick<
+  ActionIo,
+  | 'getInput'
+  | 'env'
+  | 'setOutput'
+  | 'summary'
+  | 'logger'
+  | 'now'
+  | 'sleep'
+  | 'random'
+  | 'newNonce'
+  | 'createDispatcher'
+  | 'signal'
+>
+
+/** What a step's services need: the run's side effects, bound to its dispatcher and secrets. */
+interface ServiceDependencies {
+  rpc: RpcDependencies
+  /** Masks a secret in the runner's log and in everything the action prints. */
+  mask: (secret: string) => void
+  log: (line: string) => void
+  env: Environment
+  /** The job's OIDC token, through the same dispatcher, deadline and cancellation as every call. */
+  getIDToken: (audience: string, deadline: number) => Promise<string>
+}
+
+/** What a step gets once its settings are read. */
+export interface StepSession {
+  /** When the step gives up (`timeout-seconds` from the moment the settings were read). */
+  deadline: number
+  deps: ServiceDependencies
+  /**
+   * The step's keys (exchanged with STS first when keyless) and the VPC client built with them:
+   * called once the step is ready to make its first API call.
+   */
+  connect: () => Promise<VpcClient>
+}
+
+/** An entry's own part of a step. */
+interface Step<S extends StepSettings, IO extends StepIo> {
+  /** Reads and checks every input (after the proxy variables); `mask` takes every secret. */
+  readSettings: (io: IO, mask: (secret: string) => void) => S
+  /** The work: report through `io`; a thrown error fails the step with one message. */
+  run: (settings: S, session: StepSession) => Promise<void>
+  /** The ClientToken worth re-using after a failure, for the failure's hint. */
+  clientToken?: (settings: S | undefined) => string | undefined
+  /** The failure message where the entry words it its own way (else failure.ts's). */
+  describeFailure?: (error: unknown, settings: S | undefined) => string | undefined
+}
+
+/**
+ * One step of an action with the outside world given: every input error, API failure,
+ * cancellation and bug ends here as one `setFailed` message.
+ */
+export async function runStep<S extends StepSettings, IO extends StepIo>(
+  io: IO,
+  step: Step<S, IO>
+): Promise<void> {
+  const { logger } = io
+  let dispatcher: Dispatcher | undefined
+  let settings: S | undefined
+  // Every secret goes through here: masked in the runner's log and redacted from all we print.
+  const secrets = createSecretRegistry(secret => logger.setSecret(secret))
+  try {
+    // First: a proxy variable may carry a password, and a malformed one must fail here, named.
+    dispatcher = io.createDispatcher(readProxySettings(io.env, secrets.mask))
+    const read = step.readSettings(io, secrets.mask)
+    settings = read
+    const deadline = io.now() + read.timeoutMs
+    const deps = serviceDependencies(io, dispatcher, secrets)
+    const connect = async () => {
+      const credentials = await obtainCredentials(read, { ...deps, deadline })
+      return createVpcClient({
+        rpc: deps.rpc,
+        deadline,
+        mask: deps.mask,
+        target: read,
+        credentials
+      })
+    }
+    await step.run(read, { deadline, deps, connect })
+  } catch (error) {
+    if (error instanceof CancelledError) logger.warning(`Cancelled (${error.message}).`)
+    logger.setFailed(
+      step.describeFailure?.(error, settings) ??
+        describeFailure(error, {
+          clientToken: step.clientToken?.(settings),
+          timeoutSeconds: settings ? settings.timeoutMs / 1000 : undefined,
+          sts: stsContext(settings)
+        })
+    )
+    // A bug, not an expected failure: the stack helps whoever reports it (shown with debug logging).
+    if (!(error instanceof ExpectedFailure) && error instanceof Error && error.stack) {
+      logger.debug(readableStack(error.stack))
+    }
+  } finally {
+    await dispatcher?.destroy().catch(() => undefined)
+  }
+}
+
+/** With keyless credentials, what failure.ts needs to point at a closer STS endpoint. */
+export function stsContext(settings: ConnectionSettings | undefined) {
+  if (settings?.credentials.source !== 'oidc') return undefined
+  return { origin: settings.credentials.oidc.stsEndpoint.origin, regionId: settings.regionId }
+}
+
+/** What the services need, bound to this run's dispatcher and secrets. */
+function serviceDependencies(
+  io: StepIo,
+  dispatcher: Dispatcher,
+  secrets: ReturnType<typeof createSecretRegistry>
+): ServiceDependencies {
+  const log = (line: string) => io.logger.info(line)
+  const rpc: RpcDependencies = {
+    dispatcher,
+    policy: DEFAULT_RETRY_POLICY,
+    now: io.now,
+    sleep: io.sleep,
+    random: io.random,
+    newNonce: io.newNonce,
+    signal: io.signal,
+    redact: secrets.redact,
+    log
+  }
+  const live = { rpc, mask: secrets.mask, log, env: io.env }
+  // The token comes through the same dispatcher, deadline and cancellation as every other call.
+  const getIDToken = (audience: string, deadline: number) =>
+    requestIdToken(audience, { ...live, deadline })
+  return { ...live, getIDToken }
+}
