@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { KEY_ID, KEY_SECRET, VALID, reader } from '../__fixtures__/inputs.js'
 import { readSettings } from '../src/create/inputs.js'
 import { readRevokeSettings } from '../src/revoke/inputs.js'
-import type { Environment, InputReader } from '../src/alibaba/settings.js'
+import { type Environment, type InputReader } from '../src/core/environment.js'
 import { ACTION_YML_PATH, actionInputs, actionYmlPath } from '../test-server/run-action.mjs'
 import {
   inputsNamedIn,

@@ -331,3 +331,53 @@ describe('a user’s public keys (GET /users/{username}/keys)', () => {
     }
   )
 })
+
+describe('comments of an issue or pull request (sync)', () => {
+  test('listed oldest first with IDs unique across issues, paged with Link; updated by ID; an unknown ID is a 404', async () => {
+    const s = await standIn({
+      issues: [
+        { title: 'one', comments: ['a1'] },
+        { title: 'pr', pullRequest: true, comments: ['b1', 'b2', 'b3'] }
+      ]
+    })
+    const octokit = octokitFor(s)
+    const page1 = await octokit.rest.issues.listComments({
+      owner,
+      repo,
+      issue_number: 2,
+      per_page: 2
+    })
+    expect(page1.data.map(c => c.body)).toEqual(['b1', 'b2'])
+    expect(page1.headers.link).toMatch(/rel="next"/)
+    const page2 = await octokit.rest.issues.listComments({
+      owner,
+      repo,
+      issue_number: 2,
+      per_page: 2,
+      page: 2
+    })
+    expect(page2.data.map(c => c.body)).toEqual(['b3'])
+    expect(page2.headers.link).toBeUndefined()
+    const [first] = (await octokit.rest.issues.listComments({ owner, repo, issue_number: 1 })).data
+    const ids = [first?.id, ...page1.data.map(c => c.id), ...page2.data.map(c => c.id)]
+    expect(new Set(ids).size).toBe(4)
+    const created = await octokit.rest.issues.createComment({
+      owner,
+      repo,
+      issue_number: 2,
+      body: 'b4'
+    })
+    expect(ids).not.toContain(created.data.id)
+    await octokit.rest.issues.updateComment({
+      owner,
+      repo,
+      comment_id: page1.data[1]?.id ?? 0,
+      body: 'b2, edited'
+    })
+    expect(s.issues[1]?.comments).toEqual(['b1', 'b2, edited', 'b3', 'b4'])
+    expect(s.issues[0]?.comments).toEqual(['a1'])
+    expect(
+      await statusOf(octokit.rest.issues.updateComment({ owner, repo, comment_id: 999, body: 'x' }))
+    ).toBe(404)
+  })
+})

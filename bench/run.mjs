@@ -89,6 +89,8 @@ log(`  part 4: one step with names and config-dir, ${BATCH_SIZES.join(', ')} nam
 const part4 = await masking({ log })
 log(`  part 4: done (${elapsed()}); ${part4.load.warning ?? part4.load.text}`)
 const revoke = await (await import('./revoke.mjs')).revokeMany({ log })
+log('  sync: a plan for 2,000 names against 2,000 certificates…')
+const syncPlan = await (await import('./sync-plan.mjs')).benchSyncPlan()
 const unreliable = [
   ['1', part1],
   ['3', part3],
@@ -167,6 +169,8 @@ ${part4.targets}
 ${part4.notes.map(n => `- ${n}`).join('\n')}
 
 ${revoke.section}
+
+${syncPlan}
 `
 
 const formatted = await formatMarkdown(report)

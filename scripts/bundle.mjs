@@ -18,7 +18,8 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 export const BUNDLES = [
   { entry: 'src/create/index.ts', folder: '.' },
   { entry: 'src/report/index.ts', folder: 'report' },
-  { entry: 'src/revoke/index.ts', folder: 'revoke' }
+  { entry: 'src/revoke/index.ts', folder: 'revoke' },
+  { entry: 'src/sync/index.ts', folder: 'sync' }
 ]
 
 /**

@@ -1,7 +1,7 @@
 /**
  * A local HTTPS stand-in for the parts of the GitHub REST API that the actions use: a
  * repository's issues for the expiry report (list by label and state, with `Link` paging), create,
- * update (body, title, state), comments; and a user's public SSH keys for encrypted delivery
+ * update (body, title, state), comments (list with `Link` paging, create, update by comment ID); and a user's public SSH keys for encrypted delivery
  * (`GET /users/{username}/keys`, paged the same way). Point `GITHUB_API_URL` at `url` (and trust
  * tls/ca.pem with NODE_EXTRA_CA_CERTS); the real `@actions/github` Octokit then runs against it.
  *
@@ -132,6 +132,17 @@ export async function startGitHubStandIn(options = {}) {
   }))
   /** @type {GitHubRequest[]} */
   const requests = []
+  // Comment IDs, unique across issues as GitHub's are: one list per issue, parallel to `comments`.
+  /** @type {WeakMap<GitHubIssue, number[]>} */
+  const commentIds = new WeakMap()
+  let nextCommentId = 5001
+  /** @param {GitHubIssue} issue */
+  const idsOf = issue => {
+    let ids = commentIds.get(issue)
+    if (ids === undefined) commentIds.set(issue, (ids = []))
+    while (ids.length < issue.comments.length) ids.push(nextCommentId++)
+    return ids
+  }
   /** @type {Map<string, { login: string, keys: string[] }>} */
   const users = new Map(
     Object.entries(options.users ?? {}).map(([login, keys]) => [
@@ -319,6 +330,23 @@ export async function startGitHubStandIn(options = {}) {
       reply(201, issueJson(issue))
       return
     }
+    // PATCH /repos/{o}/{r}/issues/comments/{id}
+    const commentMatch = /^\/comments\/(\d+)$/.exec(rest)
+    if (commentMatch) {
+      const id = Number(commentMatch[1])
+      const owner = issues.find(i => idsOf(i).includes(id))
+      if (method !== 'PATCH' || owner === undefined) {
+        reply(404, { message: 'Not Found' })
+        return
+      }
+      if (typeof body.body !== 'string' || body.body === '') {
+        reply(422, { message: 'Validation Failed' })
+        return
+      }
+      owner.comments[idsOf(owner).indexOf(id)] = body.body
+      reply(200, { id, body: body.body })
+      return
+    }
     const match = /^\/(\d+)(\/comments)?$/.exec(rest)
     const issue = match ? issues.find(i => i.number === Number(match[1])) : undefined
     if (!match || !issue) {
@@ -341,7 +369,28 @@ export async function startGitHubStandIn(options = {}) {
         return
       }
       issue.comments.push(body.body)
-      reply(201, { id: 5000 + issue.comments.length, body: body.body })
+      const ids = idsOf(issue)
+      reply(201, { id: ids[ids.length - 1], body: body.body })
+      return
+    }
+    // GET /repos/{o}/{r}/issues/{n}/comments?per_page=&page= (oldest first, as GitHub lists them)
+    if (method === 'GET' && match[2]) {
+      const perPage = Math.min(
+        MAX_PER_PAGE,
+        Number(url.searchParams.get('per_page') ?? DEFAULT_PER_PAGE) || DEFAULT_PER_PAGE
+      )
+      const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1)
+      const ids = idsOf(issue)
+      const all = issue.comments.map((text, index) => ({ id: ids[index], body: text }))
+      const pages = Math.max(1, Math.ceil(all.length / perPage))
+      /** @type {Record<string, string>} */
+      const headers = {}
+      if (page < pages) {
+        const next = new URL(url)
+        next.searchParams.set('page', String(page + 1))
+        headers.link = `<${next.href}>; rel="next"`
+      }
+      reply(200, all.slice((page - 1) * perPage, page * perPage), headers)
       return
     }
     if (method === 'GET' && !match[2]) {

@@ -7,7 +7,7 @@ export const TEST_CA_PATH: string
 export const ACTION_YML_PATH: string
 
 /** The repository's actions: the main one (undefined) and its sub-actions, by folder. */
-export type ActionName = 'revoke' | 'report' | undefined
+export type ActionName = 'revoke' | 'report' | 'sync' | undefined
 
 /** The action.yml of `action`: action.yml, or `<action>/action.yml`. */
 export function actionYmlPath(action?: ActionName): string

@@ -17,7 +17,8 @@ import {
   ENV_ACCESS_KEY_SECRET,
   ENV_SECURITY_TOKEN
 } from '../../src/runner/credential-inputs.js'
-import type { Environment, Settings } from '../../src/alibaba/settings.js'
+import { type Environment } from '../../src/core/environment.js'
+import type { Settings } from '../../src/alibaba/settings.js'
 
 describe('readSettings refuses bad inputs', () => {
   /** [what, the input, its value, what the message must say is expected] */

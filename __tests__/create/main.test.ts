@@ -8,7 +8,7 @@ import { reader } from '../../__fixtures__/inputs.js'
 import { STATE_IS_POST, STATE_PROFILES, parseProfileRecord } from '../../src/runner/cleanup.js'
 import { CancelledError } from '../../src/core/errors.js'
 import type { ActionIo } from '../../src/create/main.js'
-import type { Environment } from '../../src/alibaba/settings.js'
+import { type Environment } from '../../src/core/environment.js'
 import { RunAgent } from '../../__fixtures__/run-agent.js'
 
 // A bug's stack goes through stack-trace.ts on its way to the debug log; in-process there is no

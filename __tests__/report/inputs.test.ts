@@ -7,7 +7,7 @@ import { describe, expect, test } from '@jest/globals'
 import { join } from 'node:path'
 import { inputErrorFrom, KEY_ID, KEY_SECRET, reader } from '../../__fixtures__/inputs.js'
 import { readReportSettings } from '../../src/report/inputs.js'
-import type { Environment, InputReader } from '../../src/alibaba/settings.js'
+import { type Environment, type InputReader } from '../../src/core/environment.js'
 import { ACTION_YML_PATH, actionInputs, subActionPaths } from '../../test-server/run-action.mjs'
 import {
   inputsNamedIn,

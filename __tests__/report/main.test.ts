@@ -7,7 +7,7 @@ import { reader } from '../../__fixtures__/inputs.js'
 import { CancelledError } from '../../src/core/errors.js'
 import { DAY_MS } from '../../src/certificates/expiry.js'
 import type { ReportIo } from '../../src/report/main.js'
-import type { Environment } from '../../src/alibaba/settings.js'
+import { type Environment } from '../../src/core/environment.js'
 import { RunAgent } from '../../__fixtures__/run-agent.js'
 
 const readableStack = jest.fn((stack: string) => `(readable) ${stack}`)

@@ -4,16 +4,15 @@ import { type SummarySink } from '../../src/runner/summary.js'
 import type { ReportSettings } from '../../src/report/inputs.js'
 import {
   boundedJsonArray,
-  describeReportStart,
   describeTruncation,
   MAX_LIST_OUTPUT_BYTES,
   MAX_SUMMARY_TABLE_BYTES,
   reportFileContent,
   reportListOutputs,
   reportRows,
-  setReportOutputs,
-  writeReportSummary
-} from '../../src/report/outputs.js'
+  setReportOutputs
+} from '../../src/runner/expiry-report.js'
+import { describeReportStart, writeReportSummary } from '../../src/report/outputs.js'
 import type { ListedCertificate } from '../../src/alibaba/vpc-client.js'
 
 const NOW = Date.parse('2026-06-01T12:00:00.000Z')

@@ -9,7 +9,7 @@ import { deriveDeleteClientToken } from '../../src/alibaba/client-token.js'
 import type { ActionIo } from '../../src/runner/composition.js'
 import { CancelledError } from '../../src/core/errors.js'
 import { runRevoke } from '../../src/revoke/main.js'
-import type { Environment } from '../../src/alibaba/settings.js'
+import { type Environment } from '../../src/core/environment.js'
 import { RunAgent } from '../../__fixtures__/run-agent.js'
 
 const VPC = 'https://vpc.cn-hangzhou.aliyuncs.com'

@@ -14,10 +14,9 @@ import {
   replacedRevocations,
   setReplacedOutput
 } from '../../src/create/replace-report.js'
-import { disconnectionWarning } from '../../src/runner/revocation-report.js'
+import { disconnectionWarning, describeRevokeFailures } from '../../src/runner/revocation-report.js'
 import {
   describeAbsent,
-  describeRevokeFailures,
   describeRevokeStart,
   revokeSummaryRows,
   setRevokeOutputs,

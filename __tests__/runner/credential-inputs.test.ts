@@ -16,7 +16,7 @@ import {
   ENV_SECURITY_TOKEN,
   defaultRoleSessionName
 } from '../../src/runner/credential-inputs.js'
-import type { Environment } from '../../src/alibaba/settings.js'
+import { type Environment } from '../../src/core/environment.js'
 
 describe('credentials', () => {
   const ENV: Environment = {

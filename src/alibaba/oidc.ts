@@ -14,7 +14,8 @@ import {
 } from '../core/errors.js'
 import { type CallContext } from '../http/call-context.js'
 import { callRpc } from './rpc.js'
-import type { CredentialSettings, Environment, OidcSettings } from './settings.js'
+import { type Environment } from '../core/environment.js'
+import type { CredentialSettings, OidcSettings } from './settings.js'
 import type { Credentials } from './signer.js'
 import { objectField, stringField, type JsonObject } from './transport.js'
 

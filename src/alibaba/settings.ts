@@ -99,14 +99,6 @@ export interface OidcSettings {
 export type CredentialSettings =
   { source: 'inputs' | 'environment'; keys: Credentials } | { source: 'oidc'; oidc: OidcSettings }
 
-/**
- * Reads one input as `core.getInput` does: trimmed, unless `trimWhitespace` is false (a
- * passphrase is taken exactly as configured).
- */
-export type InputReader = (name: string, options?: { trimWhitespace?: boolean }) => string
-/** The step's environment variables (`process.env` in production). */
-export type Environment = Readonly<Record<string, string | undefined>>
-
 /** One thing `revoke` is asked to revoke: every certificate of a name, or one certificate by ID. */
 export type RevokeTarget = { kind: 'name'; name: string } | { kind: 'cert-id'; certId: string }
 

@@ -5,7 +5,6 @@
  * value gets an {@link InputError} that names the input, shows what was given (never for a secret)
  * and says what is expected.
  */
-import { resolve } from 'node:path'
 import {
   CLIENT_TOKEN_MAX_LENGTH,
   deriveClientToken,
@@ -13,6 +12,7 @@ import {
 } from '../alibaba/client-token.js'
 import {
   getMultilineInput,
+  parseConfigDir,
   parseNameOnLine,
   parseNames,
   parseSslVpnServerId,
@@ -21,11 +21,10 @@ import {
 import { InputError } from '../core/errors.js'
 import { parseBooleanInput, quote } from '../core/input-rules.js'
 import { parseGitHubToken, parseHttpsUrl } from '../github/rules.js'
+import { type Environment, type InputReader } from '../core/environment.js'
 import type {
   CertificateTarget,
-  Environment,
   IfExists,
-  InputReader,
   Recipient,
   RecipientSource,
   Settings
@@ -284,46 +283,6 @@ function parseIfExists(raw: string, names: (string | undefined)[]): IfExists {
     )
   }
   return value
-}
-
-/**
- * Linux's kernel file systems, where no profile belongs: /proc and /sys hold no files of anyone,
- * and /dev holds device nodes. Refused up front because they also misbehave: procfs answers a new
- * directory with ENOENT although its parent exists, on which Node's recursive mkdir spun for ever
- * (profile.ts creates config-dir one level at a time now, and stops there with an error).
- * `/dev/shm` is a tmpfs meant for files, a fair place for keys that must never reach a disk.
- */
-const KERNEL_FILE_SYSTEMS = ['/proc', '/sys', '/dev'] as const
-const FILE_SYSTEMS_FOR_FILES = ['/dev/shm'] as const
-
-function isUnder(path: string, directory: string): boolean {
-  return path === directory || path.startsWith(`${directory}/`)
-}
-
-/** The kernel file system `absolute` is under, if it is refused (never on Windows). */
-function refusedKernelDirectory(absolute: string): string | undefined {
-  if (process.platform === 'win32') return undefined
-  if (FILE_SYSTEMS_FOR_FILES.some(directory => isUnder(absolute, directory))) return undefined
-  return KERNEL_FILE_SYSTEMS.find(directory => isUnder(absolute, directory))
-}
-
-function parseConfigDir(raw: string): string | undefined {
-  if (raw === '') return undefined
-  if (/\p{Cc}/u.test(raw)) {
-    throw new InputError(
-      'config-dir',
-      `${quote(raw)} contains control characters; expected a directory path.`
-    )
-  }
-  // Resolved as profile.ts resolves it (from the working directory), so "../../proc/x" is seen too.
-  const kernel = refusedKernelDirectory(resolve(raw))
-  if (kernel !== undefined) {
-    throw new InputError(
-      'config-dir',
-      `${quote(raw)} is under ${kernel}, a kernel file system that holds no files of yours; expected a directory of your own, e.g. "\${{ runner.temp }}/vpn".`
-    )
-  }
-  return raw
 }
 
 /**

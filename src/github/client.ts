@@ -58,6 +58,14 @@ interface IssueClientParameters extends CallContext {
   settings: GitHubSettings
 }
 
+/** The repository and token a client talks to (what the fetch and the error hints need). */
+type GitHubRepository = Pick<GitHubSettings, 'token' | 'apiUrl' | 'owner' | 'repo'>
+
+/** A client's side effects, deadline and repository. */
+interface GitHubParameters extends CallContext {
+  settings: GitHubRepository
+}
+
 /** What an Octokit is built from: the run's side effects and deadline, where, and as whom. */
 interface OctokitParameters extends CallContext {
   settings: {
@@ -154,6 +162,76 @@ export async function createIssueClient(parameters: IssueClientParameters): Prom
     addComment: async (issueNumber, body) => {
       await call(`comment on issue #${issueNumber}`, () =>
         octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body })
+      )
+    }
+  }
+}
+
+/** A comment on an issue or pull request, as the sync plan comment uses it. */
+export interface IssueComment {
+  id: number
+  body: string
+}
+
+/** The comment operations of one issue or pull request (sync's plan comment). */
+export interface CommentClient {
+  /** Its comments, oldest first (at most MAX_PAGES pages of PER_PAGE). */
+  listComments(): Promise<IssueComment[]>
+  createComment(body: string): Promise<void>
+  updateComment(commentId: number, body: string): Promise<void>
+}
+
+/**
+ * A client for the comments of issue or pull request `issueNumber`: built like
+ * {@link createIssueClient}, through the same fetch, bounds and error hints. Pages are asked for
+ * by number, never by the `Link` URLs of the answer.
+ */
+export async function createCommentClient(
+  parameters: GitHubParameters & { issueNumber: number }
+): Promise<CommentClient> {
+  const { settings, issueNumber } = parameters
+  const octokit = await createOctokit(parameters)
+  const call = <T>(what: string, request: () => Promise<T>) =>
+    request().catch((error: unknown) => {
+      throw gitHubFailure(error, what, parameters)
+    })
+  const { owner, repo } = settings
+  return {
+    listComments: async () => {
+      const found: IssueComment[] = []
+      for (let page = 1; ; page++) {
+        const { data, headers } = await call(`list the comments of #${issueNumber}`, () =>
+          octokit.rest.issues.listComments({
+            owner,
+            repo,
+            issue_number: issueNumber,
+            per_page: PER_PAGE,
+            page
+          })
+        )
+        if (!Array.isArray(data))
+          throw unexpectedGitHubAnswer('the comment listing', 'is not a list')
+        data.forEach((item: unknown, index) => {
+          const comment = item as { id?: unknown; body?: unknown } | null
+          const id = comment?.id
+          if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) {
+            throw unexpectedGitHubAnswer(`comment [${index}] of page ${page}`, 'has no comment ID')
+          }
+          const body = typeof comment?.body === 'string' ? comment.body : ''
+          found.push({ id, body })
+        })
+        if (!/\brel="next"/.test(String(headers.link ?? '')) || page >= MAX_PAGES) break
+      }
+      return found
+    },
+    createComment: async body => {
+      await call(`comment on #${issueNumber}`, () =>
+        octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body })
+      )
+    },
+    updateComment: async (commentId, body) => {
+      await call(`update comment ${commentId} on #${issueNumber}`, () =>
+        octokit.rest.issues.updateComment({ owner, repo, comment_id: commentId, body })
       )
     }
   }
@@ -364,7 +442,7 @@ export function readOctokitFailure(
  * `fetch` above threw (Octokit wraps it), or a {@link GitHubError} for an error answer, with what
  * to do. Anything else is a bug and stays as it is.
  */
-function gitHubFailure(error: unknown, what: string, { rpc, settings }: IssueClientParameters) {
+function gitHubFailure(error: unknown, what: string, { rpc, settings }: GitHubParameters) {
   const failure = readOctokitFailure(error, rpc.redact)
   if (failure.kind !== 'answer') return failure.error
   const { status, said, rateLimited } = failure.answer

@@ -3,6 +3,9 @@
  * Used by the report action and by delivery to GitHub users' keys.
  */
 import { InputError } from '../core/errors.js'
+import { quote } from '../core/input-rules.js'
+import { type Environment } from '../core/environment.js'
+import type { GitHubSettings } from './client.js'
 
 /** GitHub's tokens are 40 to a few hundred characters; this leaves room for any of them. */
 const MAX_TOKEN_LENGTH = 4096
@@ -44,4 +47,44 @@ export function parseHttpsUrl(raw: string, fallback: string): string | undefined
   if (url.protocol !== 'https:' || url.username !== '' || url.password !== '') return undefined
   if (/[?#\s\p{Cc}]/u.test(raw)) return undefined
   return url.href.replace(/\/+$/, '')
+}
+
+const DEFAULT_API_URL = 'https://api.github.com'
+const REPOSITORY_PATTERN = /^([A-Za-z0-9_.-]{1,100})\/([A-Za-z0-9_.-]{1,100})$/
+
+/**
+ * The runner's variables the tracking issue needs: the REST API (GITHUB_API_URL, so GitHub
+ * Enterprise Server works; https only, since every request carries the token) and the repository
+ * (GITHUB_REPOSITORY); and, for a link to this run, GITHUB_SERVER_URL and GITHUB_RUN_ID.
+ */
+export function readGitHubVariables(
+  env: Environment
+): Pick<GitHubSettings, 'apiUrl' | 'owner' | 'repo' | 'runUrl'> {
+  const apiUrl = parseHttpsUrl(env['GITHUB_API_URL'] ?? '', DEFAULT_API_URL)
+  if (apiUrl === undefined) {
+    throw new InputError(
+      'GITHUB_API_URL',
+      `${quote(env['GITHUB_API_URL'] ?? '')} is not an https:// URL without user info, query or fragment; every request to it carries github-token, so it goes over verified TLS only. The runner sets it (https://api.github.com, or https://HOST/api/v3 on GitHub Enterprise Server).`,
+      'environment'
+    )
+  }
+  const repository = env['GITHUB_REPOSITORY'] ?? ''
+  const match = REPOSITORY_PATTERN.exec(repository)
+  if (!match?.[1] || !match[2]) {
+    throw new InputError(
+      'GITHUB_REPOSITORY',
+      repository === ''
+        ? 'is not set; the tracking issue goes to this repository (owner/name), which the runner names there. Outside a workflow, set it.'
+        : `${quote(repository)} is not a repository; expected owner/name.`,
+      'environment'
+    )
+  }
+  const [, owner, repo] = match
+  const server = parseHttpsUrl(env['GITHUB_SERVER_URL'] ?? '', 'https://github.com')
+  const runId = env['GITHUB_RUN_ID'] ?? ''
+  const runUrl =
+    server !== undefined && /^\d{1,20}$/.test(runId)
+      ? `${server}/${owner}/${repo}/actions/runs/${runId}`
+      : undefined
+  return { apiUrl, owner, repo, runUrl }
 }

@@ -11,9 +11,14 @@ import { InputError } from '../core/errors.js'
 import type { FailOn } from '../certificates/expiry.js'
 import type { GitHubSettings } from '../github/client.js'
 import { quote } from '../core/input-rules.js'
-import { parseGitHubToken, parseHttpsUrl } from '../github/rules.js'
-import { parseSslVpnServerId, readConnectionSettings } from '../runner/connection-inputs.js'
-import type { ConnectionSettings, Environment, InputReader } from '../alibaba/settings.js'
+import { parseGitHubToken, readGitHubVariables } from '../github/rules.js'
+import {
+  parseSslVpnServerId,
+  parseWarnDays,
+  readConnectionSettings
+} from '../runner/connection-inputs.js'
+import { type Environment, type InputReader } from '../core/environment.js'
+import type { ConnectionSettings } from '../alibaba/settings.js'
 
 export interface ReportSettings extends ConnectionSettings {
   /** One SSL server; undefined: every SSL server of the region. */
@@ -62,22 +67,6 @@ function parseRunnerTemp(raw: string): string | undefined {
   return raw
 }
 
-const DEFAULT_WARN_DAYS = 30
-/** Ten years: certificates are issued for three. */
-const MAX_WARN_DAYS = 3650
-
-function parseWarnDays(raw: string): number {
-  if (raw === '') return DEFAULT_WARN_DAYS
-  const value = /^\d{1,4}$/.test(raw) ? Number(raw) : NaN
-  if (!(value >= 0 && value <= MAX_WARN_DAYS)) {
-    throw new InputError(
-      'warn-days',
-      `${quote(raw)} is not valid; expected a whole number of days from 0 to ${MAX_WARN_DAYS} (default ${DEFAULT_WARN_DAYS}).`
-    )
-  }
-  return value
-}
-
 function parseFailOn(raw: string): FailOn {
   const value = raw.toLowerCase() || 'never'
   if (value === 'never' || value === 'expiring' || value === 'expired') return value
@@ -119,44 +108,4 @@ function parseIssueTitle(raw: string): string {
     )
   }
   return raw
-}
-
-const DEFAULT_API_URL = 'https://api.github.com'
-const REPOSITORY_PATTERN = /^([A-Za-z0-9_.-]{1,100})\/([A-Za-z0-9_.-]{1,100})$/
-
-/**
- * The runner's variables the tracking issue needs: the REST API (GITHUB_API_URL, so GitHub
- * Enterprise Server works; https only, since every request carries the token) and the repository
- * (GITHUB_REPOSITORY); and, for a link to this run, GITHUB_SERVER_URL and GITHUB_RUN_ID.
- */
-function readGitHubVariables(
-  env: Environment
-): Pick<GitHubSettings, 'apiUrl' | 'owner' | 'repo' | 'runUrl'> {
-  const apiUrl = parseHttpsUrl(env['GITHUB_API_URL'] ?? '', DEFAULT_API_URL)
-  if (apiUrl === undefined) {
-    throw new InputError(
-      'GITHUB_API_URL',
-      `${quote(env['GITHUB_API_URL'] ?? '')} is not an https:// URL without user info, query or fragment; every request to it carries github-token, so it goes over verified TLS only. The runner sets it (https://api.github.com, or https://HOST/api/v3 on GitHub Enterprise Server).`,
-      'environment'
-    )
-  }
-  const repository = env['GITHUB_REPOSITORY'] ?? ''
-  const match = REPOSITORY_PATTERN.exec(repository)
-  if (!match?.[1] || !match[2]) {
-    throw new InputError(
-      'GITHUB_REPOSITORY',
-      repository === ''
-        ? 'is not set; the tracking issue goes to this repository (owner/name), which the runner names there. Outside a workflow, set it.'
-        : `${quote(repository)} is not a repository; expected owner/name.`,
-      'environment'
-    )
-  }
-  const [, owner, repo] = match
-  const server = parseHttpsUrl(env['GITHUB_SERVER_URL'] ?? '', 'https://github.com')
-  const runId = env['GITHUB_RUN_ID'] ?? ''
-  const runUrl =
-    server !== undefined && /^\d{1,20}$/.test(runId)
-      ? `${server}/${owner}/${repo}/actions/runs/${runId}`
-      : undefined
-  return { apiUrl, owner, repo, runUrl }
 }

@@ -27,13 +27,12 @@ import { createIssueClient, type GitHubSettings } from '../github/client.js'
 import { readReportSettings, type ReportSettings } from './inputs.js'
 import { writePrivateFile, type FilePlace } from '../certificates/profile.js'
 import {
-  describeReportStart,
-  describeScope,
   describeTruncation,
   reportFileContent,
   setReportOutputs,
-  writeReportSummary
-} from './outputs.js'
+  describeScope
+} from '../runner/expiry-report.js'
+import { describeReportStart, writeReportSummary } from './outputs.js'
 import { type CallContext } from '../http/call-context.js'
 import { syncTrackingIssue, type IssueOutcome } from './tracking-issue.js'
 

@@ -12,7 +12,8 @@ import {
   parseSslVpnServerId,
   readConnectionSettings
 } from '../runner/connection-inputs.js'
-import type { Environment, InputReader, RevokeSettings, RevokeTarget } from '../alibaba/settings.js'
+import { type Environment, type InputReader } from '../core/environment.js'
+import type { RevokeSettings, RevokeTarget } from '../alibaba/settings.js'
 
 /** The inputs that say what to revoke: exactly one of them. */
 const TARGET_INPUTS = ['name', 'names', 'cert-id', 'cert-ids'] as const

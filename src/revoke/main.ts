@@ -10,10 +10,9 @@ import { runLive, runStep, type ActionIo, type StepSession } from '../runner/com
 import { CancelledError } from '../core/errors.js'
 import { revokeTargets } from '../certificates/revocation.js'
 import { readRevokeSettings } from './inputs.js'
-import { disconnectionWarning } from '../runner/revocation-report.js'
+import { disconnectionWarning, describeRevokeFailures } from '../runner/revocation-report.js'
 import {
   describeAbsent,
-  describeRevokeFailures,
   describeRevokeStart,
   setRevokeOutputs,
   writeRevokeSummary

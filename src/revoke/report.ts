@@ -8,19 +8,14 @@
 import { CancelledError, CertificateElsewhereError } from '../core/errors.js'
 import { describeFailure } from '../runner/failure.js'
 import { quote } from '../core/input-rules.js'
-import { disconnections, failureLine } from '../runner/revocation-report.js'
+import { disconnections, foundCertificates, notRevokedText } from '../runner/revocation-report.js'
 import {
   cellText,
   describeCredentials,
   singleLineOutputs,
   type SummarySink
 } from '../runner/summary.js'
-import {
-  targetLabel,
-  type CertificateRevocation,
-  type RevocationReport,
-  type Revoked
-} from '../certificates/revocation.js'
+import { targetLabel, type RevocationReport, type Revoked } from '../certificates/revocation.js'
 import type { RevokeSettings } from '../alibaba/settings.js'
 
 interface OutputSink {
@@ -42,16 +37,6 @@ export function describeRevokeStart(settings: RevokeSettings): string {
     `  each delete disconnects every client of ${settings.sslVpnServerId} (they must reconnect)`,
     `  timeout-seconds: ${settings.timeoutMs / 1000}`
   ].join('\n')
-}
-
-type NotRevoked = Extract<CertificateRevocation, { ok: false }>
-
-/** Every certificate the lookups found, each once, in the order they were (or were to be) revoked. */
-function foundCertificates(report: RevocationReport) {
-  const seen = new Set<string>()
-  return report.resolutions
-    .flatMap(r => r.certificates)
-    .filter(c => !seen.has(c.certId) && seen.add(c.certId))
 }
 
 /** The certificates revoked (gone now), or with dry-run the ones that would be. */
@@ -119,26 +104,6 @@ const code = (text: string) => `<code>${cellText(text)}</code>`
 function failureCell(error: Error, timeoutSeconds: number): string {
   const text = describeFailure(error, { clientToken: undefined, timeoutSeconds })
   return `<strong>${error instanceof CertificateElsewhereError ? 'refused' : 'failed'}</strong>: ${cellText(text.split('\n')[0] ?? '', 600)}`
-}
-
-/**
- * Why a certificate found is not known to be gone: its failure, or how far a cancellation let it
- * get (`undefined`: the step was cancelled before its turn). One line, for a message.
- */
-function notRevokedText(revocation: NotRevoked | undefined, timeoutSeconds: number): string {
-  if (revocation === undefined) return 'cancelled before its turn; it still works'
-  const { error } = revocation
-  if (revocation.deleteAccepted) {
-    const why =
-      error instanceof CancelledError
-        ? 'the step was cancelled'
-        : describeFailure(error, { clientToken: undefined, timeoutSeconds }).split('\n').join(' ')
-    return `its delete was accepted (every client was disconnected), but it was not yet seen gone: ${why}`
-  }
-  if (error instanceof CancelledError) {
-    return 'cancelled during its delete: it may be gone already, or still work'
-  }
-  return describeFailure(error, { clientToken: undefined, timeoutSeconds }).split('\n').join(' ')
 }
 
 /** One row per certificate found (or per name or ID with none): requested, ID, name, result. */
@@ -216,62 +181,4 @@ export async function writeRevokeSummary(
       true
     )
     .write()
-}
-
-/**
- * The step's failure message: how many of what failed (or, after a cancellation, how far it got),
- * then one line per name or ID whose lookup failed or was refused and per certificate found that is
- * not gone, by ID and name, and what to do next where a re-run helps. Undefined when none failed.
- */
-export function describeRevokeFailures(
-  report: RevocationReport,
-  timeoutSeconds: number
-): string | undefined {
-  const byId = new Map(report.revocations.map(r => [r.certId, r]))
-  const lookups = report.resolutions.flatMap(({ target, error }) =>
-    error === undefined
-      ? []
-      : [
-          error instanceof CancelledError
-            ? `- ${target.kind} ${targetLabel(target)}: not looked up (cancelled)`
-            : failureLine(`${target.kind} ${targetLabel(target)}`, error, timeoutSeconds)
-        ]
-  )
-  const remaining = report.dryRun
-    ? []
-    : foundCertificates(report).flatMap(({ certId, name }) => {
-        const revocation = byId.get(certId)
-        if (revocation?.ok) return []
-        if (revocation === undefined && !report.cancelled) return []
-        const text = notRevokedText(revocation, timeoutSeconds)
-        return [
-          `- ${certId}${name ? ` (${name})` : ''}: ${revocation ? text : `not revoked, ${text}`}`
-        ]
-      })
-  const lines = [...lookups, ...remaining]
-  if (lines.length === 0) return undefined
-  const gone = report.revocations.filter(r => r.ok).length
-  const certificates = (n: number) => `${n} ${n === 1 ? 'certificate' : 'certificates'}`
-  if (report.cancelled) {
-    const found = foundCertificates(report).length
-    const head =
-      report.revocations.length === 0 && remaining.length === 0
-        ? `Cancelled (${report.cancelled.message}) before anything was deleted; not done:`
-        : `Cancelled (${report.cancelled.message}): ${gone} of ${certificates(found)} found ${gone === 1 ? 'was' : 'were'} revoked; what remains:`
-    return [
-      head,
-      ...lines,
-      'A re-run of this job finishes the revocation: it deletes only what is left, re-sending the same deletes (ClientTokens), so nothing is done twice.'
-    ].join('\n')
-  }
-  const refusals = report.resolutions.filter(r => r.error instanceof CertificateElsewhereError)
-  // A refusal stays a refusal on a re-run: its line says what to check instead.
-  const rerunHelps = lines.length > refusals.length
-  const outcome = report.dryRun
-    ? 'dry run: nothing was deleted'
-    : `${certificates(gone)} ${gone === 1 ? 'is' : 'are'} gone${rerunHelps ? '; a re-run deletes only what is left' : ''}`
-  return [
-    `${lines.length} ${lines.length === 1 ? 'revocation' : 'revocations'} ${rerunHelps ? 'failed' : 'refused'} (${outcome}):`,
-    ...lines
-  ].join('\n')
 }

@@ -1,12 +1,15 @@
 /**
  * The inputs every action reads the same way (region, endpoint, signature, deadline and the
  * credentials through credential-inputs.ts; the SSL server; `name`/`names`), so a value is checked
- * by one rule whichever action it is given to.
+ * by one rule whichever action it is given to; and those several actions share (`config-dir`,
+ * `warn-days`).
  */
+import { resolve } from 'node:path'
 import { InputError } from '../core/errors.js'
 import { conflictingInputsError, parseWholeNumber, quote } from '../core/input-rules.js'
 import { isRegionId, NAME_PATTERN, parseEndpoint } from '../alibaba/rules.js'
-import type { ConnectionSettings, Environment, InputReader } from '../alibaba/settings.js'
+import { type Environment, type InputReader } from '../core/environment.js'
+import type { ConnectionSettings } from '../alibaba/settings.js'
 import type { SignatureVersion } from '../alibaba/signer.js'
 import { readCredentialSettings } from './credential-inputs.js'
 
@@ -146,4 +149,62 @@ const MAX_TIMEOUT_SECONDS = 21_600
 
 function parseTimeoutSeconds(raw: string): number {
   return parseWholeNumber(raw, 'timeout-seconds', 1, MAX_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS)
+}
+
+/**
+ * Linux's kernel file systems, where no profile belongs: /proc and /sys hold no files of anyone,
+ * and /dev holds device nodes. Refused up front because they also misbehave: procfs answers a new
+ * directory with ENOENT although its parent exists, on which Node's recursive mkdir spun for ever
+ * (profile.ts creates config-dir one level at a time now, and stops there with an error).
+ * `/dev/shm` is a tmpfs meant for files, a fair place for keys that must never reach a disk.
+ */
+const KERNEL_FILE_SYSTEMS = ['/proc', '/sys', '/dev'] as const
+const FILE_SYSTEMS_FOR_FILES = ['/dev/shm'] as const
+
+function isUnder(path: string, directory: string): boolean {
+  return path === directory || path.startsWith(`${directory}/`)
+}
+
+/** The kernel file system `absolute` is under, if it is refused (never on Windows). */
+function refusedKernelDirectory(absolute: string): string | undefined {
+  if (process.platform === 'win32') return undefined
+  if (FILE_SYSTEMS_FOR_FILES.some(directory => isUnder(absolute, directory))) return undefined
+  return KERNEL_FILE_SYSTEMS.find(directory => isUnder(absolute, directory))
+}
+
+/** `config-dir`: a directory path of the user's; refused under the kernel's file systems. */
+export function parseConfigDir(raw: string): string | undefined {
+  if (raw === '') return undefined
+  if (/\p{Cc}/u.test(raw)) {
+    throw new InputError(
+      'config-dir',
+      `${quote(raw)} contains control characters; expected a directory path.`
+    )
+  }
+  // Resolved as profile.ts resolves it (from the working directory), so "../../proc/x" is seen too.
+  const kernel = refusedKernelDirectory(resolve(raw))
+  if (kernel !== undefined) {
+    throw new InputError(
+      'config-dir',
+      `${quote(raw)} is under ${kernel}, a kernel file system that holds no files of yours; expected a directory of your own, e.g. "\${{ runner.temp }}/vpn".`
+    )
+  }
+  return raw
+}
+
+const DEFAULT_WARN_DAYS = 30
+/** Ten years: certificates are issued for three. */
+const MAX_WARN_DAYS = 3650
+
+/** `warn-days`: a certificate that ends within this many days is expiring (report, sync). */
+export function parseWarnDays(raw: string): number {
+  if (raw === '') return DEFAULT_WARN_DAYS
+  const value = /^\d{1,4}$/.test(raw) ? Number(raw) : NaN
+  if (!(value >= 0 && value <= MAX_WARN_DAYS)) {
+    throw new InputError(
+      'warn-days',
+      `${quote(raw)} is not valid; expected a whole number of days from 0 to ${MAX_WARN_DAYS} (default ${DEFAULT_WARN_DAYS}).`
+    )
+  }
+  return value
 }

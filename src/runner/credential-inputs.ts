@@ -7,13 +7,8 @@
 import { InputError } from '../core/errors.js'
 import { parseWholeNumber, quote } from '../core/input-rules.js'
 import { isRegionId, parseEndpoint } from '../alibaba/rules.js'
-import type {
-  CredentialSettings,
-  Endpoint,
-  Environment,
-  InputReader,
-  OidcSettings
-} from '../alibaba/settings.js'
+import { type Environment, type InputReader } from '../core/environment.js'
+import type { CredentialSettings, Endpoint, OidcSettings } from '../alibaba/settings.js'
 import type { Credentials } from '../alibaba/signer.js'
 
 export const ENV_ACCESS_KEY_ID = 'ALIBABA_CLOUD_ACCESS_KEY_ID'

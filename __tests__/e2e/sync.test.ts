@@ -1,0 +1,397 @@
+/**
+ * End to end, the sync sub-action: the bundle sync/action.yml names, run as the runner runs it
+ * (INPUT_* variables with sync/action.yml's defaults, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files,
+ * the roster in a GITHUB_WORKSPACE of its own), against the VPC stand-in and, for the plan
+ * comment, the GitHub stand-in. Each scenario checks what the SSL server holds afterwards, which
+ * calls were made (no change in plan mode, no call at all for a bad roster), the outputs, the
+ * summary, and that no secret is shown.
+ */
+import { afterEach, describe, expect, test } from '@jest/globals'
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expectNoSecrets } from '../../__fixtures__/secrets.js'
+import { DEFAULT_KEY } from '../../__fixtures__/stand-in.js'
+import { startGitHubStandIn } from '../../test-server/github-stand-in.mjs'
+import { runAction, type RunResult } from '../../test-server/run-action.mjs'
+import {
+  startStandIn,
+  type ExistingCertificate,
+  type StandIn
+} from '../../test-server/stand-in.mjs'
+
+const DAY = 24 * 60 * 60 * 1000
+const SERVER = 'vss-standin0001'
+const GITHUB_TOKEN = 'ghs_E2eSyncToken0123456789abcdefGHIJKL'
+
+const cleanups: (() => Promise<unknown>)[] = []
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map(c => c()))
+})
+
+async function vpcWith(existing: readonly ExistingCertificate[], options = {}): Promise<StandIn> {
+  const vpc = await startStandIn({ existingCertificates: existing, ...options })
+  cleanups.push(() => vpc.close())
+  return vpc
+}
+
+async function workspace(roster: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'sync-e2e-'))
+  cleanups.push(() => rm(dir, { recursive: true, force: true }))
+  await writeFile(join(dir, 'roster.yml'), roster)
+  return dir
+}
+
+function rosterOf(...entries: string[]): string {
+  return `certificates:\n${entries.map(e => `  - ${e}\n`).join('')}`
+}
+
+interface SyncRun {
+  vpc: StandIn
+  dir: string
+  inputs?: Record<string, string>
+  env?: Record<string, string>
+}
+
+async function sync({ vpc, dir, inputs = {}, env = {} }: SyncRun): Promise<RunResult> {
+  const result = await runAction({
+    action: 'sync',
+    inputs: {
+      'region-id': 'cn-hangzhou',
+      'ssl-vpn-server-id': SERVER,
+      'access-key-id': DEFAULT_KEY.accessKeyId,
+      'access-key-secret': DEFAULT_KEY.accessKeySecret,
+      endpoint: vpc.endpoint,
+      'roster-file': 'roster.yml',
+      'timeout-seconds': '60',
+      ...inputs
+    },
+    env: {
+      GITHUB_WORKSPACE: dir,
+      RUNNER_TEMP: dir,
+      GITHUB_REPOSITORY: 'acme/vpn-admin',
+      GITHUB_RUN_ID: '7001',
+      GITHUB_JOB: 'sync',
+      GITHUB_ACTION: 'apply',
+      ...env
+    }
+  })
+  expectNoSecrets(result, [DEFAULT_KEY.accessKeySecret, GITHUB_TOKEN])
+  return result
+}
+
+/** The names the SSL server lists now, sorted. */
+const namesNow = (vpc: StandIn) =>
+  vpc
+    .listedCertificates()
+    .map(c => c.name)
+    .sort()
+const changes = (vpc: StandIn) =>
+  vpc.calls.filter(
+    c => c.action === 'CreateSslVpnClientCert' || c.action === 'DeleteSslVpnClientCert'
+  )
+const plan = (result: RunResult) =>
+  JSON.parse(result.outputs['plan'] ?? 'null') as {
+    counts: Record<string, number>
+    create: string[]
+    revoke: { 'cert-id': string; name: string; reason: string }[]
+  }
+
+describe('sync, mode plan', () => {
+  test('shows what would change, changes nothing, and keeps one pull-request comment updated on every push', async () => {
+    const vpc = await vpcWith([
+      { name: 'alice' },
+      { name: 'bob' },
+      { name: 'mallory' },
+      { name: 'ci-runner-1' }
+    ])
+    const github = await startGitHubStandIn({
+      token: GITHUB_TOKEN,
+      issues: [
+        {
+          title: 'Add carol',
+          pullRequest: true,
+          comments: [`someone: <!-- ssl-vpn-sync-plan: ${SERVER} --> quoted`]
+        }
+      ]
+    })
+    cleanups.push(() => github.close())
+    const dir = await workspace(rosterOf('name: alice', 'name: bob', 'name: carol'))
+    const onPullRequest = {
+      inputs: { 'github-token': GITHUB_TOKEN, ignore: 'ci-*' },
+      env: { GITHUB_API_URL: github.url, GITHUB_REF: 'refs/pull/1/merge' }
+    }
+    const first = await sync({ vpc, dir, ...onPullRequest })
+    expect(first.errors).toEqual([])
+    expect(first.exitCode).toBe(0)
+    expect(plan(first).create).toEqual(['carol'])
+    expect(plan(first).revoke.map(r => [r.name, r.reason])).toEqual([['mallory', 'not-in-roster']])
+    expect(first.outputs['changes']).toBe('true')
+    expect(first.outputs['comment']).toBe('created')
+    expect(changes(vpc)).toEqual([])
+    // Listing pages only.
+    expect(new Set(vpc.calls.map(c => c.action))).toEqual(new Set(['DescribeSslVpnClientCerts']))
+    expect(first.summary).toContain('<code>carol</code>')
+    expect(first.summary).toMatch(/1 to create, 1 to revoke, 2 kept/)
+    const [pr] = github.issues
+    expect(pr?.comments).toHaveLength(2)
+    // The hand-written comment that quotes the marker (not at its start) is left alone.
+    expect(pr?.comments[0]).toMatch(/^someone:/)
+    expect(pr?.comments[1]).toMatch(new RegExp(`^<!-- ssl-vpn-sync-plan: ${SERVER} -->`))
+    const fullPlan = JSON.parse(await readFile(first.outputs['plan-file'] ?? '', 'utf8')) as {
+      ignored: { name: string }[]
+    }
+    expect(fullPlan.ignored.map(i => i.name)).toEqual(['ci-runner-1'])
+
+    // The next push: dave added too. The same comment is rewritten, no new one.
+    await writeFile(
+      join(dir, 'roster.yml'),
+      rosterOf('name: alice', 'name: bob', 'name: carol', 'name: dave')
+    )
+    const second = await sync({ vpc, dir, ...onPullRequest })
+    expect(second.exitCode).toBe(0)
+    expect(second.outputs['comment']).toBe('updated')
+    expect(pr?.comments).toHaveLength(2)
+    expect(pr?.comments[1]).toContain('<code>dave</code>')
+    expect(github.requests.filter(r => r.method === 'PATCH').map(r => r.path)).toEqual([
+      '/repos/acme/vpn-admin/issues/comments/5002'
+    ])
+    // Unchanged plan: the comment is not written again.
+    const third = await sync({ vpc, dir, ...onPullRequest })
+    expect(third.outputs['comment']).toBe('unchanged')
+    expect(changes(vpc)).toEqual([])
+  })
+
+  test('a token that may not comment: the plan is still in the summary and outputs; the step fails saying which permission', async () => {
+    const vpc = await vpcWith([{ name: 'alice' }])
+    const github = await startGitHubStandIn({
+      token: GITHUB_TOKEN,
+      forbidden: true,
+      issues: [{ title: 'Add bob', pullRequest: true }]
+    })
+    cleanups.push(() => github.close())
+    const dir = await workspace(rosterOf('name: alice', 'name: bob'))
+    const result = await sync({
+      vpc,
+      dir,
+      inputs: { 'github-token': GITHUB_TOKEN },
+      env: { GITHUB_API_URL: github.url, GITHUB_REF: 'refs/pull/1/merge' }
+    })
+    expect(result.exitCode).toBe(1)
+    expect(result.errors).toEqual([
+      expect.stringMatching(
+        /^The plan comment on pull request #1 could not be kept: GitHub refused to comment on #1 \(HTTP 403.*permissions: pull-requests: write\)\.$/s
+      )
+    ])
+    expect(result.summary).toContain('<code>bob</code>')
+    expect(plan(result).create).toEqual(['bob'])
+    expect(github.issues[0]?.comments).toEqual([])
+  })
+
+  test('with a token on a push (no pull request): no comment, said in the log', async () => {
+    const vpc = await vpcWith([{ name: 'alice' }])
+    const github = await startGitHubStandIn({ token: GITHUB_TOKEN })
+    cleanups.push(() => github.close())
+    const dir = await workspace(rosterOf('name: alice'))
+    const result = await sync({
+      vpc,
+      dir,
+      inputs: { 'github-token': GITHUB_TOKEN },
+      env: { GITHUB_API_URL: github.url, GITHUB_REF: 'refs/heads/main' }
+    })
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toContain(
+      'Not a pull request run (GITHUB_REF is not refs/pull/…): no plan comment.'
+    )
+    expect(result.outputs['changes']).toBe('false')
+    expect(github.requests).toEqual([])
+  })
+
+  test('max-revocations: a plan that revokes more fails the check, naming the input to set', async () => {
+    const vpc = await vpcWith(['u1', 'u2', 'u3'].map(name => ({ name })))
+    const dir = await workspace('certificates: []\n')
+    const result = await sync({ vpc, dir, inputs: { 'max-revocations': '2' } })
+    expect(result.exitCode).toBe(1)
+    expect(result.errors).toEqual([
+      expect.stringMatching(
+        /^The plan revokes 3 certificates, more than max-revocations \(2\); nothing was changed\. .*allow-mass-revocation: true/
+      )
+    ])
+    expect(changes(vpc)).toEqual([])
+  })
+})
+
+describe('sync, mode apply', () => {
+  test('add, remove, rename and an expired entry: creates first, then revokes back to back, profiles written, report at the end', async () => {
+    const yesterday = new Date(Date.now() - 2 * DAY).toISOString().slice(0, 10)
+    const vpc = await vpcWith([
+      { name: 'alice' },
+      { name: 'bob.laptop' },
+      { name: 'dave' },
+      { name: 'mallory' },
+      { name: 'ci-runner-1' }
+    ])
+    const dir = await workspace(
+      rosterOf(
+        'name: alice',
+        'name: bob.desktop',
+        `name: dave\n    expires: ${yesterday}`,
+        'name: erin\n    recipient: github:erin'
+      )
+    )
+    const profiles = join(dir, 'profiles')
+    const result = await sync({
+      vpc,
+      dir,
+      inputs: { mode: 'apply', ignore: 'ci-*', 'config-dir': profiles }
+    })
+    expect(result.errors).toEqual([])
+    expect(result.exitCode).toBe(0)
+    expect(namesNow(vpc)).toEqual(['alice', 'bob.desktop', 'ci-runner-1', 'erin'])
+    const order = changes(vpc).map(
+      c => `${c.action === 'CreateSslVpnClientCert' ? 'create' : 'delete'}`
+    )
+    // Every create before the first delete.
+    expect(order.join(',')).toBe('create,create,delete,delete,delete')
+    const created = JSON.parse(result.outputs['created'] ?? '{}') as Record<string, string>
+    expect(Object.keys(created).sort()).toEqual(['bob.desktop', 'erin'])
+    const revoked = JSON.parse(result.outputs['revoked'] ?? '[]') as string[]
+    const revokedNames = revoked.map(id => vpc.certificates.find(c => c.id === id)?.name).sort()
+    expect(revokedNames).toEqual(['bob.laptop', 'dave', 'mallory'])
+    expect(vpc.disconnections[SERVER]).toBe(3)
+    expect((await readdir(profiles)).sort()).toEqual(['bob.desktop.ovpn', 'erin.ovpn'])
+    // The one delivery call site says what it did with erin's recipient (plain, for now).
+    expect(result.stdout).toMatch(
+      /names a recipient for erin, but encrypted delivery is not available yet/
+    )
+    expect(result.summary).toMatch(
+      /Revoked 3 back to back between \d{4}-\d\d-\d\d \d\d:\d\d:\d\d and .* UTC/
+    )
+    // The report after the changes, as report/ makes it.
+    expect(result.outputs['certificate-count']).toBe('4')
+    expect(result.summary).toContain('SSL-VPN client certificate expiry')
+    expect(result.stdout).toMatch(/::warning::3 certificates were deleted on vss-standin0001/)
+
+    // Run again: nothing left to do.
+    const again = await sync({ vpc, dir, inputs: { mode: 'apply', ignore: 'ci-*' } })
+    expect(again.exitCode).toBe(0)
+    expect(plan(again).counts).toMatchObject({ create: 0, revoke: 0 })
+    expect(changes(vpc)).toHaveLength(5)
+  })
+
+  test('rotate: an expiring certificate is replaced; the old one is revoked only once the new one is ready', async () => {
+    const vpc = await vpcWith([{ name: 'alice', endTime: Date.now() + 3 * DAY }, { name: 'bob' }])
+    const old = vpc.certificates.find(c => c.name === 'alice')?.id
+    const dir = await workspace(rosterOf('name: alice', 'name: bob'))
+    const result = await sync({ vpc, dir, inputs: { mode: 'apply', rotate: 'true' } })
+    expect(result.errors).toEqual([])
+    expect(result.exitCode).toBe(0)
+    expect(plan(result).revoke).toEqual([{ 'cert-id': old, name: 'alice', reason: 'rotated' }])
+    const created = JSON.parse(result.outputs['created'] ?? '{}') as Record<string, string>
+    expect(Object.keys(created)).toEqual(['alice'])
+    expect(namesNow(vpc)).toEqual(['alice', 'bob'])
+    expect(vpc.listedCertificates().map(c => c.id)).not.toContain(old)
+    // Create, then the new one described (ready), then the old one deleted.
+    const sequence = vpc.calls
+      .filter(c => c.action !== 'DescribeSslVpnClientCerts')
+      .map(c => `${c.action}${c.params['SslVpnClientCertId'] === created['alice'] ? ' (new)' : ''}`)
+    expect(sequence.slice(0, 3)).toEqual([
+      'CreateSslVpnClientCert',
+      'DescribeSslVpnClientCert (new)',
+      'DeleteSslVpnClientCert'
+    ])
+  })
+
+  test('max-revocations tripped: nothing is created or revoked; allow-mass-revocation carries it out', async () => {
+    const vpc = await vpcWith(['u1', 'u2', 'u3', 'u4', 'u5', 'u6'].map(name => ({ name })))
+    const dir = await workspace(rosterOf('name: newcomer'))
+    const refused = await sync({ vpc, dir, inputs: { mode: 'apply' } })
+    expect(refused.exitCode).toBe(1)
+    expect(refused.errors[0]).toMatch(/revokes 6 certificates, more than max-revocations \(5\)/)
+    expect(changes(vpc)).toEqual([])
+    const allowed = await sync({
+      vpc,
+      dir,
+      inputs: { mode: 'apply', 'allow-mass-revocation': 'true' }
+    })
+    expect(allowed.exitCode).toBe(0)
+    expect(namesNow(vpc)).toEqual(['newcomer'])
+  })
+
+  test('a failure halfway (a create refused): nothing revoked; the re-run finishes the job without duplicates', async () => {
+    const vpc = await vpcWith([{ name: 'alice' }, { name: 'leaver1' }, { name: 'leaver2' }])
+    const dir = await workspace(rosterOf('name: alice', 'name: bob', 'name: carol', 'name: dave'))
+    // The first create (bob) is refused with an error that is not retried; carol and dave go on.
+    vpc.injectFault({ kind: 'error', code: 'Resource.QuotaFull' })
+    const first = await sync({ vpc, dir, inputs: { mode: 'apply' } })
+    const creates = vpc.calls.filter(c => c.action === 'CreateSslVpnClientCert').length
+    expect(first.exitCode).toBe(1)
+    expect(first.errors[0]).toMatch(
+      /No certificate was revoked because a create failed: re-run to finish/
+    )
+    expect(vpc.calls.filter(c => c.action === 'DeleteSslVpnClientCert')).toEqual([])
+    expect(namesNow(vpc)).toEqual(['alice', 'carol', 'dave', 'leaver1', 'leaver2'])
+    expect(creates).toBeGreaterThan(0)
+
+    const second = await sync({ vpc, dir, inputs: { mode: 'apply' } })
+    expect(second.errors).toEqual([])
+    expect(second.exitCode).toBe(0)
+    expect(namesNow(vpc)).toEqual(['alice', 'bob', 'carol', 'dave'])
+    expect(JSON.parse(second.outputs['created'] ?? '{}')).toEqual({
+      bob: expect.stringMatching(/^vsc-/)
+    })
+  })
+})
+
+describe('sync, a hostile roster: refused with file and line, before any call', () => {
+  const bomb = [
+    'a: &a ["x","x","x","x","x","x","x","x","x"]',
+    ...'bcdefghi'
+      .split('')
+      .map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`),
+    'certificates: *i'
+  ].join('\n')
+  test.each([
+    [
+      'huge',
+      'certificates:\n' + '  - name: a\n'.repeat(120_000),
+      /"roster.yml" is larger than 1048576 bytes/
+    ],
+    [
+      'duplicate names',
+      rosterOf('name: alice', 'name: bob', 'name: alice'),
+      /"roster.yml" line 4: the name "alice" is already on line 2/
+    ],
+    [
+      'a name the API refuses',
+      rosterOf('name: "-alice"'),
+      /"roster.yml" line 2: "-alice" is not a certificate name the API accepts/
+    ],
+    ['an alias bomb', bomb, /"roster.yml" line 1: has an anchor \(&a\)/],
+    [
+      'an unknown key',
+      rosterOf('name: alice\n    admin: true'),
+      /"roster.yml" line 3: "admin" is not a key of an entry/
+    ]
+  ])('%s', async (_title, text, expected) => {
+    const vpc = await vpcWith([{ name: 'alice' }])
+    const dir = await workspace(text)
+    const result = await sync({ vpc, dir, inputs: { mode: 'apply' } })
+    expect(result.exitCode).toBe(1)
+    expect(result.errors).toHaveLength(1)
+    expect(result.errors[0]).toMatch(/^Input 'roster-file': /)
+    expect(result.errors[0]).toMatch(expected)
+    expect(result.stdout + result.stderr).not.toMatch(/\n\s+at /)
+    expect(vpc.calls).toEqual([])
+  })
+
+  test('a roster file outside the workspace is refused', async () => {
+    const vpc = await vpcWith([])
+    const dir = await workspace('certificates: []\n')
+    const result = await sync({ vpc, dir, inputs: { 'roster-file': '../../etc/passwd' } })
+    expect(result.errors).toEqual([
+      expect.stringMatching(/^Input 'roster-file': "..\/..\/etc\/passwd" is outside the repository/)
+    ])
+    expect(vpc.calls).toEqual([])
+  })
+})

@@ -1,0 +1,109 @@
+/**
+ * sync's outputs: the plan within GitHub's output limits (counts only past the cap), counts and
+ * `changes`, and after apply the IDs created and revoked; no value ever holds a line break.
+ */
+import { describe, expect, test } from '@jest/globals'
+import type { Plan } from '../../src/sync/plan.js'
+import {
+  MAX_PLAN_OUTPUT_BYTES,
+  planOutput,
+  setApplyOutputs,
+  setPlanOutputs
+} from '../../src/sync/outputs.js'
+
+const EMPTY: Plan = { create: [], keep: [], revoke: [], ignored: [], expiredEntries: [] }
+const revocation = (name: string, n: number) => ({
+  certId: `vsc-${n}`,
+  name,
+  status: 'normal',
+  endTime: 0,
+  reason: 'not-in-roster' as const
+})
+
+function sink() {
+  const outputs: Record<string, string> = {}
+  return { outputs, setOutput: (name: string, value: string) => void (outputs[name] = value) }
+}
+
+describe('planOutput', () => {
+  test('counts and names', () => {
+    const plan = {
+      ...EMPTY,
+      create: [{ name: 'carol', recipient: undefined, reason: 'new' as const }],
+      revoke: [revocation('mallory', 1)]
+    }
+    expect(JSON.parse(planOutput(plan))).toEqual({
+      counts: { create: 1, revoke: 1, keep: 0, ignored: 0 },
+      create: ['carol'],
+      revoke: [{ 'cert-id': 'vsc-1', name: 'mallory', reason: 'not-in-roster' }],
+      truncated: false
+    })
+  })
+
+  test('past the cap: counts only, marked truncated', () => {
+    const revoke = Array.from({ length: 5000 }, (_, i) => revocation('x'.repeat(120), i))
+    const output = planOutput({ ...EMPTY, revoke })
+    expect(output.length).toBeLessThan(MAX_PLAN_OUTPUT_BYTES)
+    expect(JSON.parse(output)).toEqual({
+      counts: { create: 0, revoke: 5000, keep: 0, ignored: 0 },
+      create: [],
+      revoke: [],
+      truncated: true
+    })
+  })
+
+  test('a name with a line break (any string, from the listing) stays on one line', () => {
+    const { outputs, setOutput } = sink()
+    setPlanOutputs(
+      { setOutput },
+      { ...EMPTY, revoke: [revocation('a\nb\u2028c', 1)] },
+      '/tmp/plan.json'
+    )
+    expect(outputs['plan']).not.toMatch(/[\n\u2028]/)
+    expect(JSON.parse(outputs['plan'] ?? '').revoke[0].name).toBe('a\nb\u2028c')
+    expect(outputs).toMatchObject({
+      'plan-file': '/tmp/plan.json',
+      'create-count': '0',
+      'revoke-count': '1',
+      changes: 'true'
+    })
+  })
+})
+
+describe('setApplyOutputs', () => {
+  test('created: name → ID of each certificate obtained; revoked: the IDs gone', () => {
+    const { outputs, setOutput } = sink()
+    setApplyOutputs(
+      { setOutput },
+      [
+        {
+          ok: true,
+          requested: 'carol',
+          clientToken: 't',
+          certId: 'vsc-c',
+          name: 'carol',
+          created: true,
+          status: undefined,
+          configFile: undefined,
+          requestId: 'r',
+          attempts: 1,
+          waitedMs: 0
+        },
+        { ok: false, requested: 'dave', clientToken: 't', error: new Error('refused') }
+      ],
+      [
+        {
+          ok: true,
+          certId: 'vsc-m',
+          name: 'mallory',
+          requestId: 'r',
+          alreadyGone: false,
+          attempts: 1,
+          waitedMs: 0
+        },
+        { ok: false, certId: 'vsc-n', name: 'nina', error: new Error('failed') }
+      ]
+    )
+    expect(outputs).toEqual({ created: '{"carol":"vsc-c"}', revoked: '["vsc-m"]' })
+  })
+})

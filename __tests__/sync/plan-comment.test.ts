@@ -1,0 +1,133 @@
+/**
+ * The plan as Markdown (names from the listing are any string: shown inert) and the one plan
+ * comment: found by its marker, rewritten only when it differs, never a comment without it.
+ */
+import { describe, expect, test } from '@jest/globals'
+import type { CommentClient, IssueComment } from '../../src/github/client.js'
+import type { Plan } from '../../src/sync/plan.js'
+import {
+  keepPlanComment,
+  planMarkdown,
+  planMarker,
+  type PlanContext
+} from '../../src/sync/plan-comment.js'
+
+const SERVER = 'vss-standin0001'
+const CONTEXT: PlanContext = {
+  regionId: 'cn-hangzhou',
+  sslVpnServerId: SERVER,
+  rosterFile: '.github/ssl-vpn-roster.yml',
+  mode: 'plan',
+  checkedAt: Date.parse('2026-12-05T08:00:00Z'),
+  refusal: undefined,
+  runUrl: 'https://github.com/acme/vpn-admin/actions/runs/1'
+}
+const EMPTY: Plan = { create: [], keep: [], revoke: [], ignored: [], expiredEntries: [] }
+
+function revocation(name: string, n: number) {
+  return {
+    certId: `vsc-${n}`,
+    name,
+    status: 'normal',
+    endTime: CONTEXT.checkedAt,
+    reason: 'not-in-roster' as const
+  }
+}
+
+describe('planMarkdown', () => {
+  test('starts with the marker; says what is created and revoked and why', () => {
+    const text = planMarkdown(
+      {
+        ...EMPTY,
+        create: [{ name: 'carol', recipient: undefined, reason: 'new' }],
+        revoke: [revocation('mallory', 1)]
+      },
+      CONTEXT
+    )
+    expect(text.startsWith(`${planMarker(SERVER)}\n`)).toBe(true)
+    expect(text).toContain('1 to create, 1 to revoke, 0 kept.')
+    expect(text).toContain('- <code>carol</code>')
+    expect(text).toContain('- <code>mallory</code> <code>vsc-1</code>: not in the roster')
+    expect(text).toContain('disconnects every client')
+  })
+
+  test('no changes says so', () => {
+    expect(planMarkdown(EMPTY, CONTEXT)).toContain('No changes: the SSL server matches the roster.')
+  })
+
+  test('a name from the listing cannot inject HTML, Markdown lines, mentions or a fake marker', () => {
+    const hostile = '@acme/admins <img src=x onerror=alert(1)>\n\n## hi -->'
+    const text = planMarkdown({ ...EMPTY, revoke: [revocation(hostile, 2)] }, CONTEXT)
+    expect(text).not.toContain('<img')
+    expect(text).not.toContain('@acme')
+    expect(text).toContain('&#64;acme/admins &lt;img')
+    expect(text.split('\n').filter(l => l.startsWith('## '))).toEqual([])
+    expect(text.match(/-->/g)).toHaveLength(1)
+  })
+
+  test('the refusal of the safety rail is shown as a warning', () => {
+    expect(planMarkdown(EMPTY, { ...CONTEXT, refusal: 'The plan revokes 9 certificates' })).toMatch(
+      /> \[!WARNING\]\n> The plan revokes 9 certificates/
+    )
+  })
+
+  test('long lists are cut, and the whole stays under GitHub’s comment limit', () => {
+    const revoke = Array.from({ length: 3000 }, (_, i) =>
+      revocation(`user-${'x'.repeat(100)}-${i}`, i)
+    )
+    const text = planMarkdown({ ...EMPTY, revoke }, CONTEXT)
+    expect(text).toContain('- … and 2800 more (see the plan file, output plan-file)')
+    expect(text.length).toBeLessThan(65_536)
+  })
+})
+
+/** A fake comment client over a list of comments, recording writes. */
+function fakeClient(comments: IssueComment[]) {
+  const writes: string[] = []
+  const client: CommentClient = {
+    listComments: () => Promise.resolve(comments.map(c => ({ ...c }))),
+    createComment: body => {
+      writes.push(`create ${body.slice(0, 10)}`)
+      comments.push({ id: 900 + comments.length, body })
+      return Promise.resolve()
+    },
+    updateComment: (id, body) => {
+      writes.push(`update ${id}`)
+      const found = comments.find(c => c.id === id)
+      if (found) found.body = body
+      return Promise.resolve()
+    }
+  }
+  return { client, writes }
+}
+
+describe('keepPlanComment', () => {
+  const body = `${planMarker(SERVER)}\nplan v1`
+
+  test('creates the comment when there is none with the marker', async () => {
+    const { client, writes } = fakeClient([{ id: 1, body: 'LGTM' }])
+    expect(await keepPlanComment(client, SERVER, body)).toBe('created')
+    expect(writes).toEqual([`create ${body.slice(0, 10)}`])
+  })
+
+  test('rewrites the comment that starts with the marker; leaves one that only quotes it', async () => {
+    const { client, writes } = fakeClient([
+      { id: 1, body: `> ${planMarker(SERVER)}\nquoted by a reviewer` },
+      { id: 2, body: `${planMarker(SERVER)}\nplan v0` }
+    ])
+    expect(await keepPlanComment(client, SERVER, body)).toBe('updated')
+    expect(writes).toEqual(['update 2'])
+  })
+
+  test('the same plan: nothing written', async () => {
+    const { client, writes } = fakeClient([{ id: 2, body }])
+    expect(await keepPlanComment(client, SERVER, body)).toBe('unchanged')
+    expect(writes).toEqual([])
+  })
+
+  test("another SSL server's plan comment is not this one", async () => {
+    const { client, writes } = fakeClient([{ id: 3, body: `${planMarker('vss-other0002')}\nplan` }])
+    expect(await keepPlanComment(client, SERVER, body)).toBe('created')
+    expect(writes).toHaveLength(1)
+  })
+})

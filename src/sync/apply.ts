@@ -1,0 +1,164 @@
+/**
+ * `mode: apply`: the plan carried out, with the machinery the other actions use. First every
+ * certificate to create, one at a time (onboarding.ts, with the batch's pacing; with `config-dir`
+ * each is waited for and its profile delivered); a rotation's new certificate is always waited
+ * for. Then, only when every create succeeded, every certificate to revoke, back to back
+ * (revocation.ts): each delete disconnects every client of the SSL server, so they all go in one
+ * window whose start and end the summary states, instead of one disconnection at a time over the
+ * run.
+ *
+ * A re-run is safe and finishes the job: the plan is made again from the listing (the
+ * certificates created already are kept, those revoked already are gone), every create sends a
+ * ClientToken derived from the workflow run and the name (so a re-run of the same job is answered
+ * with the certificate the first attempt made), and every delete its own.
+ */
+import { deriveClientToken, type WorkflowRunContext } from '../alibaba/client-token.js'
+import { CancelledError } from '../core/errors.js'
+import {
+  obtainCertificates,
+  type CertificateOutcome,
+  type OnboardingDependencies
+} from '../certificates/onboarding.js'
+import { revokeCertificates, type CertificateRevocation } from '../certificates/revocation.js'
+import type { CertificateTarget, Settings } from '../alibaba/settings.js'
+import type { VpcClient } from '../alibaba/vpc-client.js'
+import type { SyncSettings } from './inputs.js'
+import type { Plan, PlannedCreate } from './plan.js'
+
+interface ApplyDependencies extends OnboardingDependencies {
+  now: () => number
+  /** The ClientToken of a create outside a workflow run. */
+  randomClientToken: () => string
+}
+
+export interface ApplyReport {
+  /** One per planned create, in plan order. */
+  creates: CertificateOutcome[]
+  /** One per planned revocation, in plan order; none when they were skipped. */
+  revocations: CertificateRevocation[]
+  /** When the revocations began and ended (ms); undefined when none ran. */
+  window: { startedAt: number; endedAt: number } | undefined
+  /** A create failed, so no certificate was revoked (the re-run does both). */
+  revocationsSkipped: boolean
+}
+
+/** The create of each planned name: its ClientToken from the workflow run, else random. */
+function createTargets(
+  plan: Plan,
+  settings: SyncSettings,
+  run: WorkflowRunContext | undefined,
+  randomToken: () => string
+): CertificateTarget[] {
+  const { regionId, sslVpnServerId } = settings
+  return plan.create.map(({ name }) =>
+    run === undefined
+      ? { name, clientToken: randomToken(), clientTokenSource: 'random: not in a workflow run' }
+      : {
+          name,
+          clientToken: deriveClientToken(run, { regionId, sslVpnServerId, name }),
+          clientTokenSource: 'derived from the workflow run'
+        }
+  )
+}
+
+/**
+ * DELIVERY: the one place where a new certificate's profile leaves sync. Today it is written as
+ * the main action writes it (0600, in `config-dir`); once encrypted delivery exists, a `recipient`
+ * from the roster is where the profile is encrypted to, here and only here.
+ */
+async function deliverProfile(
+  create: PlannedCreate | undefined,
+  deps: Pick<OnboardingDependencies, 'writeFile' | 'log'>,
+  dir: string,
+  fileName: string,
+  content: string | Uint8Array
+): Promise<string> {
+  if (create?.recipient !== undefined) {
+    deps.log(
+      `The roster names a recipient for ${create.name}, but encrypted delivery is not available yet: the profile is written unencrypted, as without one.`
+    )
+  }
+  return deps.writeFile(dir, fileName, content)
+}
+
+export async function applyPlan(
+  plan: Plan,
+  settings: SyncSettings,
+  vpc: VpcClient,
+  deps: ApplyDependencies,
+  run: WorkflowRunContext | undefined
+): Promise<ApplyReport> {
+  const targets = createTargets(plan, settings, run, deps.randomClientToken)
+  // Profiles are named `<name>.ovpn` (profile.ts), and roster names are valid file names.
+  const byFile = new Map(plan.create.map(c => [`${c.name}.ovpn`, c]))
+  const onboarding: Settings = {
+    ...settings,
+    targets,
+    // The plan found none of these names (or only stale ones): a new certificate each.
+    ifExists: 'create',
+    keyPassphrase: undefined,
+    keepProfiles: true
+  }
+  const writeFile = (dir: string, fileName: string, content: string | Uint8Array) =>
+    deliverProfile(byFile.get(fileName), deps, dir, fileName, content)
+  const creates =
+    targets.length === 0 ? [] : await obtainCertificates(onboarding, vpc, { ...deps, writeFile })
+  await waitForRotations(plan, creates, vpc, deps)
+  if (creates.some(o => !o.ok) || plan.revoke.length === 0) {
+    return {
+      creates,
+      revocations: [],
+      window: undefined,
+      revocationsSkipped: plan.revoke.length > 0
+    }
+  }
+  const startedAt = deps.now()
+  deps.log(
+    `Revoking ${plan.revoke.length} ${plan.revoke.length === 1 ? 'certificate' : 'certificates'} back to back: every client of ${settings.sslVpnServerId} is disconnected while they go.`
+  )
+  const revocations = await revokeCertificates(
+    plan.revoke.map(r => ({ certId: r.certId, name: r.name, status: r.status, createTime: 0 })),
+    vpc,
+    settings.sslVpnServerId,
+    deps
+  )
+  return {
+    creates,
+    revocations,
+    window: { startedAt, endedAt: deps.now() },
+    revocationsSkipped: false
+  }
+}
+
+/**
+ * A rotated name's old certificates go only once its new one can be used: without `config-dir`
+ * onboarding does not wait for it, so it is waited for here. A wait that fails makes that create
+ * a failure (and so no certificate is revoked).
+ */
+async function waitForRotations(
+  plan: Plan,
+  creates: CertificateOutcome[],
+  vpc: VpcClient,
+  deps: ApplyDependencies
+): Promise<void> {
+  const rotated = new Set(plan.create.filter(c => c.reason === 'rotation').map(c => c.name))
+  for (const [index, outcome] of creates.entries()) {
+    if (!outcome.ok || outcome.status !== undefined || !rotated.has(outcome.requested ?? ''))
+      continue
+    try {
+      const ready = await vpc.waitUntilReady(outcome.certId)
+      creates[index] = { ...outcome, status: ready.status }
+    } catch (error) {
+      if (error instanceof CancelledError || !(error instanceof Error)) throw error
+      deps.log(
+        `${outcome.requested}: the new certificate ${outcome.certId} did not become ready: ${error.message}`
+      )
+      creates[index] = {
+        ok: false,
+        requested: outcome.requested,
+        clientToken: outcome.clientToken,
+        error
+      }
+    }
+  }
+}

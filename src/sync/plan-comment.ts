@@ -1,0 +1,141 @@
+/**
+ * The plan in words, for people: one Markdown text that is both the job summary and the one
+ * pull-request comment (found again on every push by its hidden marker, and rewritten in place;
+ * a comment without the marker is never edited). Certificate names come from the listing and may
+ * be any string (reference §9): each is shown on one line, HTML-escaped, inside `<code>`, with `@`
+ * escaped so a name can never mention anyone.
+ */
+import { formatDate } from '../certificates/expiry.js'
+import type { CommentClient } from '../github/client.js'
+import { escapeHtml } from '../runner/summary.js'
+import { cutText, singleLine } from '../core/text.js'
+import type { Plan, RevokeReason } from './plan.js'
+
+/** What the text says besides the plan: where, when, which mode, and whether the rail holds. */
+export interface PlanContext {
+  regionId: string
+  sslVpnServerId: string
+  rosterFile: string
+  mode: 'plan' | 'apply'
+  checkedAt: number
+  /** The refusal of the safety rail, when the plan revokes too many. */
+  refusal: string | undefined
+  runUrl: string | undefined
+}
+
+/** GitHub refuses a comment over 65,536 characters: lists are cut well before that. */
+const MAX_COMMENT_LENGTH = 60_000
+/** The most names listed under one heading; the plan file has them all. */
+const MAX_LISTED = 200
+
+/** The marker of the plan comment of one SSL server (two syncs in one repository, two comments). */
+export function planMarker(sslVpnServerId: string): string {
+  return `<!-- ssl-vpn-sync-plan: ${sslVpnServerId} -->`
+}
+
+/** A name or ID from the listing or the roster, safe in Markdown and HTML. */
+function shown(text: string): string {
+  if (text === '') return '<em>(no name)</em>'
+  return `<code>${escapeHtml(cutText(singleLine(text), 130)).replace(/@/g, '&#64;')}</code>`
+}
+
+const REASONS: Record<RevokeReason, string> = {
+  'not-in-roster': 'not in the roster',
+  'entry-expired': 'its roster entry has expired',
+  rotated: 'rotated: replaced by the new one, once it is ready',
+  superseded: 'expired or expiring; a valid one of that name exists'
+}
+
+function section(title: string, lines: string[]): string[] {
+  if (lines.length === 0) return []
+  const listed = lines.slice(0, MAX_LISTED)
+  const more = lines.length - listed.length
+  return [
+    `**${title}** (${lines.length})`,
+    '',
+    ...listed.map(line => `- ${line}`),
+    ...(more > 0 ? [`- … and ${more} more (see the plan file, output plan-file)`] : []),
+    ''
+  ]
+}
+
+/** The plan as Markdown (with the marker first, for the comment). */
+export function planMarkdown(plan: Plan, context: PlanContext): string {
+  const revokes = plan.revoke.length
+  const headline =
+    plan.create.length + revokes === 0
+      ? 'No changes: the SSL server matches the roster.'
+      : `${plan.create.length} to create, ${revokes} to revoke, ${plan.keep.length} kept.`
+  const where = `SSL server <code>${context.sslVpnServerId}</code> in <code>${context.regionId}</code> against <code>${escapeHtml(singleLine(context.rosterFile))}</code>`
+  const lines = [
+    planMarker(context.sslVpnServerId),
+    `### SSL-VPN access plan${context.mode === 'apply' ? ' (applied)' : ''}`,
+    '',
+    `${where}: ${headline}`,
+    ''
+  ]
+  if (context.refusal !== undefined)
+    lines.push(`> [!WARNING]\n> ${escapeHtml(context.refusal)}`, '')
+  if (revokes > 0) {
+    lines.push(
+      `Every revocation disconnects every client of <code>${context.sslVpnServerId}</code> (they reconnect); apply revokes them all back to back, in one window, after the creates.`,
+      ''
+    )
+  }
+  lines.push(
+    ...section(
+      'Create',
+      plan.create.map(c => `${shown(c.name)}${c.reason === 'rotation' ? ' (rotation)' : ''}`)
+    ),
+    ...section(
+      'Revoke',
+      plan.revoke.map(
+        r =>
+          `${shown(r.name)} ${shown(r.certId)}: ${REASONS[r.reason]} (ends ${formatDate(r.endTime)})`
+      )
+    ),
+    ...section(
+      'Ignored',
+      plan.ignored.map(
+        i => `${shown(i.name)} ${shown(i.certId)} (matches <code>${escapeHtml(i.pattern)}</code>)`
+      )
+    ),
+    ...section(
+      'Roster entries past their expiry date',
+      plan.expiredEntries.map(e => `${shown(e.name)} (expires ${escapeHtml(e.expires)})`)
+    )
+  )
+  const kept = plan.keep.reduce((n, k) => n + k.certificates.length, 0)
+  lines.push(
+    `Kept: ${plan.keep.length} ${plan.keep.length === 1 ? 'name' : 'names'} (${kept} ${kept === 1 ? 'certificate' : 'certificates'}). Listed ${formatDate(context.checkedAt)}${context.runUrl ? ` by [this run](${context.runUrl})` : ''}.`
+  )
+  const text = lines.join('\n')
+  return text.length > MAX_COMMENT_LENGTH
+    ? `${text.slice(0, MAX_COMMENT_LENGTH)}\n\n… cut here (see the plan file, output plan-file).`
+    : text
+}
+
+/** What became of the plan comment. */
+type CommentOutcome = 'created' | 'updated' | 'unchanged'
+
+/**
+ * Brings the one plan comment of this SSL server in line: the oldest comment that starts with the
+ * marker is rewritten when it differs, else a new one is made. Comments without the marker are
+ * never touched.
+ */
+export async function keepPlanComment(
+  client: CommentClient,
+  sslVpnServerId: string,
+  body: string
+): Promise<CommentOutcome> {
+  const marker = planMarker(sslVpnServerId)
+  const comments = await client.listComments()
+  const mine = comments.find(c => c.body.startsWith(marker))
+  if (mine === undefined) {
+    await client.createComment(body)
+    return 'created'
+  }
+  if (mine.body === body) return 'unchanged'
+  await client.updateComment(mine.id, body)
+  return 'updated'
+}

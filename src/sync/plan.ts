@@ -1,0 +1,225 @@
+/**
+ * The plan: what `sync` would change on one SSL server to make its certificates match the roster,
+ * computed from the live listing (the cloud is the state; there is no state file). A pure function
+ * of the roster, the listing, the clock and the options, so every case is a unit test.
+ *
+ * Per certificate name:
+ * - in the roster (and not past its `expires`), nothing listed: **create**;
+ * - in the roster, listed: **keep** every certificate of that name (several of one name are all
+ *   kept: revoking one disconnects every client, and which one the person holds is not known);
+ *   with `rotate`, those expired or expiring within `warn-days` are **rotated**: a new one is
+ *   created and they are revoked once it is ready, or, when a valid one of that name exists
+ *   already (a re-run after the create), they are revoked as superseded;
+ * - listed, not in the roster or past its `expires`: **revoke**;
+ * - listed under a name matching an `ignore` pattern: never touched (a roster entry may not match
+ *   one: that is refused before any call, {@link checkRosterAgainstIgnore}).
+ */
+import { InputError } from '../core/errors.js'
+import { classify } from '../certificates/expiry.js'
+import { quote } from '../core/input-rules.js'
+import type { ListedCertificate } from '../alibaba/vpc-client.js'
+import type { Roster, RosterEntry } from './roster.js'
+
+export interface PlanOptions {
+  /** The clock, ms: roster `expires` and certificate expiry are judged at this moment. */
+  now: number
+  /** Days before EndTime from which a certificate is expiring (expiry.ts `classify`). */
+  warnDays: number
+  /** Replace expired and expiring certificates of roster names. */
+  rotate: boolean
+  /** `ignore` patterns, compiled ({@link compileIgnorePatterns}). */
+  ignore: readonly IgnorePattern[]
+}
+
+/** One `ignore` glob: `*` any run of characters, `?` one character, the rest literal. */
+export interface IgnorePattern {
+  glob: string
+  matches: (name: string) => boolean
+}
+
+export interface PlannedCreate {
+  name: string
+  recipient: string | undefined
+  /** `new`: not on the server; `rotation`: its certificates are expired or expiring. */
+  reason: 'new' | 'rotation'
+}
+
+/**
+ * - `not-in-roster`: its name is in no roster entry.
+ * - `entry-expired`: its roster entry's `expires` has passed.
+ * - `rotated`: replaced by a certificate this run creates, revoked once that one is ready.
+ * - `superseded`: expired or expiring, and a valid certificate of its name exists already.
+ */
+export type RevokeReason = 'not-in-roster' | 'entry-expired' | 'rotated' | 'superseded'
+
+interface PlannedRevocation {
+  certId: string
+  name: string
+  status: string
+  endTime: number
+  reason: RevokeReason
+}
+
+interface KeptName {
+  name: string
+  certificates: ListedCertificate[]
+}
+
+interface IgnoredCertificate {
+  certId: string
+  name: string
+  pattern: string
+}
+
+export interface Plan {
+  /** Roster order. */
+  create: PlannedCreate[]
+  /** Roster order. */
+  keep: KeptName[]
+  /** By name, then oldest first. */
+  revoke: PlannedRevocation[]
+  ignored: IgnoredCertificate[]
+  /** Roster entries past their `expires` (their certificates, if any, are in `revoke`). */
+  expiredEntries: { name: string; expires: string }[]
+}
+
+const GLOB_PATTERN = /^[A-Za-z0-9._*?-]{1,128}$/
+/** Most `ignore` patterns. */
+const MAX_IGNORE_PATTERNS = 100
+
+/**
+ * `ignore`: one glob per line over certificate names (`ci-*`, `build-??`): letters, digits, `.`,
+ * `_`, `-` and the wildcards `*` and `?`.
+ */
+export function compileIgnorePatterns(lines: readonly string[]): IgnorePattern[] {
+  if (lines.length > MAX_IGNORE_PATTERNS) {
+    throw new InputError('ignore', `has ${lines.length} patterns; at most ${MAX_IGNORE_PATTERNS}.`)
+  }
+  return lines.map((glob, index) => {
+    if (!GLOB_PATTERN.test(glob)) {
+      throw new InputError(
+        'ignore',
+        `line ${index + 1}: ${quote(glob)} is not a pattern; expected a certificate name with * (any characters) and ? (one character) as wildcards, e.g. "ci-*".`
+      )
+    }
+    const source = glob
+      .split('')
+      .map(c => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.]/g, '\\.')))
+      .join('')
+    // Linear: the glob is short and `.*` runs cannot nest.
+    const regex = new RegExp(`^${source}$`, 's')
+    return { glob, matches: name => regex.test(name) }
+  })
+}
+
+function ignoredBy(name: string, ignore: readonly IgnorePattern[]): IgnorePattern | undefined {
+  return ignore.find(p => p.matches(name))
+}
+
+/**
+ * Refuses a roster entry whose name an `ignore` pattern matches: sync would never create, keep or
+ * revoke it, which is not what the roster says.
+ */
+export function checkRosterAgainstIgnore(roster: Roster, ignore: readonly IgnorePattern[]): void {
+  for (const entry of roster.entries) {
+    const pattern = ignoredBy(entry.name, ignore)
+    if (pattern !== undefined) {
+      throw new InputError(
+        'ignore',
+        `${quote(pattern.glob)} matches ${quote(entry.name)}, which ${quote(roster.file)} line ${entry.line} lists: sync never touches an ignored name. Narrow the pattern or remove the entry.`
+      )
+    }
+  }
+}
+
+/** Whether the entry still holds at `now` (its `expires` day not yet over). */
+function holds(entry: RosterEntry, now: number): boolean {
+  return entry.expiresAt === undefined || now < entry.expiresAt
+}
+
+const byNameThenAge = (a: ListedCertificate, b: ListedCertificate) =>
+  (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) ||
+  a.createTime - b.createTime ||
+  (a.certId < b.certId ? -1 : a.certId > b.certId ? 1 : 0)
+
+/** The plan for `listing` to match `roster` at `options.now`. */
+export function computePlan(
+  roster: Roster,
+  listing: readonly ListedCertificate[],
+  options: PlanOptions
+): Plan {
+  const { now, warnDays, rotate, ignore } = options
+  const active = new Map<string, RosterEntry>()
+  const expiredEntries = new Map<string, string>()
+  for (const entry of roster.entries) {
+    if (holds(entry, now)) active.set(entry.name, entry)
+    else expiredEntries.set(entry.name, entry.expires ?? '')
+  }
+  const byName = new Map<string, ListedCertificate[]>()
+  const ignored: IgnoredCertificate[] = []
+  const revoke: PlannedRevocation[] = []
+  const planRevocation = (c: ListedCertificate, reason: RevokeReason) =>
+    revoke.push({ certId: c.certId, name: c.name, status: c.status, endTime: c.endTime, reason })
+  for (const certificate of [...listing].sort(byNameThenAge)) {
+    const pattern = ignoredBy(certificate.name, ignore)
+    if (pattern !== undefined) {
+      ignored.push({ certId: certificate.certId, name: certificate.name, pattern: pattern.glob })
+    } else if (active.has(certificate.name)) {
+      const same = byName.get(certificate.name)
+      if (same === undefined) byName.set(certificate.name, [certificate])
+      else same.push(certificate)
+    } else {
+      planRevocation(
+        certificate,
+        expiredEntries.has(certificate.name) ? 'entry-expired' : 'not-in-roster'
+      )
+    }
+  }
+  const create: PlannedCreate[] = []
+  const keep: KeptName[] = []
+  for (const entry of active.values()) {
+    const listed = byName.get(entry.name) ?? []
+    const { name, recipient } = entry
+    if (listed.length === 0) {
+      create.push({ name, recipient, reason: 'new' })
+      continue
+    }
+    const stale = rotate ? listed.filter(c => classify(c, now, warnDays) !== 'valid') : []
+    const valid = listed.filter(c => !stale.includes(c))
+    if (stale.length > 0 && valid.length === 0) {
+      create.push({ name, recipient, reason: 'rotation' })
+      for (const c of stale) planRevocation(c, 'rotated')
+    } else {
+      for (const c of stale) planRevocation(c, 'superseded')
+    }
+    if (valid.length > 0) keep.push({ name, certificates: valid })
+  }
+  revoke.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  return {
+    create,
+    keep,
+    revoke,
+    ignored,
+    expiredEntries: [...expiredEntries].map(([name, expires]) => ({ name, expires }))
+  }
+}
+
+/** Whether the plan changes anything. */
+export function planChangesNothing(plan: Plan): boolean {
+  return plan.create.length === 0 && plan.revoke.length === 0
+}
+
+/**
+ * The safety rail: a plan that revokes more than `maxRevocations` certificates (an emptied or
+ * truncated roster, a wrong server) is refused unless the run allows mass revocation. Returns the
+ * refusal, or undefined.
+ */
+export function massRevocationRefusal(
+  plan: Plan,
+  maxRevocations: number,
+  allowed: boolean
+): string | undefined {
+  const count = plan.revoke.length
+  if (count <= maxRevocations || allowed) return undefined
+  return `The plan revokes ${count} certificates, more than max-revocations (${maxRevocations}); nothing was changed. If the roster is right, re-run with allow-mass-revocation: true (or raise max-revocations).`
+}
