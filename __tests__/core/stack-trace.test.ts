@@ -9,7 +9,7 @@ import { readableStack } from '../../src/core/stack-trace.js'
 const MAP = {
   version: 3,
   file: 'index.js',
-  sources: ['../../src/create/main.ts'],
+  sources: ['../src/main.ts'],
   names: [],
   // segment: generated column 9, source 0, original line 41, original column 4 (all 0-based)
   mappings: 'SAyCI'
