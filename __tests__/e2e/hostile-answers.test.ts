@@ -56,7 +56,8 @@ const OWN_OUTPUTS = [
   'status',
   'config-file',
   'cert-ids',
-  'config-files'
+  'config-files',
+  'encrypted-to'
 ]
 /** The workflow commands the action itself prints (add-mask is checked against the secrets). */
 const OWN_COMMANDS = /^::(?:add-mask|error|warning|debug)::/
