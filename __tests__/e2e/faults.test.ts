@@ -165,7 +165,12 @@ describe('faults that end the step', () => {
     expect(result.errors[0]).toMatch(message)
     expect(result.outputs['cert-id']).toBeUndefined()
     expect(result.outputs['cert-ids']).toBe('{}')
-    expect(Object.keys(result.outputs).sort()).toEqual(['cert-ids', 'client-token', 'config-files'])
+    expect(Object.keys(result.outputs).sort()).toEqual([
+      'cert-ids',
+      'client-token',
+      'config-files',
+      'encrypted-to'
+    ])
   })
 })
 
