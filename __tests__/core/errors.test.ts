@@ -15,6 +15,7 @@ import {
   InputError,
   PermissionError,
   ProfileError,
+  RecipientError,
   TransportError,
   UnexpectedResponseError
 } from '../../src/core/errors.js'
@@ -51,7 +52,8 @@ const INSTANCES: Record<string, Error> = {
     'every certificate on vss-1',
     'R1',
     'page 2 came back as PageNumber 1'
-  )
+  ),
+  RecipientError: new RecipientError('github:alice-gh has no public SSH key age can encrypt to')
 }
 
 describe('ExpectedFailure', () => {
