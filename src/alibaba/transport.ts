@@ -202,5 +202,3 @@ export function stringField(json: JsonObject | undefined, name: string): string 
   const value = json?.[name]
   return typeof value === 'string' && value !== '' ? value : undefined
 }
-
-/** The codes on an error and its causes, outermost first. */

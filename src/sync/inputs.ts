@@ -8,7 +8,7 @@
  */
 import { isAbsolute, normalize, resolve } from 'node:path'
 import { InputError } from '../core/errors.js'
-import { quote } from '../core/input-rules.js'
+import { parseBooleanInput, quote } from '../core/input-rules.js'
 import {
   getMultilineInput,
   parseConfigDir,
@@ -79,14 +79,14 @@ export function readSyncSettings(
   const mode = parseMode(getInput('mode'))
   const rosterFile = parseRosterFile(getInput('roster-file'), env)
   const ignore = compileIgnorePatterns(getMultilineInput(getInput('ignore')))
-  const rotate = parseBoolean(
+  const rotate = parseBooleanInput(
     getInput('rotate'),
     'rotate',
     'replace expired and expiring certificates of roster names'
   )
   const warnDays = parseWarnDays(getInput('warn-days'))
   const maxRevocations = parseMaxRevocations(getInput('max-revocations'))
-  const allowMassRevocation = parseBoolean(
+  const allowMassRevocation = parseBooleanInput(
     getInput('allow-mass-revocation'),
     'allow-mass-revocation',
     'carry out a plan that revokes more than max-revocations'
@@ -114,16 +114,6 @@ function parseMode(raw: string): SyncMode {
   throw new InputError(
     'mode',
     `${quote(raw)} is not supported; expected "plan" (the default: show what would change, change nothing; for pull requests) or "apply" (make the SSL server match the roster; for the default branch).`
-  )
-}
-
-/** A YAML 1.2 boolean as `core.getBooleanInput` reads it; '' is false. */
-function parseBoolean(raw: string, input: string, meaning: string): boolean {
-  if (raw === '' || ['false', 'False', 'FALSE'].includes(raw)) return false
-  if (['true', 'True', 'TRUE'].includes(raw)) return true
-  throw new InputError(
-    input,
-    `${quote(raw)} is not a boolean; expected "true" (${meaning}) or "false" (the default).`
   )
 }
 
