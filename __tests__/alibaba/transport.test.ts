@@ -417,6 +417,14 @@ describe('toTransportError', () => {
         /^The TLS certificate of https:\S+ was not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate\)\./
       ],
       [
+        'a self-signed certificate, with the hint Node 24 adds for its own command line',
+        withCode(
+          'self-signed certificate; if the root CA is installed locally, try running Node.js with --use-system-ca',
+          'DEPTH_ZERO_SELF_SIGNED_CERT'
+        ),
+        /^The TLS certificate of https:\S+ was not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate\)\. The action always verifies TLS; .*NODE_EXTRA_CA_CERTS/
+      ],
+      [
         'a certificate of an unknown CA',
         withCode('unable to verify the first certificate', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'),
         /\(UNABLE_TO_VERIFY_LEAF_SIGNATURE: unable to verify the first certificate\)/

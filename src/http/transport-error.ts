@@ -44,6 +44,14 @@ const MAX_CAUSE_DEPTH = 5
 const MAX_DETAIL_LENGTH = 300
 /** Messages of wrappers that say nothing of what failed (undici's `fetch`). */
 const UNINFORMATIVE_MESSAGES: ReadonlySet<string> = new Set(['fetch failed'])
+/**
+ * Node 24 appends a hint for its own command line to certificate errors ("; if the root CA is
+ * installed locally, try running Node.js with --use-system-ca"). A workflow does not start Node,
+ * and the action gives its own advice (NODE_EXTRA_CA_CERTS), so the hint is dropped: the message
+ * then reads the same on every Node version.
+ */
+const NODE_CLI_HINT =
+  /;\s*if the root CA is installed locally, try running Node\.js with --use-system-ca\.?$/
 
 /**
  * An error and its causes, outermost first. undici's `fetch` throws "fetch failed" with the
@@ -81,7 +89,7 @@ function describeErrorChain(error: unknown, redact: Redactor): string {
   const messages: string[] = []
   for (const e of causeChain(error)) {
     const message = (e as { message?: unknown }).message
-    const trimmed = typeof message === 'string' ? message.trim() : ''
+    const trimmed = typeof message === 'string' ? message.trim().replace(NODE_CLI_HINT, '') : ''
     if (trimmed === '' || UNINFORMATIVE_MESSAGES.has(trimmed)) continue
     if (messages.some(shown => shown.includes(trimmed))) continue
     messages.push(trimmed)
