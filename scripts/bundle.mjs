@@ -19,7 +19,8 @@ export const BUNDLES = [
   { entry: 'src/create/index.ts', folder: '.' },
   { entry: 'src/report/index.ts', folder: 'report' },
   { entry: 'src/revoke/index.ts', folder: 'revoke' },
-  { entry: 'src/sync/index.ts', folder: 'sync' }
+  { entry: 'src/sync/index.ts', folder: 'sync' },
+  { entry: 'src/connect/index.ts', folder: 'connect' }
 ]
 
 /**

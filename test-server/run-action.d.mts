@@ -7,7 +7,7 @@ export const TEST_CA_PATH: string
 export const ACTION_YML_PATH: string
 
 /** The repository's actions: the main one (undefined) and its sub-actions, by folder. */
-export type ActionName = 'revoke' | 'report' | 'sync' | undefined
+export type ActionName = 'revoke' | 'report' | 'sync' | 'connect' | undefined
 
 /** The action.yml of `action`: action.yml, or `<action>/action.yml`. */
 export function actionYmlPath(action?: ActionName): string
@@ -26,7 +26,8 @@ export interface ActionInput {
 
 export interface RunOptions {
   /**
-   * Which action: undefined for the main one, or a sub-action's folder ('revoke', 'report'): the
+   * Which action: undefined for the main one, or a sub-action's folder ('revoke', 'report', 'sync',
+   * 'connect'): the
    * bundle its action.yml's `runs.main` names, with that action.yml's defaults.
    */
   action?: ActionName
@@ -39,6 +40,11 @@ export interface RunOptions {
   env?: Record<string, string | undefined> | undefined
   /** Set NODE_EXTRA_CA_CERTS to the test CA (default true). */
   trustTestCa?: boolean | undefined
+  /**
+   * A command that runs Node in place of itself (`['ip', 'netns', 'exec', 'ns1']`): the action then
+   * runs inside it, with the same pid.
+   */
+  launcher?: string[] | undefined
   onSpawn?: ((child: ChildProcess) => void) | undefined
   onStdout?: ((chunk: string) => void) | undefined
   /** SIGKILL the action after this long (default 120 s). */
@@ -72,7 +78,10 @@ export interface RunResult {
  * as the runner does, taken from the bundle under test (beside ACTION_UNDER_TEST, else in
  * ACTION_DIST, else in dist/).
  */
-export function subActionPaths(folder: 'revoke' | 'report'): { actionYml: string; script: string }
+export function subActionPaths(folder: Exclude<ActionName, undefined>): {
+  actionYml: string
+  script: string
+}
 /** The inputs `action.yml` (default: the repository's) declares, by name. */
 export function actionInputs(path?: string): Record<string, ActionInput>
 export function inputVariable(name: string): string

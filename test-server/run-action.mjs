@@ -171,7 +171,13 @@ export async function runAction(options = {}) {
 
   const started = performance.now()
   const bundle = options.action === undefined ? ACTION_PATH : actionPath(options.action)
-  const child = spawn(process.execPath, [bundle], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  // A launcher (`ip netns exec <ns>`, say) execs Node itself, so the child is still the action.
+  const [file, ...launcherArgs] = options.launcher ?? [process.execPath]
+  const args = options.launcher ? [...launcherArgs, process.execPath, bundle] : [bundle]
+  const child = spawn(/** @type {string} */ (file), args, {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   options.onSpawn?.(child)
   let stdout = ''
   let stderr = ''
