@@ -10,7 +10,8 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { STATE_IS_POST } from '../runner/cleanup.js'
-import { runLive, type ActionIo } from '../runner/composition.js'
+import { liveRunnerIo, runLiveWith, type RunnerIo } from '../runner/live.js'
+import { writeProfile } from '../certificates/profile.js'
 import { CancelledError, ExpectedFailure, InputError } from '../core/errors.js'
 import { createSecretRegistry } from '../core/redact.js'
 import type { Environment } from '../core/environment.js'
@@ -44,17 +45,12 @@ import { liveProbe } from './system.js'
 
 /** The part of the runner the step uses. */
 export type ConnectIo = Pick<
-  ActionIo,
-  | 'getInput'
-  | 'env'
-  | 'setOutput'
-  | 'saveState'
-  | 'summary'
-  | 'logger'
-  | 'now'
-  | 'signal'
-  | 'writeProfile'
->
+  RunnerIo,
+  'getInput' | 'env' | 'setOutput' | 'saveState' | 'summary' | 'logger' | 'now' | 'signal'
+> & {
+  /** Writes the profile's private copy (0600, no links followed); returns its absolute path. */
+  writeProfile: typeof writeProfile
+}
 
 /** The system the step drives: live, or a test's fakes. */
 export interface ConnectSystem {
@@ -74,9 +70,15 @@ export interface ConnectSystem {
 /** A unix socket's path must fit in 108 bytes; beyond this, the directory goes to the OS's temp. */
 const MAX_WORK_DIR_PARENT_LENGTH = 70
 
-/** The connect step, as the runner starts it. */
+/**
+ * The connect step, as the runner starts it: the live runner without any network client (connect
+ * calls no API), so the step's start is Node's and OpenVPN's, not an HTTP stack's.
+ */
 export async function run(): Promise<void> {
-  await runLive(io => runConnect(io))
+  await runLiveWith(
+    signal => ({ ...liveRunnerIo(signal), writeProfile }),
+    io => runConnect(io)
+  )
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * What every action of this repository (the main action, `revoke/`, `report/`) composes the same way, so that
+ * What every action that calls an API (create, revoke, report, sync) composes the same way, so that
  * each entry only adds what is its own: the live runner ({@link runLive}: cancellation signals and
  * the real `@actions/core`, Node, clock and files as one {@link ActionIo}), and one step's life
  * ({@link runStep}): every secret registered for masking and redaction, the proxy variables read
@@ -7,7 +7,6 @@
  * built on one deadline, and every failure turned into one `setFailed` message (a bug's stack at
  * debug level), the dispatcher destroyed at the end.
  */
-import * as core from '@actions/core'
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { Dispatcher } from '../http/undici.js'
 import { CancelledError, ExpectedFailure } from '../core/errors.js'
@@ -17,41 +16,16 @@ import { prepareConfigDir, writeProfile } from '../certificates/profile.js'
 import { obtainCredentials } from '../alibaba/oidc.js'
 import { createDispatcher, readProxySettings, type ProxySettings } from '../http/proxy.js'
 import { createSecretRegistry } from '../core/redact.js'
-import { type SummarySink } from './summary.js'
+import { liveRunnerIo, runLiveWith, type RunnerIo } from './live.js'
 import { DEFAULT_RETRY_POLICY } from '../http/retry.js'
 import type { ApiUsage, RpcDependencies } from '../http/call-context.js'
-import { type Environment, type InputReader } from '../core/environment.js'
+import type { Environment } from '../core/environment.js'
 import type { ConnectionSettings } from '../alibaba/settings.js'
-import { sleep } from '../core/sleep.js'
 import { readableStack } from '../core/stack-trace.js'
 import { createVpcClient, type VpcClient } from '../alibaba/vpc-client.js'
 
-/** Where the step reports: the parts of `@actions/core` that log, fail the step and mask. */
-interface ActionLogger {
-  info: (line: string) => void
-  warning: (line: string) => void
-  /** Shown only with debug logging (a bug's stack trace). */
-  debug: (line: string) => void
-  setFailed: (message: string) => void
-  /** Masks a secret in the runner's log (`core.setSecret`). */
-  setSecret: (secret: string) => void
-}
-
 /** Everything a step reads or changes outside itself: the live one, or a test's fakes. */
-export interface ActionIo {
-  /** The step's inputs, read as `core.getInput` does. */
-  getInput: InputReader
-  /** Credentials, proxy, workflow-run, token-service and STS variables, GITHUB_STEP_SUMMARY. */
-  env: Environment
-  setOutput: (name: string, value: string) => void
-  /** Saves a value for the post step (`core.saveState`). */
-  saveState: (name: string, value: string) => void
-  /** The job summary; written only when GITHUB_STEP_SUMMARY is set. */
-  summary: SummarySink
-  logger: ActionLogger
-  /** The clock, in ms. */
-  now: () => number
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+export interface ActionIo extends RunnerIo {
   /** In [0, 1): the retries' jitter. */
   random: () => number
   /** A fresh signature nonce for every request. */
@@ -60,8 +34,6 @@ export interface ActionIo {
   randomClientToken: () => string
   /** The one connection pool for every request of the run, through `proxy`; destroyed at the end. */
   createDispatcher: (proxy: ProxySettings | undefined) => Dispatcher
-  /** Aborted, with a CancelledError as its reason, when the runner cancels the step. */
-  signal: AbortSignal
   /**
    * Checks config-dir before any certificate is made (creating it one level at a time, stopping
    * when `signal` aborts); returns its absolute path.
@@ -81,66 +53,20 @@ export interface ActionIo {
   ) => Promise<string>
 }
 
-/** Frames kept in a stack trace in the live step. */
-const STACK_TRACE_FRAMES = 50
-
 /** An entry's step, as the runner starts it: `step` with the live runner, Node and network. */
 export async function runLive(step: (io: ActionIo) => Promise<void>): Promise<void> {
-  // A bug's stack (debug log) should reach the entry: V8 keeps 10 frames by default, fewer than
-  // the runner's library, this composition and the step's own work take between them.
-  Error.stackTraceLimit = Math.max(Error.stackTraceLimit, STACK_TRACE_FRAMES)
-  const cancellation = new AbortController()
-  const stopListening = abortOnCancellation(cancellation)
-  try {
-    await step(liveIo(cancellation.signal))
-  } finally {
-    stopListening()
-  }
-}
-
-/**
- * Aborts `controller` on the runner's cancellation signals (SIGINT, then SIGTERM). Returns the
- * function that removes the handlers.
- */
-function abortOnCancellation(controller: AbortController): () => void {
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (!controller.signal.aborted) {
-      controller.abort(new CancelledError(`received ${signal}`))
-    }
-  }
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
-  return () => {
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
-  }
-}
-
-/** The real runner, network, clock, randomness and files. */
-function liveIo(signal: AbortSignal): ActionIo {
-  return {
-    getInput: (name, options) => core.getInput(name, options),
-    env: process.env,
-    setOutput: (name, value) => core.setOutput(name, value),
-    saveState: (name, value) => core.saveState(name, value),
-    summary: core.summary,
-    logger: {
-      info: line => core.info(line),
-      warning: line => core.warning(line),
-      debug: line => core.debug(line),
-      setFailed: message => core.setFailed(message),
-      setSecret: secret => core.setSecret(secret)
-    },
-    now: Date.now,
-    sleep,
-    random: Math.random,
-    newNonce: () => randomBytes(16).toString('hex'),
-    randomClientToken: randomUUID,
-    createDispatcher,
-    signal,
-    prepareConfigDir,
-    writeProfile
-  }
+  await runLiveWith(
+    signal => ({
+      ...liveRunnerIo(signal),
+      random: Math.random,
+      newNonce: () => randomBytes(16).toString('hex'),
+      randomClientToken: randomUUID,
+      createDispatcher,
+      prepareConfigDir,
+      writeProfile
+    }),
+    step
+  )
 }
 
 /** What every step reads the same way, and the SSL server it acts on (all of the region's if none). */
