@@ -1,8 +1,8 @@
-export const id = 803;
-export const ids = [803];
+export const id = 893;
+export const ids = [893];
 export const modules = {
 
-/***/ 5803:
+/***/ 4893:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -14,11 +14,11 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __webpack_require__(4296);
+var errors = __webpack_require__(2091);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: ./src/core/text.ts
-var core_text = __webpack_require__(2020);
+var core_text = __webpack_require__(4283);
 ;// CONCATENATED MODULE: ./src/delivery/recipients.ts
 /**
  * One public key a profile can be encrypted to, parsed from what a person or GitHub gives: an
@@ -513,10 +513,10 @@ function concat(...parts) {
     return Buffer.concat(parts);
 }
 
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __webpack_require__(6752);
+// EXTERNAL MODULE: ../../main/node_modules/undici/index.js
+var undici = __webpack_require__(4718);
 // EXTERNAL MODULE: ./src/http/transport-error.ts
-var transport_error = __webpack_require__(4098);
+var transport_error = __webpack_require__(1303);
 ;// CONCATENATED MODULE: ./src/github/client.ts
 
 
@@ -540,7 +540,7 @@ const MAX_GITHUB_ANSWER_BYTES = 8 * 1024 * 1024;
  */
 async function loadGitHub(redact) {
     try {
-        return await Promise.resolve(/* import() eager */).then(__webpack_require__.bind(__webpack_require__, 2413));
+        return await Promise.resolve(/* import() eager */).then(__webpack_require__.bind(__webpack_require__, 8623));
     }
     catch (error) {
         throw new errors/* GitHubError */.y_(0, `The GitHub client could not start (${redact(error instanceof Error ? error.message : String(error))}): check the proxy variables (https_proxy, HTTPS_PROXY) and GITHUB_API_URL.`);
@@ -1052,4 +1052,4 @@ function sealer(keys) {
 
 };
 
-//# sourceMappingURL=803.index.js.map
+//# sourceMappingURL=893.index.js.map
