@@ -341,6 +341,9 @@ describe('the revoke action', () => {
 })
 
 describe('the main action with if-exists: replace', () => {
+  /** The other certificates found: the ones these revocations were for. */
+  const othersOf = (revocations: readonly CertificateRevocation[]) =>
+    revocations.map(({ certId, name }) => ({ certId, name, status: 'normal', createTime: 0 }))
   const NEW: Obtained = {
     ok: true,
     requested: 'alice',
@@ -353,7 +356,11 @@ describe('the main action with if-exists: replace', () => {
     requestId: 'REQ-C',
     attempts: 5,
     waitedMs: 0,
-    replacement: { revocations: REPORT.revocations, listingError: undefined }
+    replacement: {
+      others: othersOf(REPORT.revocations),
+      revocations: REPORT.revocations,
+      listingError: undefined
+    }
   }
   const BEN: Obtained = {
     ...NEW,
@@ -361,6 +368,7 @@ describe('the main action with if-exists: replace', () => {
     name: 'ben',
     certId: 'vsc-new2',
     replacement: {
+      others: [{ certId: 'vsc-b9', name: 'ben', status: 'normal', createTime: 0 }],
       revocations: [
         {
           ok: true,
@@ -390,7 +398,7 @@ describe('the main action with if-exists: replace', () => {
 
   test('a failed revocation of an old certificate, and a failed listing of the others, each named', () => {
     const listingError = new Error('DescribeSslVpnClientCerts refused')
-    const noList: Obtained = { ...BEN, replacement: { revocations: [], listingError } }
+    const noList: Obtained = { ...BEN, replacement: { others: [], revocations: [], listingError } }
     expect(describeReplaceFailures([NEW, noList], 300)).toBe(
       [
         '2 old certificates could not be revoked (the new ones are ready; a re-run returns them and revokes only what is left):',
