@@ -211,3 +211,165 @@ describe('the revoke action (revoke/action.yml)', () => {
     expect(server.disconnections).toEqual({ 'vss-standin0001': 6 })
   })
 })
+
+describe('the main action with if-exists: replace (rotation)', () => {
+  const WORKFLOW = {
+    GITHUB_REPOSITORY: 'acme/rotation',
+    GITHUB_RUN_ID: '9003',
+    GITHUB_JOB: 'rotate',
+    GITHUB_ACTION: 'certificate'
+  }
+  const ofAction = (calls: readonly CallRecord[], action: string) =>
+    calls.filter(c => c.action === action)
+  const json = (outputs: Record<string, string>, name: string): unknown =>
+    JSON.parse(outputs[name] ?? 'null')
+
+  function rotate(server: StandIn, options: RunOptions = {}) {
+    return runAction({
+      inputs: {
+        'region-id': 'cn-hangzhou',
+        'ssl-vpn-server-id': 'vss-standin0001',
+        endpoint: server.endpoint,
+        'access-key-id': KEY.accessKeyId,
+        'access-key-secret': KEY.accessKeySecret,
+        name: 'alice',
+        'if-exists': 'replace'
+      },
+      env: WORKFLOW,
+      killAfterMs: 60_000,
+      ...options
+    })
+  }
+
+  /**
+   * Rotates alice and sends SIGTERM once `held(server)` holds: polls the stand-in's state (the
+   * request held has arrived), not the clock.
+   */
+  async function rotateAndSignal(server: StandIn, held: (server: StandIn) => boolean) {
+    let child: ChildProcess | undefined
+    let callsAtSignal = -1
+    const poll = setInterval(() => {
+      if (callsAtSignal < 0 && child && held(server)) {
+        callsAtSignal = server.calls.length
+        child.kill('SIGTERM')
+      }
+    }, 20)
+    const result = await rotate(server, { onSpawn: spawned => (child = spawned) })
+    clearInterval(poll)
+    expectNoSecrets(result, [KEY.accessKeyId, KEY.accessKeySecret])
+    expect(callsAtSignal).toBeGreaterThan(0)
+    expect(result.exitCode).toBe(1)
+    expect(result.signal).toBeNull() // it wrote its account and exited by itself
+    expect(server.calls.length).toBe(callsAtSignal) // nothing sent after the signal
+    expect(result.stdout).toContain('::warning::Cancelled (received SIGTERM).')
+    return result
+  }
+
+  const heldOnce = (action: string) => (server: StandIn) =>
+    ofAction(server.calls, action).some(c => c.outcome === 'fault:hang')
+
+  test('SIGTERM while the second old certificate is being deleted: outputs, summary and error name the new one, the old one gone and the old one left; a re-run finishes', async () => {
+    const server = await startStandIn({
+      existingCertificates: [{ name: 'alice' }, { name: 'alice' }],
+      faults: [{ action: 'DeleteSslVpnClientCert', kind: 'hang', afterCalls: 1 }]
+    })
+    const [old1, old2] = server.certificates.map(c => c.id)
+    const result = await rotateAndSignal(server, heldOnce('DeleteSslVpnClientCert'))
+    const fresh = server.certificates[2]?.id
+    expect(fresh).toMatch(/^vsc-/)
+    expect(ofAction(server.calls, 'DeleteSslVpnClientCert').map(c => c.outcome)).toEqual([
+      'deleted',
+      'fault:hang'
+    ])
+    expect(server.listedCertificates().map(c => c.id)).toEqual([old2, fresh])
+
+    const token = result.outputs['client-token']
+    expect(token).toMatch(/\S/)
+    expect(result.outputs['cert-id']).toBe(fresh)
+    expect(result.outputs['created']).toBe('true')
+    expect(result.outputs['status']).toBe('normal')
+    expect(json(result.outputs, 'cert-ids')).toEqual({ alice: fresh })
+    expect(json(result.outputs, 'replaced-cert-ids')).toEqual([old1])
+    expect(result.errors).toEqual([
+      [
+        'Cancelled (received SIGTERM) during the rotation of alice; how far it got:',
+        `- alice: new certificate ${fresh}, created and ready`,
+        `- ${old1} (old alice): revoked`,
+        `- ${old2} (old alice): cancelled during its delete: it may be gone already, or still work`,
+        `A re-run of this job finishes the rotation: it gets the same new certificate back (client-token: ${token}), not a second one, and revokes only the old certificates left.`
+      ].join('\n')
+    ])
+    expect(result.stdout).toContain(
+      '::warning::One certificate was deleted on vss-standin0001: each delete disconnected every client of that SSL server'
+    )
+    expect(result.summary).toContain('<strong>Cancelled</strong> (received SIGTERM)')
+    expect(result.summary).toContain(`<code>${fresh}</code>`)
+    expect(result.summary).toContain(`replaced <code>${old1}</code>`)
+    expect(result.summary).toContain(`<strong>not revoked</strong>: <code>${old2}</code>`)
+
+    // The re-run of the same job: the same new certificate, and the old one left goes.
+    const from = server.calls.length
+    const again = await rotate(server)
+    expect(again.exitCode).toBe(0)
+    expect(again.outputs['cert-id']).toBe(fresh)
+    expect(json(again.outputs, 'replaced-cert-ids')).toEqual([old2])
+    expect(
+      ofAction(server.calls.slice(from), 'CreateSslVpnClientCert').map(c => c.outcome)
+    ).toEqual(['replayed'])
+    expect(server.listedCertificates().map(c => c.id)).toEqual([fresh])
+  })
+
+  test('SIGTERM while the new certificate is waited for: it is named, created but not seen ready, and no old one was deleted', async () => {
+    const server = await startStandIn({
+      existingCertificates: [{ name: 'alice' }, { name: 'alice' }],
+      faults: [{ action: 'DescribeSslVpnClientCert', kind: 'hang' }]
+    })
+    const [old1, old2] = server.certificates.map(c => c.id)
+    const result = await rotateAndSignal(server, heldOnce('DescribeSslVpnClientCert'))
+    const fresh = server.certificates[2]?.id
+    expect(fresh).toMatch(/^vsc-/)
+    expect(ofAction(server.calls, 'DeleteSslVpnClientCert')).toEqual([])
+    expect(server.listedCertificates().map(c => c.id)).toEqual([old1, old2, fresh])
+
+    const token = result.outputs['client-token']
+    expect(result.outputs['cert-id']).toBe(fresh)
+    expect(result.outputs['created']).toBe('true')
+    expect(result.outputs['status']).toBe('')
+    expect(json(result.outputs, 'cert-ids')).toEqual({ alice: fresh })
+    expect(json(result.outputs, 'replaced-cert-ids')).toEqual([])
+    expect(result.errors).toEqual([
+      [
+        'Cancelled (received SIGTERM) during the rotation of alice; how far it got:',
+        `- alice: new certificate ${fresh}, created but not yet seen ready; no old certificate was deleted`,
+        `A re-run of this job finishes the rotation: it gets the same new certificate back (client-token: ${token}), not a second one, and revokes only the old certificates left.`
+      ].join('\n')
+    ])
+    expect(result.stdout).not.toContain('each delete disconnected')
+    expect(result.summary).toContain('<strong>Cancelled</strong> (received SIGTERM)')
+    expect(result.summary).toContain(`<code>${fresh}</code>`)
+    expect(result.summary).toContain('no old certificate was deleted')
+  })
+
+  test('SIGTERM while the create is under way: no certificate is named, none was deleted, the token to re-use is', async () => {
+    const server = await startStandIn({
+      existingCertificates: [{ name: 'alice' }],
+      faults: [{ kind: 'hang' }]
+    })
+    const [old] = server.certificates.map(c => c.id)
+    const result = await rotateAndSignal(server, heldOnce('CreateSslVpnClientCert'))
+    expect(server.listedCertificates().map(c => c.id)).toEqual([old])
+
+    const token = result.outputs['client-token']
+    expect(result.outputs['cert-id']).toBeUndefined()
+    expect(json(result.outputs, 'cert-ids')).toEqual({})
+    expect(json(result.outputs, 'replaced-cert-ids')).toEqual([])
+    expect(result.errors).toEqual([
+      [
+        'Cancelled (received SIGTERM) during the rotation of alice; how far it got:',
+        '- alice: no new certificate confirmed: cancelled during its create (it may exist; the re-run gets it back rather than a second one); no old certificate was deleted',
+        `A re-run of this job finishes the rotation: it gets the same new certificate back (client-token: ${token}), not a second one, and revokes only the old certificates left.`
+      ].join('\n')
+    ])
+    expect(result.summary).toContain('<strong>Cancelled</strong> (received SIGTERM)')
+  })
+})

@@ -173,6 +173,22 @@ describe('if-exists: replace', () => {
     )
     expect(ofAction(server.calls, 'DeleteSslVpnClientCert')).toEqual([])
     expect(listed(server)).toContain(old)
+    // The new certificate exists: it is named, so that it is not lost (a re-run gets it back).
+    const fresh = server.certificates.find(c => c.id !== old)?.id
+    expect(fresh).toMatch(/^vsc-/)
+    expect(result.outputs['cert-id']).toBe(fresh)
+    expect(result.outputs['created']).toBe('true')
+    expect(result.outputs['status']).toBe('')
+    expect(json(result, 'cert-ids')).toEqual({ dave: fresh })
+    expect(json(result, 'replaced-cert-ids')).toEqual([])
+    expect(result.errors[0]).toContain(
+      `\nA new certificate was created before the failure (a re-run gets it back, not a second one, and finishes the rotation):\n- dave: new certificate ${fresh}, created but not seen ready; no old certificate was deleted`
+    )
+    expect(result.summary).toMatch(
+      new RegExp(
+        `<code>${fresh}</code></td><td><strong>failed</strong>: [^<]*; created, not seen ready; no old certificate was deleted</td>`
+      )
+    )
   })
 
   test('a re-run of the same job gets the same new certificate back (same ClientToken) and deletes nothing more', async () => {

@@ -5,11 +5,13 @@
  */
 import { describe, expect, test } from '@jest/globals'
 import { ApiError, CancelledError, CertificateElsewhereError } from '../../src/core/errors.js'
-import type { Obtained } from '../../src/certificates/onboarding.js'
+import type { CertificateOutcome, Obtained } from '../../src/certificates/onboarding.js'
 import { type SummarySink } from '../../src/runner/summary.js'
-import { summaryRows, writeSummary } from '../../src/create/outputs.js'
+import { setOutputs, summaryRows, writeSummary } from '../../src/create/outputs.js'
 import type { CertificateRevocation, RevocationReport } from '../../src/certificates/revocation.js'
 import {
+  describeCancelledRotation,
+  describeCreatedBeforeFailure,
   describeReplaceFailures,
   replacedRevocations,
   setReplacedOutput
@@ -341,6 +343,9 @@ describe('the revoke action', () => {
 })
 
 describe('the main action with if-exists: replace', () => {
+  /** The other certificates found: the ones these revocations were for. */
+  const othersOf = (revocations: readonly CertificateRevocation[]) =>
+    revocations.map(({ certId, name }) => ({ certId, name, status: 'normal', createTime: 0 }))
   const NEW: Obtained = {
     ok: true,
     requested: 'alice',
@@ -353,7 +358,11 @@ describe('the main action with if-exists: replace', () => {
     requestId: 'REQ-C',
     attempts: 5,
     waitedMs: 0,
-    replacement: { revocations: REPORT.revocations, listingError: undefined }
+    replacement: {
+      others: othersOf(REPORT.revocations),
+      revocations: REPORT.revocations,
+      listingError: undefined
+    }
   }
   const BEN: Obtained = {
     ...NEW,
@@ -361,6 +370,7 @@ describe('the main action with if-exists: replace', () => {
     name: 'ben',
     certId: 'vsc-new2',
     replacement: {
+      others: [{ certId: 'vsc-b9', name: 'ben', status: 'normal', createTime: 0 }],
       revocations: [
         {
           ok: true,
@@ -390,7 +400,7 @@ describe('the main action with if-exists: replace', () => {
 
   test('a failed revocation of an old certificate, and a failed listing of the others, each named', () => {
     const listingError = new Error('DescribeSslVpnClientCerts refused')
-    const noList: Obtained = { ...BEN, replacement: { revocations: [], listingError } }
+    const noList: Obtained = { ...BEN, replacement: { others: [], revocations: [], listingError } }
     expect(describeReplaceFailures([NEW, noList], 300)).toBe(
       [
         '2 old certificates could not be revoked (the new ones are ready; a re-run returns them and revokes only what is left):',
@@ -419,5 +429,130 @@ describe('the main action with if-exists: replace', () => {
       `<p><strong>Every client of SSL server <code>${SERVER}</code> was disconnected</strong> by each delete of an old certificate (2 in all): the other users must reconnect.</p>`
     )
     expect(calls[3]).toBe('write')
+  })
+
+  describe('cut short by a cancellation or a failure', () => {
+    const cancelled = new CancelledError('received SIGTERM')
+    const settings = {
+      ...CONNECTION,
+      targets: ['alice', 'ben', 'cy'].map(name => ({
+        name,
+        clientToken: `gha-${name}`,
+        clientTokenSource: 'derived from the workflow run'
+      })),
+      ifExists: 'replace',
+      configDir: undefined,
+      keyPassphrase: undefined,
+      keepProfiles: false
+    } as unknown as Settings
+    /** ben: its new certificate ready, the first of three old ones revoked, the second under way. */
+    const BEN_CUT: CertificateOutcome = {
+      ok: false,
+      requested: 'ben',
+      clientToken: 'gha-ben',
+      error: cancelled,
+      created: { certId: 'vsc-new2', name: 'ben', requestId: 'REQ-B', status: 'normal' },
+      replacement: {
+        others: [cert('vsc-b1', 'ben'), cert('vsc-b2', 'ben'), cert('vsc-b3', 'ben')],
+        revocations: [
+          {
+            ok: true,
+            certId: 'vsc-b1',
+            name: 'ben',
+            requestId: 'R1',
+            alreadyGone: false,
+            attempts: 2,
+            waitedMs: 0
+          },
+          { ok: false, certId: 'vsc-b2', name: 'ben', error: cancelled, deleteAccepted: true }
+        ],
+        listingError: undefined
+      }
+    }
+
+    test('the failure message: per name, the new certificate, each old one gone or left, the names not started', () => {
+      expect(
+        describeCancelledRotation(settings.targets, [NEW, BEN_CUT], cancelled, 300, undefined)
+      ).toBe(
+        [
+          'Cancelled (received SIGTERM) during the rotation; how far it got:',
+          '- alice: new certificate vsc-new1, created and ready',
+          '- vsc-a1 (old alice): revoked',
+          '- vsc-a2 (old alice): revoked',
+          '- vsc-b1 (old alice): VpnGateway.FinancialLocked: The specified service is financial locked. (RequestId: REQ-LOCKED) The VPN gateway is suspended for an overdue payment: top up the Alibaba Cloud account, then re-run.',
+          '- ben: new certificate vsc-new2, created and ready',
+          '- vsc-b1 (old ben): revoked',
+          '- vsc-b2 (old ben): its delete was accepted (every client was disconnected), but it was not yet seen gone: the step was cancelled',
+          '- vsc-b3 (old ben): not revoked, cancelled before its turn; it still works',
+          '- cy: not started; nothing was created or deleted for it',
+          'A re-run of this job finishes the rotation: it gets the same new certificates back (same ClientTokens), not second ones, and revokes only the old certificates left.'
+        ].join('\n')
+      )
+    })
+
+    test('outputs: the certificate created before the cancellation is named, and the old ones gone', () => {
+      const outputs: Record<string, string> = {}
+      const sink = { setOutput: (n: string, v: string) => (outputs[n] = v) }
+      setOutputs(sink, [BEN_CUT], { rotation: true })
+      setReplacedOutput(sink, [BEN_CUT])
+      expect(outputs).toEqual({
+        'cert-ids': '{"ben":"vsc-new2"}',
+        'config-files': '{}',
+        'encrypted-to': '{}',
+        'cert-id': 'vsc-new2',
+        name: 'ben',
+        'request-id': 'REQ-B',
+        'client-token': 'gha-ben',
+        created: 'true',
+        status: 'normal',
+        'replaced-cert-ids': '["vsc-b1"]'
+      })
+      // Without rotation a failed name stays unnamed in the outputs, as before.
+      const plain: Record<string, string> = {}
+      setOutputs({ setOutput: (n, v) => (plain[n] = v) }, [BEN_CUT])
+      expect(plain['cert-id']).toBeUndefined()
+      expect(plain['cert-ids']).toBe('{}')
+    })
+
+    test('the summary: its row names the new certificate and the old ones left; the names not started have a row; the disconnections count the delete under way', async () => {
+      expect(summaryRows([BEN_CUT], { rotation: true })[0]).toEqual([
+        'ben',
+        '<code>vsc-new2</code>',
+        '<strong>cancelled</strong> (received SIGTERM); created and ready; replaced <code>vsc-b1</code>; <strong>not revoked</strong>: <code>vsc-b2</code>, <code>vsc-b3</code>',
+        'normal',
+        '—'
+      ])
+      const calls: string[] = []
+      await writeSummary(
+        recordingSink(calls),
+        settings,
+        [NEW, BEN_CUT],
+        { calls: 0, waitedMs: 0 },
+        cancelled
+      )
+      expect(calls[1]).toContain('"data":"cy"},{"data":"—"},{"data":"not started: cancelled"}')
+      expect(calls[2]).toContain(
+        '<p><strong>Cancelled</strong> (received SIGTERM) during the rotation'
+      )
+      // alice's vsc-a1 (vsc-a2 was gone already) and ben's vsc-b1 and vsc-b2 (accepted).
+      expect(calls[2]).toContain('by each delete of an old certificate (3 in all)')
+    })
+
+    test('a name that failed after its create: the new certificate is named, no old one was deleted', () => {
+      const failed: CertificateOutcome = {
+        ok: false,
+        requested: 'dave',
+        clientToken: 'gha-dave',
+        error: new Error('not ready'),
+        created: { certId: 'vsc-new4', name: 'dave', requestId: 'REQ-D', status: undefined }
+      }
+      expect(describeCreatedBeforeFailure([NEW, failed])).toBe(
+        [
+          'A new certificate was created before the failure (a re-run gets it back, not a second one, and finishes the rotation):',
+          '- dave: new certificate vsc-new4, created but not seen ready; no old certificate was deleted'
+        ].join('\n')
+      )
+      expect(describeCreatedBeforeFailure([NEW])).toBeUndefined()
+    })
   })
 })

@@ -89,15 +89,43 @@ export interface Obtained extends OutcomeBase {
 
 /** The other certificates of a name, revoked once its new certificate was ready. */
 interface Replacement {
-  /** One per other certificate found, in order. */
+  /** Every other certificate of that name found (none when the listing failed), in order. */
+  others: ExistingCertificate[]
+  /**
+   * One per other certificate revoked or tried, in order. After a cancellation, only those done
+   * or under way: the others found have none.
+   */
   revocations: CertificateRevocation[]
   /** The listing of the others failed: none was revoked. */
   listingError: Error | undefined
 }
 
+/** A certificate this step's create made, before the failure or cancellation of its name. */
+interface CreatedBeforeFailure {
+  certId: string
+  /** As the create answered it ('' when the API named it). */
+  name: string
+  requestId: string | undefined
+  /** Known once it was seen usable (it was waited for); undefined: not seen ready. */
+  status: string | undefined
+}
+
 interface Failed extends OutcomeBase {
   ok: false
   error: Error
+  /**
+   * The create was answered before the failure: the certificate exists, though its name failed
+   * (with `if-exists: replace` the old ones go only once it is ready, so what exists matters).
+   */
+  created?: CreatedBeforeFailure | undefined
+  /** With `if-exists: replace`: the failure (a cancellation) came while the others were revoked. */
+  replacement?: Replacement | undefined
+}
+
+/** How far one name got: what a failure or cancellation leaves behind of it. */
+interface Progress {
+  created?: CreatedBeforeFailure | undefined
+  replacement?: Replacement | undefined
 }
 
 export type CertificateOutcome = Obtained | Failed
@@ -155,7 +183,8 @@ async function obtainOne(
   target: CertificateTarget,
   vpc: VpcClient,
   deps: OnboardingDependencies,
-  pace: GatewayPace
+  pace: GatewayPace,
+  progress: Progress
 ): Promise<Obtained> {
   let attempts = 0
   let waitedMs = 0
@@ -199,6 +228,7 @@ async function obtainOne(
     waitedMs += result.waitedMs
     requestId = result.requestId
     found = { certId: result.certId, name: result.name, status: undefined }
+    progress.created = { ...found, requestId }
     deps.log(
       `Certificate ${result.certId}${result.name ? ` (${result.name})` : ''} after ${result.attempts} ${result.attempts === 1 ? 'attempt' : 'attempts'} (RequestId: ${result.requestId}).`
     )
@@ -214,6 +244,7 @@ async function obtainOne(
     attempts += material.attempts
     waitedMs += material.waitedMs
     found.status = material.status
+    if (progress.created) progress.created.status = material.status
     // A sealed profile needs no passphrase: none to send (key-passphrase is for the others).
     const passphrase = sealer === undefined ? settings.keyPassphrase : undefined
     const key =
@@ -243,11 +274,12 @@ async function obtainOne(
     attempts += material.attempts
     waitedMs += material.waitedMs
     found.status = material.status
+    if (progress.created) progress.created.status = material.status
   }
 
   let replacement: Replacement | undefined
   if (settings.ifExists === 'replace' && target.name !== undefined) {
-    replacement = await replaceOthers(target.name, found.certId, settings, vpc, deps)
+    replacement = await replaceOthers(target.name, found.certId, settings, vpc, deps, progress)
     for (const r of replacement.revocations) {
       if (r.ok) {
         attempts += r.attempts
@@ -276,14 +308,16 @@ async function obtainOne(
 /**
  * Rotation, once the new certificate `keep` is ready: every other certificate named exactly
  * `name` on the SSL server is revoked, one at a time. A re-run finds only `keep` (its create is
- * answered from the same ClientToken) and deletes nothing more.
+ * answered from the same ClientToken) and deletes nothing more. What is found and done is kept in
+ * `progress` as it happens, so a cancellation midway still tells which went and which remain.
  */
 async function replaceOthers(
   name: string,
   keep: string,
   settings: Settings,
   vpc: VpcClient,
-  deps: OnboardingDependencies
+  deps: OnboardingDependencies,
+  progress: Progress
 ): Promise<Replacement> {
   let others: ExistingCertificate[]
   try {
@@ -294,29 +328,34 @@ async function replaceOthers(
     deps.log(
       `Could not list the other certificates named ${name}, so none was revoked: ${failure.message}`
     )
-    return { revocations: [], listingError: failure }
+    return { others: [], revocations: [], listingError: failure }
   }
+  const replacement: Replacement = { others, revocations: [], listingError: undefined }
+  progress.replacement = replacement
   if (others.length === 0) {
     deps.log(`No other certificate is named ${name}: nothing to revoke.`)
-    return { revocations: [], listingError: undefined }
+    return replacement
   }
   deps.log(
     `Replacing ${others.length === 1 ? 'the other certificate' : `the ${others.length} other certificates`} named ${name} (${others.map(c => c.certId).join(', ')}), one at a time: each delete disconnects every client of ${settings.sslVpnServerId}.`
   )
-  const revocations = await revokeCertificates(others, vpc, settings.sslVpnServerId, deps)
-  return { revocations, listingError: undefined }
+  await revokeCertificates(others, vpc, settings.sslVpnServerId, deps, replacement.revocations)
+  return replacement
 }
 
 /**
- * Obtains every target in order through `vpc`. A cancellation stops everything at once; any other
- * failure is recorded and the next name goes ahead, until the client's deadline.
+ * Obtains every target in order through `vpc`. A cancellation stops everything at once (it is
+ * thrown); any other failure is recorded and the next name goes ahead, until the client's
+ * deadline. Each outcome is pushed onto `outcomes` as soon as it is known, the name under way
+ * when a cancellation came included (with what it created and revoked before it), so a caller
+ * that passes its own array still knows what was done; the names after it have none.
  */
 export async function obtainCertificates(
   settings: Settings,
   vpc: VpcClient,
-  deps: OnboardingDependencies
+  deps: OnboardingDependencies,
+  outcomes: CertificateOutcome[] = []
 ): Promise<CertificateOutcome[]> {
-  const outcomes: CertificateOutcome[] = []
   const batch = settings.targets.length > 1
   const pace: GatewayPace = { lastBusySpan: undefined }
   for (const [index, target] of settings.targets.entries()) {
@@ -335,12 +374,14 @@ export async function obtainCertificates(
     }
     const prefix = batch ? `[${index + 1}/${settings.targets.length}] ${target.name}: ` : ''
     const log = (line: string) => deps.log(prefix + line)
+    const progress: Progress = {}
     try {
       const client = vpc.withLogPrefix(prefix)
-      outcomes.push(await obtainOne(settings, target, client, { ...deps, log }, pace))
+      outcomes.push(await obtainOne(settings, target, client, { ...deps, log }, pace, progress))
     } catch (error) {
-      if (error instanceof CancelledError || !(error instanceof Error)) throw error
-      outcomes.push({ ...base, ok: false, error })
+      if (!(error instanceof Error)) throw error
+      outcomes.push({ ...base, ok: false, error, ...progress })
+      if (error instanceof CancelledError) throw error
     }
   }
   return outcomes

@@ -7,12 +7,21 @@
  */
 import { profileRecorder, STATE_IS_POST, STATE_PROFILES } from '../runner/cleanup.js'
 import { deleteClientTokens, readWorkflowRunContext } from '../alibaba/client-token.js'
-import { runLive, runStep, type ActionIo, type StepSession } from '../runner/composition.js'
-import { describeBatchFailure } from '../runner/failure.js'
+import {
+  runLive,
+  runStep,
+  stsContext,
+  type ActionIo,
+  type StepSession
+} from '../runner/composition.js'
+import { describeBatchFailure, describeFailure } from '../runner/failure.js'
+import { CancelledError } from '../core/errors.js'
 import { readSettings } from './inputs.js'
-import { obtainCertificates } from '../certificates/onboarding.js'
+import { obtainCertificates, type CertificateOutcome } from '../certificates/onboarding.js'
 import { describeStart, setOutputs, writeSummary } from './outputs.js'
 import {
+  describeCancelledRotation,
+  describeCreatedBeforeFailure,
   describeReplaceFailures,
   replacedRevocations,
   setReplacedOutput
@@ -74,27 +83,52 @@ async function obtainAndReport(
     ? (await import('../delivery/deliver.js')).prepareDelivery(settings, { ...deps, deadline })
     : undefined
   const vpc = await connect()
-  const outcomes = await obtainCertificates(settings, vpc, {
-    ...deps,
-    writeFile,
-    deleteToken,
-    sealerFor
-  })
-  setOutputs(io, outcomes)
-  if (settings.ifExists === 'replace') {
+  const rotation = settings.ifExists === 'replace'
+  const timeoutSeconds = settings.timeoutMs / 1000
+  // Filled as each name ends, the one under way when a cancellation came included.
+  const outcomes: CertificateOutcome[] = []
+  let cancelled: CancelledError | undefined
+  try {
+    await obtainCertificates(
+      settings,
+      vpc,
+      { ...deps, writeFile, deleteToken, sealerFor },
+      outcomes
+    )
+  } catch (error) {
+    // A rotation cancelled midway may have created and deleted certificates: it says which below.
+    if (!(error instanceof CancelledError) || !rotation) throw error
+    cancelled = error
+    logger.warning(`Cancelled (${error.message}).`)
+  }
+  setOutputs(io, outcomes, { rotation })
+  if (rotation) {
     setReplacedOutput(io, outcomes)
     const warning = disconnectionWarning(replacedRevocations(outcomes), settings.sslVpnServerId)
     if (warning !== undefined) logger.warning(warning)
   }
   if (io.env['GITHUB_STEP_SUMMARY']) {
-    await writeSummary(io.summary, settings, outcomes, deps.usage)
+    await writeSummary(io.summary, settings, outcomes, deps.usage, cancelled)
+  }
+  if (cancelled) {
+    logger.setFailed(
+      describeCancelledRotation(settings.targets, outcomes, cancelled, timeoutSeconds, token)
+    )
+    return
   }
   const failed = outcomes.filter(o => !o.ok)
+  const created = rotation ? describeCreatedBeforeFailure(outcomes) : undefined
   const [only] = outcomes
-  if (outcomes.length === 1 && only && !only.ok) throw only.error
+  if (outcomes.length === 1 && only && !only.ok) {
+    if (created === undefined) throw only.error
+    const context = { clientToken: token, timeoutSeconds, sts: stsContext(settings) }
+    logger.setFailed(`${describeFailure(only.error, context)}\n${created}`)
+    return
+  }
   const messages = [
-    failed.length > 0 ? describeBatchFailure(outcomes, settings.timeoutMs / 1000) : undefined,
-    describeReplaceFailures(outcomes, settings.timeoutMs / 1000)
+    failed.length > 0 ? describeBatchFailure(outcomes, timeoutSeconds) : undefined,
+    created,
+    describeReplaceFailures(outcomes, timeoutSeconds)
   ].filter(m => m !== undefined)
   if (messages.length > 0) logger.setFailed(messages.join('\n'))
 }
