@@ -9,7 +9,7 @@ import { profileRecorder, STATE_IS_POST, STATE_PROFILES } from '../runner/cleanu
 import { deleteClientTokens, readWorkflowRunContext } from '../alibaba/client-token.js'
 import { runLive, runStep, type ActionIo, type StepSession } from '../runner/composition.js'
 import { describeBatchFailure } from '../runner/failure.js'
-import { readSettings } from './inputs.js'
+import { readSettings, type Settings } from './inputs.js'
 import { obtainCertificates } from '../certificates/onboarding.js'
 import { describeStart, setOutputs, writeSummary } from './outputs.js'
 import {
@@ -18,7 +18,6 @@ import {
   setReplacedOutput
 } from './replace-report.js'
 import { disconnectionWarning } from '../runner/revocation-report.js'
-import type { Settings } from '../alibaba/settings.js'
 
 export type { ActionIo } from '../runner/composition.js'
 

@@ -5,7 +5,7 @@
  */
 import { MAX_SHOWN_TEXT_LENGTH } from '../core/text.js'
 import type { CertificateOutcome, Obtained } from '../certificates/onboarding.js'
-import type { Settings } from '../alibaba/settings.js'
+import type { Settings } from './inputs.js'
 import type { ApiUsage } from '../http/call-context.js'
 import {
   cellText,
