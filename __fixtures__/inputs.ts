@@ -7,7 +7,7 @@ import { expect } from '@jest/globals'
 import { InputError } from '../src/core/errors.js'
 import { readSettings } from '../src/create/inputs.js'
 import { type Environment, type InputReader } from '../src/core/environment.js'
-import type { Settings } from '../src/alibaba/settings.js'
+import type { Settings } from '../src/create/inputs.js'
 
 export const KEY_ID = 'LTAI5tInputKeyId0001'
 export const KEY_SECRET = 'InputSecret+/=0123456789abcdefXYZ'

@@ -12,12 +12,16 @@ import {
   obtainCertificates,
   type OnboardingDependencies
 } from '../../src/certificates/onboarding.js'
-import type { Settings } from '../../src/alibaba/settings.js'
+import type { ConnectionSettings } from '../../src/alibaba/settings.js'
+import type { OnboardingSettings } from '../../src/certificates/requests.js'
 import {
   createVpcClient,
   type ExistingCertificate,
   type VpcClient
 } from '../../src/alibaba/vpc-client.js'
+
+/** What these tests build: the connection (for the VPC client) and what onboarding reads. */
+type Settings = ConnectionSettings & OnboardingSettings
 
 describe('chooseReusable', () => {
   function cert(certId: string, status: string, createTime: number): ExistingCertificate {
@@ -69,7 +73,6 @@ describe('obtainCertificates', () => {
     ifExists: 'create',
     configDir: undefined,
     keyPassphrase: undefined,
-    keepProfiles: false,
     credentials: { source: 'inputs', keys: { accessKeyId: 'id', accessKeySecret: 'secret' } },
     endpoint: {
       origin: 'https://vpc.cn-hangzhou.aliyuncs.com',
@@ -284,7 +287,6 @@ describe('if-exists: replace', () => {
     ifExists: 'replace',
     configDir: undefined,
     keyPassphrase: undefined,
-    keepProfiles: false,
     credentials: { source: 'inputs', keys: { accessKeyId: 'id', accessKeySecret: 'secret' } },
     endpoint: {
       origin: 'https://vpc.cn-hangzhou.aliyuncs.com',

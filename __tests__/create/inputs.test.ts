@@ -18,7 +18,7 @@ import {
   ENV_SECURITY_TOKEN
 } from '../../src/runner/credential-inputs.js'
 import { type Environment } from '../../src/core/environment.js'
-import type { Settings } from '../../src/alibaba/settings.js'
+import type { Settings } from '../../src/create/inputs.js'
 
 describe('readSettings refuses bad inputs', () => {
   /** [what, the input, its value, what the message must say is expected] */

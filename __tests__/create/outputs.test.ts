@@ -3,7 +3,7 @@ import { ApiError } from '../../src/core/errors.js'
 import type { CertificateOutcome, Obtained } from '../../src/certificates/onboarding.js'
 import { cellText, escapeHtml, type SummarySink } from '../../src/runner/summary.js'
 import { setOutputs, summaryRows, writeSummary } from '../../src/create/outputs.js'
-import type { Settings } from '../../src/alibaba/settings.js'
+import type { Settings } from '../../src/create/inputs.js'
 
 const SETTINGS: Settings = {
   regionId: 'cn-hangzhou',

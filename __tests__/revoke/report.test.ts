@@ -24,7 +24,8 @@ import {
   setRevokeOutputs,
   writeRevokeSummary
 } from '../../src/revoke/report.js'
-import type { RevokeSettings, Settings } from '../../src/alibaba/settings.js'
+import type { Settings } from '../../src/create/inputs.js'
+import type { RevokeSettings } from '../../src/revoke/inputs.js'
 
 const SERVER = 'vss-bp1test0001'
 const CONNECTION = {

@@ -1,6 +1,6 @@
 /**
  * What a profile from an API answer may carry. DescribeSslVpnClientCert's `ClientConfig` becomes a
- * file people open with OpenVPN, so the answer is checked where it is read (vpc-client.ts), before
+ * file people open with OpenVPN, so the answer is checked where it is read (vpc-details.ts), before
  * anything writes it anywhere.
  */
 

@@ -21,7 +21,7 @@ import {
   type CertificateRevocation,
   type RevocationDependencies
 } from './revocation.js'
-import type { CertificateTarget, Settings } from '../alibaba/settings.js'
+import type { CertificateTarget, OnboardingSettings as Settings } from './requests.js'
 import { USABLE_STATUSES, type ExistingCertificate, type VpcClient } from '../alibaba/vpc-client.js'
 
 /** What onboarding needs besides the VPC client (which calls the API, by the run's deadline). */

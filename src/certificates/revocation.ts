@@ -20,7 +20,7 @@ import {
   InconsistentAnswerError,
   PermissionError
 } from '../core/errors.js'
-import type { RevokeTarget } from '../alibaba/settings.js'
+import type { RevokeTarget } from './requests.js'
 import type { ExistingCertificate, VpcClient } from '../alibaba/vpc-client.js'
 
 /** What revocation needs besides the VPC client (which calls the API, by the run's deadline). */

@@ -22,13 +22,28 @@ import { InputError } from '../core/errors.js'
 import { parseBooleanInput, quote } from '../core/input-rules.js'
 import { parseGitHubToken, parseHttpsUrl } from '../github/rules.js'
 import { type Environment, type InputReader } from '../core/environment.js'
+import type { ConnectionSettings } from '../alibaba/settings.js'
 import type {
   CertificateTarget,
   IfExists,
+  OnboardingSettings,
   Recipient,
-  RecipientSource,
-  Settings
-} from '../alibaba/settings.js'
+  RecipientSource
+} from '../certificates/requests.js'
+import type { DeliverySettings } from '../delivery/settings.js'
+
+/**
+ * What the create action is asked to do: the connection every action reads, the certificates to
+ * obtain and how (what onboarding reads), and the rest of the create action's own inputs.
+ */
+export interface Settings extends ConnectionSettings, OnboardingSettings {
+  /** `keep-profiles`: leave the profiles in place after the job (no removal in the post step). */
+  keepProfiles: boolean
+  /** Where `github:` recipients' keys are read (GITHUB_API_URL, `github-token`); see delivery. */
+  github?: DeliverySettings['github']
+  /** Deadline for the whole operation, all certificates and attempts included. */
+  timeoutMs: number
+}
 
 /**
  * Reads every input. Order matters only in one way: credentials first, so every secret is

@@ -16,7 +16,7 @@ import {
 } from '../runner/composition.js'
 import { describeBatchFailure, describeFailure } from '../runner/failure.js'
 import { CancelledError } from '../core/errors.js'
-import { readSettings } from './inputs.js'
+import { readSettings, type Settings } from './inputs.js'
 import { obtainCertificates, type CertificateOutcome } from '../certificates/onboarding.js'
 import { describeStart, setOutputs, writeSummary } from './outputs.js'
 import {
@@ -27,7 +27,6 @@ import {
   setReplacedOutput
 } from './replace-report.js'
 import { disconnectionWarning } from '../runner/revocation-report.js'
-import type { Settings } from '../alibaba/settings.js'
 
 export type { ActionIo } from '../runner/composition.js'
 

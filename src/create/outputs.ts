@@ -8,7 +8,7 @@ import { CancelledError } from '../core/errors.js'
 import { disconnections } from '../runner/revocation-report.js'
 import { replacedRevocations } from './replace-report.js'
 import type { CertificateOutcome, Obtained } from '../certificates/onboarding.js'
-import type { Settings } from '../alibaba/settings.js'
+import type { Settings } from './inputs.js'
 import type { ApiUsage } from '../http/call-context.js'
 import {
   cellText,

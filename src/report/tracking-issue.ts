@@ -16,7 +16,7 @@
  * accident, and only people who may triage issues can set the label.
  *
  * What goes into an issue is what the listing says about each certificate and nothing else: IDs,
- * names, SSL servers, dates, statuses (all checked against their shapes in vpc-client.ts). No key,
+ * names, SSL servers, dates, statuses (all checked against their shapes in alibaba/vpc-listing.ts). No key,
  * token or key material exists here to leak.
  */
 import { cutText, MAX_SHOWN_TEXT_LENGTH, singleLine } from '../core/text.js'

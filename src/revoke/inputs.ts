@@ -13,7 +13,19 @@ import {
   readConnectionSettings
 } from '../runner/connection-inputs.js'
 import { type Environment, type InputReader } from '../core/environment.js'
-import type { RevokeSettings, RevokeTarget } from '../alibaba/settings.js'
+import type { ConnectionSettings } from '../alibaba/settings.js'
+import type { RevokeTarget } from '../certificates/requests.js'
+
+/** What the revoke action is asked to do ({@link readRevokeSettings}). */
+export interface RevokeSettings extends ConnectionSettings {
+  sslVpnServerId: string
+  /** At least one, all of one kind (names or IDs), each once. */
+  targets: RevokeTarget[]
+  /** `dry-run`: list what would be revoked, revoke nothing. */
+  dryRun: boolean
+  /** `fail-if-absent`: a name or ID with no certificate fails the step (else it is a warning). */
+  failIfAbsent: boolean
+}
 
 /** The inputs that say what to revoke: exactly one of them. */
 const TARGET_INPUTS = ['name', 'names', 'cert-id', 'cert-ids'] as const

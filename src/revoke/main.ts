@@ -9,7 +9,7 @@ import { deleteClientTokens, readWorkflowRunContext } from '../alibaba/client-to
 import { runLive, runStep, type ActionIo, type StepSession } from '../runner/composition.js'
 import { CancelledError } from '../core/errors.js'
 import { revokeTargets } from '../certificates/revocation.js'
-import { readRevokeSettings } from './inputs.js'
+import { readRevokeSettings, type RevokeSettings } from './inputs.js'
 import { disconnectionWarning, describeRevokeFailures } from '../runner/revocation-report.js'
 import {
   describeAbsent,
@@ -17,7 +17,6 @@ import {
   setRevokeOutputs,
   writeRevokeSummary
 } from './report.js'
-import type { RevokeSettings } from '../alibaba/settings.js'
 
 /** The revoke step, as the runner starts it. */
 export async function run(): Promise<void> {

@@ -16,7 +16,7 @@ import {
   type SummarySink
 } from '../runner/summary.js'
 import { targetLabel, type RevocationReport, type Revoked } from '../certificates/revocation.js'
-import type { RevokeSettings } from '../alibaba/settings.js'
+import type { RevokeSettings } from './inputs.js'
 
 interface OutputSink {
   setOutput: (name: string, value: string) => void

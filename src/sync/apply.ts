@@ -20,7 +20,7 @@ import {
   type OnboardingDependencies
 } from '../certificates/onboarding.js'
 import { revokeCertificates, type CertificateRevocation } from '../certificates/revocation.js'
-import type { CertificateTarget, Settings } from '../alibaba/settings.js'
+import type { CertificateTarget, OnboardingSettings as Settings } from '../certificates/requests.js'
 import type { VpcClient } from '../alibaba/vpc-client.js'
 import type { SyncSettings } from './inputs.js'
 import type { Plan, PlannedCreate } from './plan.js'
@@ -96,8 +96,7 @@ export async function applyPlan(
     targets,
     // The plan found none of these names (or only stale ones): a new certificate each.
     ifExists: 'create',
-    keyPassphrase: undefined,
-    keepProfiles: true
+    keyPassphrase: undefined
   }
   const writeFile = (dir: string, fileName: string, content: string | Uint8Array) =>
     deliverProfile(byFile.get(fileName), deps, dir, fileName, content)
