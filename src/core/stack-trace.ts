@@ -4,7 +4,8 @@
  * map beside the bundle (`index.js.map`, without sources' content), and one beside each chunk file
  * ncc makes of a dynamic `import()` (`413.index.js.map`: the delivery code and Octokit, loaded only
  * with a recipient). Only when a bug's stack is about to be printed are the maps of the files its
- * frames name read, each at most once, and each frame translated to `src/<file>.ts:<line>:<col>`.
+ * frames name read, each at most once, and each frame translated to `src/<file>.ts:<line>:1` (ncc's
+ * maps hold lines, not columns; scripts/bundle.mjs says why the lines are TypeScript's).
  * Nothing is loaded at start-up, and a map that is missing, too large or unreadable leaves its
  * frames as they were.
  */
