@@ -2,8 +2,8 @@
 // Issue 19's target: the root action without a recipient starts within 1.25× the undici floor,
 // the encryption code and Octokit being loaded only when a recipient is given. One interleaved run
 // (as part 1 of `npm run bench`) of: bare `node -e 0`; the undici floor (bench/undici-floor.mjs,
-// ncc --minify); the action without a recipient; with a key given in the workflow (loads the
-// delivery chunk); with `github:USER` (loads the delivery chunk and Octokit's). Every action run
+// ncc --minify); the action without a recipient; with a key given in the workflow; with
+// `github:USER` (one call to the GitHub stand-in). Every action run
 // must create its certificate (and, with a recipient, name the key it encrypted to). Prints one
 // markdown table of medians and ratios, the sizes of index.js and of each chunk file beside it,
 // and the machine's load around the timed rounds. Nothing here is a test.
@@ -106,15 +106,14 @@ async function main() {
     { key: 'none', label: 'the action, no recipient', args: [bundle], action: true },
     {
       key: 'keyLine',
-      label: 'the action, `recipient: ssh-ed25519 …` (delivery chunk)',
+      label: 'the action, `recipient: ssh-ed25519 …` (a key given)',
       args: [bundle],
       action: true,
       inputs: { recipient: keyLine, 'config-dir': profiles }
     },
     {
       key: 'github',
-      label:
-        'the action, `recipient: github:alice-gh` (delivery and Octokit chunks, one GitHub call)',
+      label: 'the action, `recipient: github:alice-gh` (one GitHub call)',
       args: [bundle],
       action: true,
       inputs: { recipient: 'github:alice-gh', 'config-dir': profiles, 'github-token': github.token }
@@ -218,8 +217,9 @@ Without a recipient: ${ratio(none.time, floor.time)} the undici floor (target �
 
 ${sizeTable}
 
-- A key given in the workflow loads the delivery chunk (src/delivery/); \`github:\` loads Octokit's
-  too, when the first GitHub call is made (src/github/client.ts).
+- Any recipient loads every chunk: src/github/client.ts, in the delivery chunk, imports undici's
+  index (for Octokit's \`fetch\`), which ncc put in the chunk with Octokit, so a key given in the
+  workflow loads and evaluates them too.
 - ${loadNote(load)}
 `)
   if (!load.reliable) log(`bench:start: ${load.warning}`)
