@@ -99,7 +99,11 @@ function readGivenKey(recipient: Extract<Recipient, { kind: 'key' }>): KeyFromRe
   const { input, line } = recipient.given
   const where = input === 'recipient' ? '' : `line ${line}: `
   const from =
-    input === 'names' ? `names line ${line}` : input === 'roster-file' ? `roster line ${line}` : 'recipient'
+    input === 'names'
+      ? `names line ${line}`
+      : input === 'roster-file'
+        ? `roster line ${line}`
+        : 'recipient'
   let key: ReturnType<typeof parseRecipientKey>
   try {
     key = parseRecipientKey(recipient.text)

@@ -37,7 +37,7 @@ export function parseGitHubToken(
 }
 
 /** An https:// URL without user info, query or fragment, with no trailing `/`; '' is `fallback`. */
-export function parseHttpsUrl(raw: string, fallback: string): string | undefined {
+function parseHttpsUrl(raw: string, fallback: string): string | undefined {
   let url: URL
   try {
     url = new URL(raw === '' ? fallback : raw)

@@ -33,7 +33,10 @@ export function checkRosterKeys(roster: Roster): void {
       if (!(error instanceof ExpectedFailure)) throw error
       // The parser's message quotes at most a short, cleaned prefix (never a private key) and
       // says what is expected.
-      throw new InputError('roster-file', `${where}: the recipient of ${entry.name}: ${error.message}`)
+      throw new InputError(
+        'roster-file',
+        `${where}: the recipient of ${entry.name}: ${error.message}`
+      )
     }
     if (key.type === 'unusable') {
       throw new InputError(
