@@ -465,6 +465,48 @@ describe('sync, mode apply, roster recipients: profiles only their person can op
     expect(await readdir(profiles)).not.toContain('carol.laptop.ovpn')
   })
 
+  test('a certificate created whose profile was not written: named in the failure; the re-run keeps it; the main action with if-exists: reuse delivers it', async () => {
+    const vpc = await vpcWith([{ name: 'leaver' }])
+    const dir = await workspace(rosterOf('name: newbie'))
+    const profiles = join(dir, 'profiles')
+    // The create succeeds; waiting for the new certificate is refused (not retried).
+    vpc.injectFault({
+      kind: 'error',
+      code: 'Example.Refused',
+      httpStatus: 400,
+      action: 'DescribeSslVpnClientCert'
+    })
+    const first = await sync({ vpc, dir, inputs: { mode: 'apply', 'config-dir': profiles } })
+    expect(first.exitCode).toBe(1)
+    expect(first.errors.join('\n')).toMatch(
+      /newbie: created, but its profile was not written; a re-run keeps it without writing one\. Deliver it with the main action \(name, the same recipient, if-exists: reuse, config-dir\)/
+    )
+    expect(namesNow(vpc)).toEqual(['leaver', 'newbie'])
+
+    const again = await sync({ vpc, dir, inputs: { mode: 'apply', 'config-dir': profiles } })
+    expect(again.exitCode).toBe(0)
+    expect(plan(again).counts).toMatchObject({ create: 0, revoke: 1 })
+    expect(JSON.parse(again.outputs['config-files'] ?? '')).toEqual({})
+
+    const delivered = await runAction({
+      inputs: {
+        'region-id': 'cn-hangzhou',
+        'ssl-vpn-server-id': SERVER,
+        'access-key-id': DEFAULT_KEY.accessKeyId,
+        'access-key-secret': DEFAULT_KEY.accessKeySecret,
+        endpoint: vpc.endpoint,
+        name: 'newbie',
+        'if-exists': 'reuse',
+        'config-dir': profiles,
+        'keep-profiles': 'true'
+      }
+    })
+    expect(delivered.errors).toEqual([])
+    expect(delivered.outputs['created']).toBe('false')
+    expect(await readdir(profiles)).toContain('newbie.ovpn')
+    expect(vpc.calls.filter(c => c.action === 'CreateSslVpnClientCert')).toHaveLength(1)
+  })
+
   test('a recipient key that is not one is refused with file and line, before any call', async () => {
     const vpc = await vpcWith([])
     // Well formed to the eye (the roster's form check passes it), but not a valid Ed25519 key.

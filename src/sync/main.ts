@@ -249,15 +249,34 @@ async function applyAndReport(
     report.revocationsSkipped
       ? `No certificate was revoked because a create failed: re-run to finish (the plan is made again; what was created is kept).`
       : undefined,
-    report.creates.some(o => !o.ok) && settings.configDir !== undefined
-      ? `A certificate that was created but whose profile was not written is kept by the re-run without a profile: deliver it with the main action (name, the same recipient, if-exists: reuse, config-dir).`
-      : undefined,
+    undeliveredProfiles(report, plan, after.certificates, settings),
     describeRevokeFailures(
       { resolutions: [], revocations: report.revocations, dryRun: false },
       settings.timeoutMs / 1000
     )
   ].filter((m): m is string => m !== undefined)
   if (failures.length > 0) logger.setFailed(failures.join('\n'))
+}
+
+/**
+ * New names whose create failed but which the listing after apply shows: created, their profile
+ * not written (the wait ran out, the disk failed). The re-run plans them as kept and writes no
+ * profile, so the message says how to deliver one. Undefined when there is none.
+ */
+function undeliveredProfiles(
+  report: ApplyReport,
+  plan: Plan,
+  listedAfter: readonly { name: string }[],
+  settings: SyncSettings
+): string | undefined {
+  if (settings.configDir === undefined) return undefined
+  const failed = new Set(report.creates.filter(o => !o.ok).map(o => o.requested))
+  const names = plan.create
+    .filter(c => c.reason === 'new' && failed.has(c.name))
+    .map(c => c.name)
+    .filter(name => listedAfter.some(c => c.name === name))
+  if (names.length === 0) return undefined
+  return `${names.join(', ')}: created, but ${names.length === 1 ? 'its profile was' : 'their profiles were'} not written; a re-run keeps ${names.length === 1 ? 'it' : 'them'} without writing one. Deliver ${names.length === 1 ? 'it' : 'each'} with the main action (name, the same recipient, if-exists: reuse, config-dir).`
 }
 
 /** What apply did, in one paragraph: creates, and when the revocation window was. */
