@@ -7,6 +7,7 @@
  * summary, and that no secret is shown.
  */
 import { afterEach, describe, expect, test } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -236,7 +237,7 @@ describe('sync, mode apply', () => {
         'name: alice',
         'name: bob.desktop',
         `name: dave\n    expires: ${yesterday}`,
-        'name: erin\n    recipient: github:erin'
+        'name: erin'
       )
     )
     const profiles = join(dir, 'profiles')
@@ -260,10 +261,6 @@ describe('sync, mode apply', () => {
     expect(revokedNames).toEqual(['bob.laptop', 'dave', 'mallory'])
     expect(vpc.disconnections[SERVER]).toBe(3)
     expect((await readdir(profiles)).sort()).toEqual(['bob.desktop.ovpn', 'erin.ovpn'])
-    // The one delivery call site says what it did with erin's recipient (plain, for now).
-    expect(result.stdout).toMatch(
-      /names a recipient for erin, but encrypted delivery is not available yet/
-    )
     expect(result.summary).toMatch(
       /Revoked 3 back to back between \d{4}-\d\d-\d\d \d\d:\d\d:\d\d and .* UTC/
     )
@@ -340,6 +337,187 @@ describe('sync, mode apply', () => {
     expect(JSON.parse(second.outputs['created'] ?? '{}')).toEqual({
       bob: expect.stringMatching(/^vsc-/)
     })
+  })
+})
+
+/** An OpenSSH key pair made by ssh-keygen, and its fingerprint as `ssh-keygen -l` prints it. */
+interface SshKey {
+  path: string
+  publicKey: string
+  fingerprint: string
+}
+
+async function sshKeygen(dir: string, type: string, name: string): Promise<SshKey> {
+  const path = join(dir, name)
+  const made = spawnSync('ssh-keygen', [
+    '-q',
+    '-t',
+    type,
+    '-N',
+    '',
+    '-C',
+    `${name}@test`,
+    '-f',
+    path
+  ])
+  if (made.status !== 0) throw new Error(`ssh-keygen -t ${type}: ${made.stderr.toString()}`)
+  const listed = spawnSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${path}.pub`])
+  const fingerprint = /SHA256:\S+/.exec(listed.stdout.toString())?.[0]
+  if (!fingerprint) throw new Error(`ssh-keygen -l: ${listed.stderr.toString()}`)
+  return { path, publicKey: (await readFile(`${path}.pub`, 'utf8')).trim(), fingerprint }
+}
+
+/** The real age CLI: the profile `file` decrypted with the private key at `identity`. */
+function ageDecrypt(identity: string, file: string) {
+  const result = spawnSync('age', ['-d', '-i', identity, file])
+  return { status: result.status, plaintext: result.stdout.toString() }
+}
+
+describe('sync, mode apply, roster recipients: profiles only their person can open', () => {
+  test('github:USER and key recipients get only <name>.ovpn.age, opened by the real age CLI; an account without a usable key fails before its create, and the re-run delivers it', async () => {
+    const keysDir = await mkdtemp(join(tmpdir(), 'sync-keys-'))
+    cleanups.push(() => rm(keysDir, { recursive: true, force: true }))
+    const alice = await sshKeygen(keysDir, 'ed25519', 'alice')
+    const bob = await sshKeygen(keysDir, 'ed25519', 'bob')
+    const carolPhone = await sshKeygen(keysDir, 'ecdsa', 'carol-phone')
+    const carol = await sshKeygen(keysDir, 'ed25519', 'carol')
+    const stranger = await sshKeygen(keysDir, 'ed25519', 'mallory')
+    const github = await startGitHubStandIn({
+      token: GITHUB_TOKEN,
+      users: { 'alice-gh': [alice.publicKey], 'carol-gh': [carolPhone.publicKey] }
+    })
+    cleanups.push(() => github.close())
+    const vpc = await vpcWith([{ name: 'leaver' }])
+    const dir = await workspace(
+      rosterOf(
+        'name: alice.laptop\n    recipient: github:alice-gh',
+        `name: bob.desktop\n    recipient: ${bob.publicKey}`,
+        'name: carol.laptop\n    recipient: github:carol-gh',
+        'name: dave'
+      )
+    )
+    const profiles = join(dir, 'profiles')
+    const apply = {
+      vpc,
+      dir,
+      inputs: { mode: 'apply', 'config-dir': profiles, 'github-token': GITHUB_TOKEN },
+      env: { GITHUB_API_URL: github.url }
+    }
+    const createsOf = (name: string) =>
+      vpc.calls.filter(c => c.action === 'CreateSslVpnClientCert' && c.params['Name'] === name)
+
+    const first = await sync(apply)
+    expect(first.exitCode).toBe(1)
+    expect(first.errors.join('\n')).toMatch(
+      /github:carol-gh has no public SSH key age can encrypt to .*no certificate was created/
+    )
+    // carol's account was read before her certificate would have been created: none was.
+    expect(createsOf('carol.laptop')).toEqual([])
+    expect(namesNow(vpc)).toEqual(['alice.laptop', 'bob.desktop', 'dave', 'leaver'])
+    // Only encrypted files for those with a recipient; the plain one for dave.
+    expect((await readdir(profiles)).sort()).toEqual([
+      'alice.laptop.ovpn.age',
+      'bob.desktop.ovpn.age',
+      'dave.ovpn'
+    ])
+    for (const [key, name] of [
+      [alice, 'alice.laptop'],
+      [bob, 'bob.desktop']
+    ] as const) {
+      const file = join(profiles, `${name}.ovpn.age`)
+      const opened = ageDecrypt(key.path, file)
+      expect(opened.status).toBe(0)
+      expect(opened.plaintext).toMatch(/^client$/m)
+      expect(opened.plaintext).toContain('<key>')
+      expect(ageDecrypt(stranger.path, file).status).not.toBe(0)
+    }
+    expect(JSON.parse(first.outputs['config-files'] ?? '{}')).toEqual({
+      'alice.laptop': join(profiles, 'alice.laptop.ovpn.age'),
+      'bob.desktop': join(profiles, 'bob.desktop.ovpn.age'),
+      dave: join(profiles, 'dave.ovpn')
+    })
+    expect(JSON.parse(first.outputs['encrypted-to'] ?? '{}')).toEqual({
+      'alice.laptop': [
+        { type: 'ssh-ed25519', fingerprint: alice.fingerprint, from: 'github:alice-gh' }
+      ],
+      'bob.desktop': [{ type: 'ssh-ed25519', fingerprint: bob.fingerprint, from: 'roster line 5' }]
+    })
+    expect(first.summary).toContain(`<code>${alice.fingerprint}</code>`)
+    expect(first.summary).toContain(`<code>${join(profiles, 'bob.desktop.ovpn.age')}</code>`)
+    // A create failed, so the leaver stays until the re-run.
+    expect(vpc.calls.filter(c => c.action === 'DeleteSslVpnClientCert')).toEqual([])
+
+    // carol adds a key age can use; the re-run creates and delivers hers, then revokes.
+    github.setUserKeys('carol-gh', [carolPhone.publicKey, carol.publicKey])
+    const again = await sync(apply)
+    expect(again.errors).toEqual([])
+    expect(again.exitCode).toBe(0)
+    expect(createsOf('carol.laptop')).toHaveLength(1)
+    expect(namesNow(vpc)).toEqual(['alice.laptop', 'bob.desktop', 'carol.laptop', 'dave'])
+    const opened = ageDecrypt(carol.path, join(profiles, 'carol.laptop.ovpn.age'))
+    expect(opened.status).toBe(0)
+    expect(opened.plaintext).toMatch(/^client$/m)
+    expect(JSON.parse(again.outputs['encrypted-to'] ?? '{}')).toEqual({
+      'carol.laptop': [
+        { type: 'ssh-ed25519', fingerprint: carol.fingerprint, from: 'github:carol-gh' }
+      ]
+    })
+    expect(await readdir(profiles)).not.toContain('carol.laptop.ovpn')
+  })
+
+  test('a certificate created whose profile was not written: named in the failure; the re-run keeps it; the main action with if-exists: reuse delivers it', async () => {
+    const vpc = await vpcWith([{ name: 'leaver' }])
+    const dir = await workspace(rosterOf('name: newbie'))
+    const profiles = join(dir, 'profiles')
+    // The create succeeds; waiting for the new certificate is refused (not retried).
+    vpc.injectFault({
+      kind: 'error',
+      code: 'Example.Refused',
+      httpStatus: 400,
+      action: 'DescribeSslVpnClientCert'
+    })
+    const first = await sync({ vpc, dir, inputs: { mode: 'apply', 'config-dir': profiles } })
+    expect(first.exitCode).toBe(1)
+    expect(first.errors.join('\n')).toMatch(
+      /newbie: created, but its profile was not written; a re-run keeps it without writing one\. Deliver it with the main action \(name, the same recipient, if-exists: reuse, config-dir\)/
+    )
+    expect(namesNow(vpc)).toEqual(['leaver', 'newbie'])
+
+    const again = await sync({ vpc, dir, inputs: { mode: 'apply', 'config-dir': profiles } })
+    expect(again.exitCode).toBe(0)
+    expect(plan(again).counts).toMatchObject({ create: 0, revoke: 1 })
+    expect(JSON.parse(again.outputs['config-files'] ?? '')).toEqual({})
+
+    const delivered = await runAction({
+      inputs: {
+        'region-id': 'cn-hangzhou',
+        'ssl-vpn-server-id': SERVER,
+        'access-key-id': DEFAULT_KEY.accessKeyId,
+        'access-key-secret': DEFAULT_KEY.accessKeySecret,
+        endpoint: vpc.endpoint,
+        name: 'newbie',
+        'if-exists': 'reuse',
+        'config-dir': profiles,
+        'keep-profiles': 'true'
+      }
+    })
+    expect(delivered.errors).toEqual([])
+    expect(delivered.outputs['created']).toBe('false')
+    expect(await readdir(profiles)).toContain('newbie.ovpn')
+    expect(vpc.calls.filter(c => c.action === 'CreateSslVpnClientCert')).toHaveLength(1)
+  })
+
+  test('a recipient key that is not one is refused with file and line, before any call', async () => {
+    const vpc = await vpcWith([])
+    // Well formed to the eye (the roster's form check passes it), but not a valid Ed25519 key.
+    const broken = `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${'A'.repeat(43)} x@y`
+    const dir = await workspace(rosterOf('name: alice', `name: bob\n    recipient: ${broken}`))
+    const result = await sync({ vpc, dir, inputs: { mode: 'apply', 'config-dir': join(dir, 'p') } })
+    expect(result.exitCode).toBe(1)
+    expect(result.errors[0]).toMatch(
+      /^Input 'roster-file': "roster\.yml" line 4: the recipient of bob: Not a public key age can encrypt to .*Expected/
+    )
+    expect(vpc.calls).toEqual([])
   })
 })
 

@@ -36,7 +36,7 @@ afterEach(async () => {
 })
 
 /** The VPC API: every call recorded by its Action; listings answered with these names. */
-function serveListing(names: string[]) {
+function serveListing(names: string[], totalCount = names.length) {
   agent
     .get(VPC)
     .intercept({ path: p => p.startsWith('/?'), method: 'POST' })
@@ -49,7 +49,7 @@ function serveListing(names: string[]) {
         statusCode: 200,
         data: {
           RequestId: 'REQ-LIST',
-          TotalCount: names.length,
+          TotalCount: totalCount,
           PageNumber: 1,
           PageSize: 50,
           SslVpnClientCertKeys: {
@@ -150,4 +150,41 @@ describe('runSync', () => {
       expect.stringMatching(/^The plan revokes 3 certificates, more than max-revocations \(2\)/)
     ])
   })
+
+  test('apply on a listing that contradicts itself: refused, nothing created or deleted', async () => {
+    // One page of 2 certificates that claims 5 in all.
+    serveListing(['alice', 'mallory'], 5)
+    await runSync(fakeIo({ mode: 'apply' }, 'certificates:\n  - name: alice\n  - name: bob\n'))
+    expect(requests.every(r => r === 'DescribeSslVpnClientCerts')).toBe(true)
+    expect(recorded.failures).toEqual([
+      expect.stringMatching(/DescribeSslVpnClientCerts answered inconsistently/)
+    ])
+    expect(recorded.outputs['created']).toBeUndefined()
+  })
+
+  test.each([
+    [
+      'an Ed25519 key that is not a point',
+      `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${'A'.repeat(43)}`,
+      /its Ed25519 key is (not a valid|a weak) point/
+    ],
+    ['an age recipient with a bad checksum', `age1${'q'.repeat(58)}`, /Bech32 checksum/]
+  ])(
+    'a roster recipient delivery cannot use (%s): refused with file and line, before any request',
+    async (_what, recipient, problem) => {
+      serveListing([])
+      await runSync(
+        fakeIo(
+          { mode: 'apply', 'config-dir': '/profiles' },
+          `certificates:\n  - name: alice\n  - name: bob\n    recipient: ${recipient}\n`
+        )
+      )
+      expect(recorded.failures).toHaveLength(1)
+      expect(recorded.failures[0]).toMatch(
+        /^Input 'roster-file': "\.github\/ssl-vpn-roster\.yml" line 4: the recipient of bob: /
+      )
+      expect(recorded.failures[0]).toMatch(problem)
+      expect(requests).toEqual([])
+    }
+  )
 })

@@ -104,6 +104,42 @@ describe('setApplyOutputs', () => {
         { ok: false, certId: 'vsc-n', name: 'nina', error: new Error('failed') }
       ]
     )
-    expect(outputs).toEqual({ created: '{"carol":"vsc-c"}', revoked: '["vsc-m"]' })
+    expect(outputs).toEqual({
+      created: '{"carol":"vsc-c"}',
+      revoked: '["vsc-m"]',
+      'config-files': '{}',
+      'encrypted-to': '{}'
+    })
+  })
+
+  test('config-files and encrypted-to: each profile written, and the keys an encrypted one opens with', () => {
+    const outputs: Record<string, string> = {}
+    const obtained = (name: string, configFile: string) => ({
+      ok: true as const,
+      requested: name,
+      clientToken: 't',
+      certId: `vsc-${name}`,
+      name,
+      created: true,
+      status: 'normal',
+      configFile,
+      requestId: 'r',
+      attempts: 1,
+      waitedMs: 0
+    })
+    const key = { type: 'ssh-ed25519', fingerprint: 'SHA256:abc', from: 'github:alice-gh' }
+    setApplyOutputs(
+      { setOutput: (name, value) => (outputs[name] = value) },
+      [
+        { ...obtained('alice', '/p/alice.ovpn.age'), encryptedTo: [key] },
+        obtained('bob', '/p/bob.ovpn')
+      ],
+      []
+    )
+    expect(JSON.parse(outputs['config-files'] ?? '')).toEqual({
+      alice: '/p/alice.ovpn.age',
+      bob: '/p/bob.ovpn'
+    })
+    expect(JSON.parse(outputs['encrypted-to'] ?? '')).toEqual({ alice: [key] })
   })
 })

@@ -40,6 +40,7 @@ function entry(name: string, expires?: string): RosterEntry {
   return {
     name,
     recipient: undefined,
+    recipientLine: undefined,
     expires,
     expiresAt: expires === undefined ? undefined : Date.parse(`${expires}T00:00:00Z`) + DAY,
     line: 1

@@ -42,12 +42,27 @@ describe('parseRoster', () => {
       {
         name: 'alice.laptop',
         recipient: 'github:alice',
+        recipientLine: 4,
         expires: '2027-03-31',
         expiresAt: Date.parse('2027-04-01T00:00:00Z'),
         line: 3
       },
-      { name: 'bob', recipient: SSH, expires: undefined, expiresAt: undefined, line: 6 },
-      { name: 'carol_1', recipient: AGE, expires: undefined, expiresAt: undefined, line: 8 },
+      {
+        name: 'bob',
+        recipient: SSH,
+        recipientLine: 7,
+        expires: undefined,
+        expiresAt: undefined,
+        line: 6
+      },
+      {
+        name: 'carol_1',
+        recipient: AGE,
+        recipientLine: 9,
+        expires: undefined,
+        expiresAt: undefined,
+        line: 8
+      },
       { name: 'dave-ci', recipient: undefined, expires: undefined, expiresAt: undefined, line: 10 }
     ])
   })

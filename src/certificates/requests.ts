@@ -21,7 +21,8 @@ export type Recipient =
 
 /** Where a recipient was given, for messages: `Input 'names': line 3: …`. */
 export interface RecipientSource {
-  input: 'recipient' | 'names'
+  /** `roster-file`: an entry of sync's roster, whose keys sync checks with the file's name. */
+  input: 'recipient' | 'names' | 'roster-file'
   /** 1-based, among the input's lines as written (empty lines counted). */
   line: number
 }

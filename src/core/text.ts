@@ -45,6 +45,18 @@ export function cutText(text: string, max: number): string {
   return `${text.slice(0, end)}…`
 }
 
+/**
+ * JSON on one line: JSON.stringify escapes \n and \r but leaves U+0085, U+2028 and U+2029 as they
+ * are, which a runner, a script or a viewer may take as line breaks; they are escaped too
+ * (`\u2028`: still the same JSON value). For outputs and files built from names in answers.
+ */
+export function oneLineJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[\u0085\u2028\u2029]/g,
+    c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+  )
+}
+
 /** JSON-quoted, with the characters JSON leaves alone but a log acts on (U+2028…) escaped too. */
 export function quoteShown(text: string): string {
   return escapeInvisible(JSON.stringify(text))

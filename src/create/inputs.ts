@@ -20,7 +20,7 @@ import {
 } from '../runner/connection-inputs.js'
 import { InputError } from '../core/errors.js'
 import { parseBooleanInput, quote } from '../core/input-rules.js'
-import { parseGitHubToken, parseHttpsUrl } from '../github/rules.js'
+import { parseGitHubApiUrl, parseGitHubToken } from '../github/rules.js'
 import { type Environment, type InputReader } from '../core/environment.js'
 import type { ConnectionSettings } from '../alibaba/settings.js'
 import type {
@@ -268,19 +268,6 @@ function checkPassphraseUsed(keyPassphrase: string | undefined, deliveries: Deli
       "is not used with 'recipient': each profile is encrypted to its person's keys, so there is no passphrase to send. Remove key-passphrase (it applies only to profiles written without a recipient)."
     )
   }
-}
-
-/** GITHUB_API_URL, for `github:` recipients: https only, as the report reads it. */
-function parseGitHubApiUrl(env: Environment): string {
-  const apiUrl = parseHttpsUrl(env['GITHUB_API_URL'] ?? '', 'https://api.github.com')
-  if (apiUrl === undefined) {
-    throw new InputError(
-      'GITHUB_API_URL',
-      `${quote(env['GITHUB_API_URL'] ?? '')} is not an https:// URL without user info, query or fragment; the keys of "github:" recipients are read from it over verified TLS only. The runner sets it (https://api.github.com, or https://HOST/api/v3 on GitHub Enterprise Server).`,
-      'environment'
-    )
-  }
-  return apiUrl
 }
 
 function parseIfExists(raw: string, names: (string | undefined)[]): IfExists {

@@ -98,8 +98,13 @@ export function prepareDelivery(
 /** A key given in an input, read in full; its errors name the input and the line. */
 function readGivenKey(recipient: Extract<Recipient, { kind: 'key' }>): KeyFromRecipient {
   const { input, line } = recipient.given
-  const where = input === 'names' ? `line ${line}: ` : ''
-  const from = input === 'names' ? `names line ${line}` : 'recipient'
+  const where = input === 'recipient' ? '' : `line ${line}: `
+  const from =
+    input === 'names'
+      ? `names line ${line}`
+      : input === 'roster-file'
+        ? `roster line ${line}`
+        : 'recipient'
   let key: ReturnType<typeof parseRecipientKey>
   try {
     key = parseRecipientKey(recipient.text)

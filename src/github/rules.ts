@@ -37,7 +37,7 @@ export function parseGitHubToken(
 }
 
 /** An https:// URL without user info, query or fragment, with no trailing `/`; '' is `fallback`. */
-export function parseHttpsUrl(raw: string, fallback: string): string | undefined {
+function parseHttpsUrl(raw: string, fallback: string): string | undefined {
   let url: URL
   try {
     url = new URL(raw === '' ? fallback : raw)
@@ -50,6 +50,23 @@ export function parseHttpsUrl(raw: string, fallback: string): string | undefined
 }
 
 const DEFAULT_API_URL = 'https://api.github.com'
+
+/**
+ * GITHUB_API_URL, for `github:` recipients (the main action's and sync's): https only, as the
+ * report reads it.
+ */
+export function parseGitHubApiUrl(env: Environment): string {
+  const apiUrl = parseHttpsUrl(env['GITHUB_API_URL'] ?? '', DEFAULT_API_URL)
+  if (apiUrl === undefined) {
+    throw new InputError(
+      'GITHUB_API_URL',
+      `${quote(env['GITHUB_API_URL'] ?? '')} is not an https:// URL without user info, query or fragment; the keys of "github:" recipients are read from it over verified TLS only. The runner sets it (https://api.github.com, or https://HOST/api/v3 on GitHub Enterprise Server).`,
+      'environment'
+    )
+  }
+  return apiUrl
+}
+
 const REPOSITORY_PATTERN = /^([A-Za-z0-9_.-]{1,100})\/([A-Za-z0-9_.-]{1,100})$/
 
 /**

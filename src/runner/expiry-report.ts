@@ -21,6 +21,7 @@ import {
   type OutputSink,
   type SummarySink
 } from '../runner/summary.js'
+import { oneLineJson } from '../core/text.js'
 
 /** Where the certificates of a report were listed: one SSL server, or every one of the region. */
 interface ReportScope {
@@ -85,7 +86,8 @@ export function boundedJsonArray(entries: readonly object[], maxBytes: number): 
   const parts: string[] = []
   let bytes = '[]'.length
   for (const entry of entries) {
-    const text = JSON.stringify(entry)
+    // Names from the listing: U+2028 and the like escaped, so the output stays one line.
+    const text = oneLineJson(entry)
     const size = Buffer.byteLength(text) + (parts.length > 0 ? 1 : 0)
     if (bytes + size > maxBytes) break
     parts.push(text)
@@ -163,7 +165,7 @@ export function describeTruncation(
 export function reportFileContent(settings: ReportScope, report: ExpiryReport): string {
   const entries = (certificates: readonly ClassifiedCertificate[]) =>
     mostUrgentFirst(certificates).map(outputEntry)
-  return `${JSON.stringify({
+  return `${oneLineJson({
     'region-id': settings.regionId,
     'ssl-vpn-server-id': settings.sslVpnServerId ?? null,
     checked: new Date(report.checkedAt).toISOString(),

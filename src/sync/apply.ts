@@ -20,7 +20,11 @@ import {
   type OnboardingDependencies
 } from '../certificates/onboarding.js'
 import { revokeCertificates, type CertificateRevocation } from '../certificates/revocation.js'
-import type { CertificateTarget, OnboardingSettings as Settings } from '../certificates/requests.js'
+import type {
+  CertificateTarget,
+  OnboardingSettings as Settings,
+  Recipient
+} from '../certificates/requests.js'
 import type { VpcClient } from '../alibaba/vpc-client.js'
 import type { SyncSettings } from './inputs.js'
 import type { Plan, PlannedCreate } from './plan.js'
@@ -29,6 +33,11 @@ interface ApplyDependencies extends OnboardingDependencies {
   now: () => number
   /** The ClientToken of a create outside a workflow run. */
   randomClientToken: () => string
+  /**
+   * With recipients in the plan (sync/delivery.ts, loaded only then): the sealer of each target,
+   * made from the onboarding settings (targets and GitHub settings). Undefined: no recipient.
+   */
+  prepareDelivery?: ((settings: Settings) => OnboardingDependencies['sealerFor']) | undefined
 }
 
 export interface ApplyReport {
@@ -42,7 +51,10 @@ export interface ApplyReport {
   revocationsSkipped: boolean
 }
 
-/** The create of each planned name: its ClientToken from the workflow run, else random. */
+/**
+ * The create of each planned name: its ClientToken from the workflow run, else random; its
+ * roster recipient, if any, as delivery takes it.
+ */
 function createTargets(
   plan: Plan,
   settings: SyncSettings,
@@ -50,35 +62,36 @@ function createTargets(
   randomToken: () => string
 ): CertificateTarget[] {
   const { regionId, sslVpnServerId } = settings
-  return plan.create.map(({ name }) =>
-    run === undefined
-      ? { name, clientToken: randomToken(), clientTokenSource: 'random: not in a workflow run' }
+  return plan.create.map(create => {
+    const { name } = create
+    const recipients = rosterRecipients(create)
+    return run === undefined
+      ? {
+          name,
+          recipients,
+          clientToken: randomToken(),
+          clientTokenSource: 'random: not in a workflow run'
+        }
       : {
           name,
+          recipients,
           clientToken: deriveClientToken(run, { regionId, sslVpnServerId, name }),
           clientTokenSource: 'derived from the workflow run'
         }
-  )
+  })
 }
 
 /**
- * DELIVERY: the one place where a new certificate's profile leaves sync. Today it is written as
- * the main action writes it (0600, in `config-dir`); once encrypted delivery exists, a `recipient`
- * from the roster is where the profile is encrypted to, here and only here.
+ * DELIVERY: a roster `recipient` is where the profile is encrypted to (`github:USER`, or a key
+ * checked by sync/delivery.ts `checkRosterKeys` before any call); none: written as it is.
  */
-async function deliverProfile(
-  create: PlannedCreate | undefined,
-  deps: Pick<OnboardingDependencies, 'writeFile' | 'log'>,
-  dir: string,
-  fileName: string,
-  content: string | Uint8Array
-): Promise<string> {
-  if (create?.recipient !== undefined) {
-    deps.log(
-      `The roster names a recipient for ${create.name}, but encrypted delivery is not available yet: the profile is written unencrypted, as without one.`
-    )
-  }
-  return deps.writeFile(dir, fileName, content)
+function rosterRecipients(create: PlannedCreate): Recipient[] {
+  const { recipient } = create
+  if (recipient === undefined) return []
+  const given = { input: 'roster-file', line: create.recipientLine ?? 0 } as const
+  return recipient.startsWith('github:')
+    ? [{ kind: 'github', username: recipient.slice('github:'.length), given }]
+    : [{ kind: 'key', text: recipient, given }]
 }
 
 export async function applyPlan(
@@ -89,8 +102,6 @@ export async function applyPlan(
   run: WorkflowRunContext | undefined
 ): Promise<ApplyReport> {
   const targets = createTargets(plan, settings, run, deps.randomClientToken)
-  // Profiles are named `<name>.ovpn` (profile.ts), and roster names are valid file names.
-  const byFile = new Map(plan.create.map(c => [`${c.name}.ovpn`, c]))
   const onboarding: Settings = {
     ...settings,
     targets,
@@ -98,10 +109,13 @@ export async function applyPlan(
     ifExists: 'create',
     keyPassphrase: undefined
   }
-  const writeFile = (dir: string, fileName: string, content: string | Uint8Array) =>
-    deliverProfile(byFile.get(fileName), deps, dir, fileName, content)
+  // The root action's order (onboarding.ts): a target's keys are read just before its create, so
+  // a `github:` account without a usable key fails that name before anything is created for it.
+  const sealerFor = targets.some(t => (t.recipients?.length ?? 0) > 0)
+    ? deps.prepareDelivery?.(onboarding)
+    : undefined
   const creates =
-    targets.length === 0 ? [] : await obtainCertificates(onboarding, vpc, { ...deps, writeFile })
+    targets.length === 0 ? [] : await obtainCertificates(onboarding, vpc, { ...deps, sealerFor })
   await waitForRotations(plan, creates, vpc, deps)
   if (creates.some(o => !o.ok) || plan.revoke.length === 0) {
     return {

@@ -53,6 +53,11 @@ export interface SyncSettings extends ConnectionSettings {
    * `no-pull-request` when the run is not for one (the comment is then skipped, said in the log).
    */
   pullRequest: PullRequestTarget | 'no-pull-request' | undefined
+  /**
+   * `github-token` (masked), also for reading the keys of the roster's `github:` recipients
+   * (undefined: anonymous requests, which GitHub limits to 60 an hour).
+   */
+  githubToken: string | undefined
 }
 
 const DEFAULT_ROSTER_FILE = '.github/ssl-vpn-roster.yml'
@@ -104,7 +109,8 @@ export function readSyncSettings(
     maxRevocations,
     allowMassRevocation,
     configDir,
-    pullRequest
+    pullRequest,
+    githubToken: token
   }
 }
 

@@ -26,11 +26,13 @@ import {
 } from '../certificates/expiry.js'
 import { describeBatchFailure } from '../runner/failure.js'
 import { createCommentClient } from '../github/client.js'
-import { describeCredentials } from '../runner/summary.js'
+import { cellText, code, describeCredentials } from '../runner/summary.js'
 import { setReportOutputs, writeExpirySummary } from '../runner/expiry-report.js'
 import { describeRevokeFailures, disconnectionWarning } from '../runner/revocation-report.js'
 import { type CallContext } from '../http/call-context.js'
 import type { ListedCertificate, VpcClient } from '../alibaba/vpc-client.js'
+import type { OnboardingSettings as Settings } from '../certificates/requests.js'
+import type { OnboardingDependencies } from '../certificates/onboarding.js'
 import { applyPlan, type ApplyReport } from './apply.js'
 import { readSyncSettings, type PullRequestTarget, type SyncSettings } from './inputs.js'
 import { checkRosterAgainstIgnore, computePlan, massRevocationRefusal, type Plan } from './plan.js'
@@ -73,6 +75,21 @@ async function sync(io: SyncIo, settings: SyncSettings, session: StepSession): P
     settings.rosterFile.given
   )
   checkRosterAgainstIgnore(roster, settings.ignore)
+  // The delivery code loads only for a roster that names a recipient; its keys are read with
+  // delivery's own parser here, before any network call.
+  const delivery = roster.entries.some(e => e.recipient !== undefined)
+    ? await import('./delivery.js')
+    : undefined
+  delivery?.checkRosterKeys(roster)
+  const github =
+    settings.mode === 'apply'
+      ? delivery?.readGitHubKeySettings(roster, io.env, settings.githubToken)
+      : undefined
+  if (delivery !== undefined && settings.mode === 'apply' && settings.configDir === undefined) {
+    logger.warning(
+      'The roster names recipients, but config-dir is empty: no profile is written or encrypted. Set config-dir to deliver the profiles of new certificates, encrypted to their recipients.'
+    )
+  }
   logger.info(
     `Roster ${settings.rosterFile.given}: ${roster.entries.length} ${roster.entries.length === 1 ? 'entry' : 'entries'}.`
   )
@@ -116,7 +133,14 @@ async function sync(io: SyncIo, settings: SyncSettings, session: StepSession): P
     if (failures.length > 0) logger.setFailed(failures.join('\n'))
     return
   }
-  await applyAndReport(io, settings, session, vpc, plan, markdown)
+  const prepareDelivery = delivery
+    ? (onboarding: Settings) =>
+        delivery.prepareRosterDelivery(
+          { ...onboarding, ...(github ? { github } : {}) },
+          { ...session.deps, deadline: session.deadline }
+        )
+    : undefined
+  await applyAndReport(io, settings, session, vpc, plan, markdown, prepareDelivery)
 }
 
 /** The first lines of the log. */
@@ -180,7 +204,8 @@ async function applyAndReport(
   { deps }: StepSession,
   vpc: VpcClient,
   plan: Plan,
-  markdown: string
+  markdown: string,
+  prepareDelivery: ((settings: Settings) => OnboardingDependencies['sealerFor']) | undefined
 ): Promise<void> {
   const { logger } = io
   const run = readWorkflowRunContext(io.env)
@@ -191,7 +216,14 @@ async function applyAndReport(
     plan,
     settings,
     vpc,
-    { ...deps, writeFile, deleteToken, now: io.now, randomClientToken: io.randomClientToken },
+    {
+      ...deps,
+      writeFile,
+      deleteToken,
+      now: io.now,
+      randomClientToken: io.randomClientToken,
+      prepareDelivery
+    },
     run
   )
   setApplyOutputs(io, report.creates, report.revocations)
@@ -217,12 +249,34 @@ async function applyAndReport(
     report.revocationsSkipped
       ? `No certificate was revoked because a create failed: re-run to finish (the plan is made again; what was created is kept).`
       : undefined,
+    undeliveredProfiles(report, plan, after.certificates, settings),
     describeRevokeFailures(
       { resolutions: [], revocations: report.revocations, dryRun: false },
       settings.timeoutMs / 1000
     )
   ].filter((m): m is string => m !== undefined)
   if (failures.length > 0) logger.setFailed(failures.join('\n'))
+}
+
+/**
+ * New names whose create failed but which the listing after apply shows: created, their profile
+ * not written (the wait ran out, the disk failed). The re-run plans them as kept and writes no
+ * profile, so the message says how to deliver one. Undefined when there is none.
+ */
+function undeliveredProfiles(
+  report: ApplyReport,
+  plan: Plan,
+  listedAfter: readonly { name: string }[],
+  settings: SyncSettings
+): string | undefined {
+  if (settings.configDir === undefined) return undefined
+  const failed = new Set(report.creates.filter(o => !o.ok).map(o => o.requested))
+  const names = plan.create
+    .filter(c => c.reason === 'new' && failed.has(c.name))
+    .map(c => c.name)
+    .filter(name => listedAfter.some(c => c.name === name))
+  if (names.length === 0) return undefined
+  return `${names.join(', ')}: created, but ${names.length === 1 ? 'its profile was' : 'their profiles were'} not written; a re-run keeps ${names.length === 1 ? 'it' : 'them'} without writing one. Deliver ${names.length === 1 ? 'it' : 'each'} with the main action (name, the same recipient, if-exists: reuse, config-dir).`
 }
 
 /** What apply did, in one paragraph: creates, and when the revocation window was. */
@@ -233,7 +287,24 @@ function applyLine(report: ApplyReport, settings: SyncSettings): string {
     report.window === undefined
       ? 'No certificate was revoked, so no client was disconnected.'
       : `Revoked ${revoked} back to back between ${formatDate(report.window.startedAt).replace(' UTC', '')}:${seconds(report.window.startedAt)} and ${formatDate(report.window.endedAt).replace(' UTC', '')}:${seconds(report.window.endedAt)} UTC: clients of <code>${settings.sslVpnServerId}</code> were disconnected in that window.`
-  return `<p><strong>Applied:</strong> created ${created} of ${report.creates.length}. ${window}</p>`
+  return `<p><strong>Applied:</strong> created ${created} of ${report.creates.length}. ${window}</p>${profilesList(report)}`
+}
+
+/**
+ * The profiles written, one list item each (one line: every part is a cell's text or a code
+ * span): the file and, when encrypted, the keys that open it, so each person can check theirs is
+ * one (`ssh-keygen -l -f ~/.ssh/id_ed25519.pub`).
+ */
+function profilesList(report: ApplyReport): string {
+  const items = report.creates.flatMap(o => {
+    if (!o.ok || o.configFile === undefined) return []
+    const keys =
+      o.encryptedTo === undefined
+        ? ' (not encrypted: no recipient)'
+        : `, encrypted to ${o.encryptedTo.map(k => `${cellText(k.type)} ${code(k.fingerprint)} (${cellText(k.from)})`).join(', ')}`
+    return [`<li>${cellText(o.requested ?? o.name)}: ${code(o.configFile)}${keys}</li>`]
+  })
+  return items.length === 0 ? '' : `\n<p>Profiles:</p><ul>${items.join('')}</ul>`
 }
 
 const seconds = (ms: number) => new Date(ms).toISOString().slice(17, 19)

@@ -2,10 +2,11 @@
  * What sync leaves behind for the rest of the workflow: the plan as a JSON output (counts and
  * names, kept within GitHub's output limits), the whole plan as a JSON file (its path an output),
  * the counts as outputs for `if:` conditions, and after `apply` the IDs created and revoked.
- * Names from the listing may be any string: {@link oneLineJson} escapes every line break, and
+ * Names from the listing may be any string: `oneLineJson` (core/text.ts) escapes every line break, and
  * `singleLineOutputs` refuses a value that would still hold one.
  */
 import type { CertificateOutcome, Obtained } from '../certificates/onboarding.js'
+import { oneLineJson } from '../core/text.js'
 import { singleLineOutputs, type OutputSink } from '../runner/summary.js'
 import type { CertificateRevocation, Revoked } from '../certificates/revocation.js'
 import type { Plan } from './plan.js'
@@ -15,18 +16,6 @@ import type { Plan } from './plan.js'
  * outputs and the other steps need room too.
  */
 export const MAX_PLAN_OUTPUT_BYTES = 512 * 1024
-
-/**
- * JSON on one line: JSON.stringify escapes \n and \r but leaves U+0085, U+2028 and U+2029 as
- * they are, which a runner or a script may take as line breaks; they are escaped too (`\u2028`,
- * still the same JSON string).
- */
-function oneLineJson(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /[\u0085\u2028\u2029]/g,
-    c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
-  )
-}
 
 /** The whole plan, as the plan file holds it. */
 export function fullPlan(
@@ -83,7 +72,11 @@ export function setPlanOutputs(sink: OutputSink, plan: Plan, planFile: string): 
   outputs.setOutput('changes', String(plan.create.length + plan.revoke.length > 0))
 }
 
-/** `created` (name → new certificate ID) and `revoked` (the IDs now gone), after apply. */
+/**
+ * After apply: `created` (name → new certificate ID), `revoked` (the IDs now gone),
+ * `config-files` (name → profile written, `.ovpn.age` when encrypted) and `encrypted-to` (name →
+ * the keys an encrypted profile opens with, as the main action sets it).
+ */
 export function setApplyOutputs(
   sink: OutputSink,
   created: readonly CertificateOutcome[],
@@ -91,12 +84,29 @@ export function setApplyOutputs(
 ): void {
   const outputs = singleLineOutputs(sink)
   const obtained = created.filter((o): o is Obtained => o.ok)
+  const keyOf = (o: Obtained) => o.requested ?? o.name
   outputs.setOutput(
     'created',
-    oneLineJson(Object.fromEntries(obtained.map(o => [o.requested ?? o.name, o.certId])))
+    oneLineJson(Object.fromEntries(obtained.map(o => [keyOf(o), o.certId])))
   )
   outputs.setOutput(
     'revoked',
     oneLineJson(revocations.filter((r): r is Revoked => r.ok).map(r => r.certId))
+  )
+  outputs.setOutput(
+    'config-files',
+    oneLineJson(
+      Object.fromEntries(
+        obtained.flatMap(o => (o.configFile === undefined ? [] : [[keyOf(o), o.configFile]]))
+      )
+    )
+  )
+  outputs.setOutput(
+    'encrypted-to',
+    oneLineJson(
+      Object.fromEntries(
+        obtained.flatMap(o => (o.encryptedTo === undefined ? [] : [[keyOf(o), o.encryptedTo]]))
+      )
+    )
   )
 }

@@ -39,7 +39,10 @@ export interface IgnorePattern {
 
 export interface PlannedCreate {
   name: string
+  /** The roster's `recipient`, as written: the profile is encrypted to it. */
   recipient: string | undefined
+  /** The roster line of `recipient` (undefined without one), for messages. */
+  recipientLine?: number | undefined
   /** `new`: not on the server; `rotation`: its certificates are expired or expiring. */
   reason: 'new' | 'rotation'
 }
@@ -179,15 +182,15 @@ export function computePlan(
   const keep: KeptName[] = []
   for (const entry of active.values()) {
     const listed = byName.get(entry.name) ?? []
-    const { name, recipient } = entry
+    const { name, recipient, recipientLine } = entry
     if (listed.length === 0) {
-      create.push({ name, recipient, reason: 'new' })
+      create.push({ name, recipient, recipientLine, reason: 'new' })
       continue
     }
     const stale = rotate ? listed.filter(c => classify(c, now, warnDays) !== 'valid') : []
     const valid = listed.filter(c => !stale.includes(c))
     if (stale.length > 0 && valid.length === 0) {
-      create.push({ name, recipient, reason: 'rotation' })
+      create.push({ name, recipient, recipientLine, reason: 'rotation' })
       for (const c of stale) planRevocation(c, 'rotated')
     } else {
       for (const c of stale) planRevocation(c, 'superseded')

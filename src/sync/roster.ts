@@ -1,7 +1,7 @@
 /**
  * The roster: the file in the repository that says who should have a certificate on one SSL
- * server. One entry per certificate name, each with an optional `recipient` (who its profile is
- * for, kept for encrypted delivery) and an optional `expires` date after which the entry counts as
+ * server. One entry per certificate name, each with an optional `recipient` (whom its profile is
+ * encrypted to) and an optional `expires` date after which the entry counts as
  * gone. {@link parseRoster} is pure: it takes the file's text and says, with the file and line,
  * what is wrong before any network call.
  *
@@ -35,8 +35,14 @@ import { quote } from '../core/input-rules.js'
 export interface RosterEntry {
   /** The certificate's name: the API's rule for a new name (input-rules.ts `NAME_PATTERN`). */
   name: string
-  /** Who the profile is encrypted to, as written (syntax checked only); undefined: plain delivery. */
+  /**
+   * Who the profile is encrypted to, as written; undefined: plain delivery. Its form is checked
+   * here; a key's content by src/delivery's parser (sync/delivery.ts `checkRosterKeys`), still
+   * before any network call.
+   */
   recipient: string | undefined
+  /** 1-based line of `recipient:` (undefined without one). */
+  recipientLine: number | undefined
   /**
    * The last day the entry holds (`YYYY-MM-DD`, UTC), as ms at the start of the next day: from
    * then on the entry counts as gone. Undefined: no end.
@@ -68,9 +74,11 @@ const DAY_MS = 24 * 60 * 60 * 1000
 const INPUT = 'roster-file'
 
 /**
- * A recipient as the delivery feature will take it: `github:USER` (the user's public SSH keys on
- * GitHub), one OpenSSH public key line (`ssh-ed25519 AAAA… [comment]`, `ssh-rsa AAAA… [comment]`)
- * or an age recipient (`age1…`). Only the syntax is checked here; the delivery code parses the key.
+ * A recipient as delivery takes it: `github:USER` (the user's public SSH keys on GitHub), one
+ * OpenSSH public key line (`ssh-ed25519 AAAA… [comment]`, `ssh-rsa AAAA… [comment]`) or an age
+ * recipient (`age1…`). Only the form is checked here, so this module stays free of the delivery
+ * code (loaded only when a roster names a recipient); sync/delivery.ts then reads each key with
+ * delivery's own parser.
  */
 const RECIPIENT_PATTERNS: readonly RegExp[] = [
   // GitHub's username rule: 1 to 39 letters, digits and single hyphens, not at either end.
@@ -244,6 +252,7 @@ function parseEntry(
     return {
       name: checkedName(item, file, line),
       recipient: undefined,
+      recipientLine: undefined,
       expiresAt: undefined,
       expires: undefined,
       line
@@ -263,12 +272,14 @@ function parseEntry(
   }
   const expires =
     item['expires'] === undefined ? undefined : checkedDate(item['expires'], file, at('expires'))
+  const recipientLine = item['recipient'] === undefined ? undefined : at('recipient')
   return {
     name: checkedName(item['name'], file, at('name')),
     recipient:
-      item['recipient'] === undefined
+      recipientLine === undefined
         ? undefined
-        : checkedRecipient(item['recipient'], file, at('recipient')),
+        : checkedRecipient(item['recipient'], file, recipientLine),
+    recipientLine,
     expires,
     expiresAt: expires === undefined ? undefined : dayAfter(expires),
     line
