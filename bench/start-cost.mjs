@@ -217,9 +217,9 @@ Without a recipient: ${ratio(none.time, floor.time)} the undici floor (target â‰
 
 ${sizeTable}
 
-- Any recipient loads every chunk: src/github/client.ts, in the delivery chunk, imports undici's
-  index (for Octokit's \`fetch\`), which ncc put in the chunk with Octokit, so a key given in the
-  workflow loads and evaluates them too.
+- A key given in the workflow loads only the delivery chunk; \`github:\` also the chunks of
+  src/github/client.ts and of Octokit with undici's index (a dynamic import in
+  src/delivery/github-keys.ts).
 - ${loadNote(load)}
 `)
   if (!load.reliable) log(`bench:start: ${load.warning}`)

@@ -8,9 +8,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
 import { X509Certificate, createPrivateKey } from 'node:crypto'
 import { spawnSync } from 'node:child_process'
+import { readFileSync, readdirSync } from 'node:fs'
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { expectNoSecrets } from '../../__fixtures__/secrets.js'
 import { DEFAULT_KEY, standInPerTest } from '../../__fixtures__/stand-in.js'
 import {
@@ -18,7 +20,7 @@ import {
   type GitHubStandIn,
   type GitHubStandInOptions
 } from '../../test-server/github-stand-in.mjs'
-import { runAction, type RunResult } from '../../test-server/run-action.mjs'
+import { ACTION_PATH, runAction, type RunResult } from '../../test-server/run-action.mjs'
 import type { StandIn } from '../../test-server/stand-in.mjs'
 
 const WORKFLOW = {
@@ -112,7 +114,8 @@ async function run(
   server: StandIn,
   gh: GitHubStandIn | undefined,
   inputs: Record<string, string>,
-  state?: Record<string, string>
+  state?: Record<string, string>,
+  env: Record<string, string> = {}
 ): Promise<RunResult> {
   const result = await runAction({
     inputs: {
@@ -124,7 +127,7 @@ async function run(
       'timeout-seconds': '60',
       ...inputs
     },
-    env: { ...WORKFLOW, ...(gh ? { GITHUB_API_URL: gh.url } : {}) },
+    env: { ...WORKFLOW, ...(gh ? { GITHUB_API_URL: gh.url } : {}), ...env },
     ...(state ? { state } : {})
   })
   expectNoSecrets(result, [DEFAULT_KEY.accessKeyId, DEFAULT_KEY.accessKeySecret, GITHUB_TOKEN])
@@ -406,5 +409,69 @@ describe('checked before any network call', () => {
     expect(result.errors[0]).toMatch(message)
     expect(server.calls).toEqual([])
     expect(gh.requests).toEqual([])
+  })
+})
+
+describe('what a run loads: the GitHub client only for a github: recipient', () => {
+  /** The chunk file beside the bundle whose source map lists a source matching `source`. */
+  function chunkHolding(source: RegExp): string {
+    const dir = dirname(ACTION_PATH)
+    const found = readdirSync(dir).filter(name => {
+      if (!/^\d+\.index\.js\.map$/.test(name)) return false
+      const map = JSON.parse(readFileSync(join(dir, name), 'utf8')) as { sources: string[] }
+      return map.sources.some(s => source.test(s))
+    })
+    if (found.length !== 1) throw new Error(`${found.length} chunk files hold ${source}`)
+    return found[0]!.replace(/\.map$/, '')
+  }
+
+  /**
+   * The files of the bundle's folder the run loaded as modules, by name, as the preload
+   * test-server/module-recorder.mjs recorded them (node:module hooks: every file loaded, the
+   * bundle and each chunk file it `import()`s).
+   */
+  async function loadedFiles(
+    server: StandIn,
+    gh: GitHubStandIn | undefined,
+    inputs: Record<string, string>
+  ): Promise<string[]> {
+    const record = join(await configDir(), '..', 'loaded-modules.txt')
+    const recorder = new URL('../../test-server/module-recorder.mjs', import.meta.url)
+    const result = await run(server, gh, inputs, undefined, {
+      NODE_OPTIONS: `--import=${recorder.href}`,
+      RECORD_MODULES_TO: record
+    })
+    expect(result.errors).toEqual([])
+    expect(result.exitCode).toBe(0)
+    const dir = dirname(ACTION_PATH)
+    return (await readFile(record, 'utf8'))
+      .split('\n')
+      .filter(url => url.startsWith('file:') && dirname(fileURLToPath(url)) === dir)
+      .map(url => basename(fileURLToPath(url)))
+  }
+
+  test('a key given in the workflow: the delivery chunk, not the one with Octokit; github:USER loads it', async () => {
+    const delivery = chunkHolding(/src\/delivery\/deliver\.ts$/)
+    const octokit = chunkHolding(/node_modules\/@octokit\/core\//)
+    expect(octokit).not.toBe(delivery)
+    const server = await start()
+
+    const withKey = await loadedFiles(server, undefined, {
+      name: 'frank',
+      recipient: keys.ed25519.publicKey,
+      'config-dir': await configDir()
+    })
+    // The bundle itself was recorded: the recorder works.
+    expect(withKey).toContain(basename(ACTION_PATH))
+    expect(withKey).toContain(delivery)
+    expect(withKey).not.toContain(octokit)
+
+    const gh = await github({ users: { 'grace-gh': [keys.ed25519.publicKey] } })
+    const withAccount = await loadedFiles(server, gh, {
+      name: 'grace',
+      recipient: 'github:grace-gh',
+      'config-dir': await configDir()
+    })
+    expect(withAccount).toEqual(expect.arrayContaining([delivery, octokit]))
   })
 })

@@ -52,7 +52,8 @@ function headersOf(raw: unknown): Record<string, string> {
   return result
 }
 
-type Reply = { status: number; data?: unknown; headers?: Record<string, string> }
+/** An answer: `data` as JSON, or `raw` as it is. */
+type Reply = { status: number; data?: unknown; raw?: string; headers?: Record<string, string> }
 
 /** Answers every request to `origin` with `answer(seen, n)`, recording each; returns the record. */
 function serve(answer: (seen: Seen, n: number) => Reply, origin = API): Seen[] {
@@ -74,7 +75,7 @@ function serve(answer: (seen: Seen, n: number) => Reply, origin = API): Seen[] {
       const reply = answer(request, seen.length)
       return {
         statusCode: reply.status,
-        data: reply.data === undefined ? '' : JSON.stringify(reply.data),
+        data: reply.raw ?? (reply.data === undefined ? '' : JSON.stringify(reply.data)),
         responseOptions: { headers: { ...JSON_HEADERS, ...reply.headers } }
       }
     })
@@ -307,6 +308,34 @@ describe('failures: one message that says what to do, never the token', () => {
     expect(error).toMatchObject({ httpStatus: status })
     expect((error as Error).message).toMatch(expected)
   })
+
+  test.each<[string, string, Record<string, string>, string]>([
+    [
+      'a number too large for a double (Octokit would make it a BigInt it cannot print)',
+      '123456789012345678901234567890',
+      {},
+      ''
+    ],
+    [
+      'such a number among the errors',
+      '{"message":"Server Error","errors":[123456789012345678901234567890]}',
+      {},
+      ': Server Error'
+    ],
+    ['a proxy’s HTML page', '<html>Bad Gateway</html>', { 'content-type': 'text/html' }, ''],
+    ['JSON that is not an object', '[null, true]', {}, ''],
+    ['a message that is not text', '{"message":{"text":"x"}}', {}, '']
+  ])(
+    'an error answer of a shape nobody foresaw: %s → the HTTP status and what to do',
+    async (_what, raw, headers, said) => {
+      serve(() => ({ status: 502, raw, headers }))
+      const error = await failureOf((await client()).createIssue('T', 'B'))
+      expect(error).toBeInstanceOf(GitHubError)
+      expect((error as Error).message).toBe(
+        `GitHub refused to open the tracking issue (HTTP 502${said}). A passing fault of GitHub, most likely: re-run.`
+      )
+    }
+  )
 
   test('a message that echoes the token is shown redacted, on one line', async () => {
     refusal(403, `token ${TOKEN} refused\nsecond line`)

@@ -1,12 +1,12 @@
 /**
  * A GitHub account's public SSH keys (`GET /users/{username}/keys`, Octokit's
  * `rest.users.listPublicKeysForUser`), read page by page through the run's dispatcher
- * (github-client.ts `createOctokit`), with the job's token or none, and sorted into the keys age
+ * (src/github/client.ts `createOctokit`), with the job's token or none, and sorted into the keys age
  * can encrypt to and the ones it cannot (ECDSA, `sk-` security keys…), which are named so the log
  * can say they were skipped. The answer is checked before any key in it is used.
  */
 import { ExpectedFailure, GitHubError, RecipientError } from '../core/errors.js'
-import { createOctokit, readOctokitFailure, type Octokit } from '../github/client.js'
+import type { Octokit } from '../github/client.js'
 import { type CallContext } from '../http/call-context.js'
 import {
   MAX_RECIPIENT_KEY_LENGTH,
@@ -35,22 +35,40 @@ interface KeysReaderParameters extends CallContext {
   settings: { apiUrl: string; token: string | undefined }
 }
 
+/** The GitHub client module (src/github/client.ts), as {@link loadGitHubClient} gives it. */
+type GitHubClientModule = typeof import('../github/client.js')
+
 /**
- * The reader of accounts' keys, its Octokit built on first use (so @actions/github loads only
- * when a `github:` recipient is there).
+ * src/github/client.ts, loaded on the first `github:` recipient: a dynamic import, so that the
+ * bundler puts it, undici's `fetch` and Octokit (about 0.9 MB) in a chunk file of their own,
+ * read only then; a run whose recipients are all keys given in the workflow never reads it.
+ * (A static import, even of `readOctokitFailure` alone, would put them back in the delivery chunk's
+ * group, loaded with any recipient.)
+ */
+function loadGitHubClient(): Promise<GitHubClientModule> {
+  return import('../github/client.js')
+}
+
+/**
+ * The reader of accounts' keys, its Octokit built on first use (so the GitHub client and
+ * @actions/github load only when a `github:` recipient is there).
  */
 export function createGitHubKeysReader(parameters: KeysReaderParameters): GitHubKeysReader {
-  let octokit: Promise<Octokit> | undefined
+  let started: Promise<{ github: GitHubClientModule; octokit: Octokit }> | undefined
   return async username => {
-    octokit ??= createOctokit(parameters)
-    const client = await octokit
-    const lines = await listKeyLines(client, username, parameters)
+    started ??= loadGitHubClient().then(async github => ({
+      github,
+      octokit: await github.createOctokit(parameters)
+    }))
+    const { github, octokit } = await started
+    const lines = await listKeyLines(github, octokit, username, parameters)
     return sortKeys(username, lines)
   }
 }
 
 /** Every key line of the account, page by page: by page number, never by the `Link` URLs. */
 async function listKeyLines(
+  github: GitHubClientModule,
   octokit: Octokit,
   username: string,
   { rpc, settings }: KeysReaderParameters
@@ -65,7 +83,7 @@ async function listKeyLines(
         page
       })
     } catch (error) {
-      throw keysFailure(error, username, settings, rpc.redact)
+      throw keysFailure(github.readOctokitFailure(error, rpc.redact), username, settings)
     }
     const { data, headers } = answer
     if (!Array.isArray(data)) throw unexpectedKeysAnswer(username, 'is not a list')
@@ -122,12 +140,10 @@ function sortKeys(username: string, lines: string[]): GitHubAccountKeys {
  * {@link GitHubError} that says what to do.
  */
 function keysFailure(
-  error: unknown,
+  failure: ReturnType<GitHubClientModule['readOctokitFailure']>,
   username: string,
-  settings: KeysReaderParameters['settings'],
-  redact: (text: string) => string
+  settings: KeysReaderParameters['settings']
 ): unknown {
-  const failure = readOctokitFailure(error, redact)
   if (failure.kind !== 'answer') return failure.error
   const { status, said, rateLimited } = failure.answer
   if (status === 404) {

@@ -11,7 +11,7 @@
  * followed as `fetch` follows them, which drops the token on one to another origin.
  */
 import type { GitHub } from '@actions/github/lib/utils'
-import { fetch as undiciFetch, Response } from 'undici'
+import { fetch as undiciFetch, Headers, Response } from 'undici'
 import { shownAnswerText } from '../core/text.js'
 import { CancelledError, DeadlineError, ExpectedFailure, GitHubError } from '../core/errors.js'
 import { type CallContext } from '../http/call-context.js'
@@ -347,6 +347,9 @@ function fetchThrough({ rpc, deadline, settings }: OctokitParameters): typeof fe
         signal
       })
       const body = await readBounded(response)
+      if (response.status >= 400) {
+        return errorAnswerForOctokit(response, body) as unknown as globalThis.Response
+      }
       return new Response(body, {
         status: response.status,
         statusText: response.statusText,
@@ -368,6 +371,36 @@ function fetchThrough({ rpc, deadline, settings }: OctokitParameters): typeof fe
 
 function cancelled(signal: AbortSignal): Error {
   return signal.reason instanceof CancelledError ? signal.reason : new CancelledError('cancelled')
+}
+
+/**
+ * An error answer (HTTP 400 and up) as Octokit is handed it: its status and headers, and for a
+ * body only what {@link readOctokitFailure} reads of it, a text `message`, as a JSON object (an
+ * empty one when the answer had none). Octokit turns an error answer's body into its error's
+ * message, and answers it does not foresee make it throw an error of its own instead, which would
+ * be reported as a bug of the action: a JSON number too large for a double (it parses it as a
+ * BigInt, then cannot print it), the same in an `errors` entry, a body that is not JSON. Handed
+ * this, it always makes its HttpError, with the status the action's hint depends on.
+ */
+function errorAnswerForOctokit(
+  response: Awaited<ReturnType<typeof undiciFetch>>,
+  body: Buffer
+): Response {
+  let message: unknown
+  try {
+    message = (JSON.parse(body.toString('utf8')) as { message?: unknown } | null)?.message
+  } catch {
+    message = undefined
+  }
+  const headers = new Headers(response.headers)
+  headers.set('content-type', 'application/json; charset=utf-8')
+  headers.delete('content-length')
+  headers.delete('content-encoding')
+  return new Response(JSON.stringify(typeof message === 'string' ? { message } : {}), {
+    status: response.status,
+    statusText: response.statusText,
+    headers
+  })
 }
 
 /** The answer's body, at most MAX_GITHUB_ANSWER_BYTES of it, else a GitHubError. */
