@@ -7,10 +7,14 @@
  * summary, and that no secret is shown.
  */
 import { afterEach, describe, expect, test } from '@jest/globals'
-import { spawnSync } from 'node:child_process'
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import {
+  ageDecrypt as ageCliDecrypt,
+  sshKeygen as makeSshKeyPair,
+  sshKeygenFingerprint
+} from '../../__fixtures__/age-keys.js'
 import { expectNoSecrets } from '../../__fixtures__/secrets.js'
 import { DEFAULT_KEY } from '../../__fixtures__/stand-in.js'
 import { startGitHubStandIn } from '../../test-server/github-stand-in.mjs'
@@ -347,30 +351,17 @@ interface SshKey {
   fingerprint: string
 }
 
-async function sshKeygen(dir: string, type: string, name: string): Promise<SshKey> {
-  const path = join(dir, name)
-  const made = spawnSync('ssh-keygen', [
-    '-q',
-    '-t',
-    type,
-    '-N',
-    '',
-    '-C',
-    `${name}@test`,
-    '-f',
-    path
-  ])
-  if (made.status !== 0) throw new Error(`ssh-keygen -t ${type}: ${made.stderr.toString()}`)
-  const listed = spawnSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${path}.pub`])
-  const fingerprint = /SHA256:\S+/.exec(listed.stdout.toString())?.[0]
-  if (!fingerprint) throw new Error(`ssh-keygen -l: ${listed.stderr.toString()}`)
-  return { path, publicKey: (await readFile(`${path}.pub`, 'utf8')).trim(), fingerprint }
+/** A key pair made by the real ssh-keygen, with the fingerprint it prints. */
+async function sshKeygen(dir: string, type: 'ed25519' | 'ecdsa', name: string): Promise<SshKey> {
+  const pair = await makeSshKeyPair(dir, name, type)
+  const fingerprint = await sshKeygenFingerprint(dir, pair.publicKey)
+  return { path: pair.privateKeyPath, publicKey: pair.publicKey, fingerprint }
 }
 
 /** The real age CLI: the profile `file` decrypted with the private key at `identity`. */
-function ageDecrypt(identity: string, file: string) {
-  const result = spawnSync('age', ['-d', '-i', identity, file])
-  return { status: result.status, plaintext: result.stdout.toString() }
+async function ageDecrypt(identity: string, file: string) {
+  const { status, plaintext } = ageCliDecrypt(await readFile(file), identity)
+  return { status, plaintext: plaintext.toString() }
 }
 
 describe('sync, mode apply, roster recipients: profiles only their person can open', () => {
@@ -425,11 +416,11 @@ describe('sync, mode apply, roster recipients: profiles only their person can op
       [bob, 'bob.desktop']
     ] as const) {
       const file = join(profiles, `${name}.ovpn.age`)
-      const opened = ageDecrypt(key.path, file)
+      const opened = await ageDecrypt(key.path, file)
       expect(opened.status).toBe(0)
       expect(opened.plaintext).toMatch(/^client$/m)
       expect(opened.plaintext).toContain('<key>')
-      expect(ageDecrypt(stranger.path, file).status).not.toBe(0)
+      expect((await ageDecrypt(stranger.path, file)).status).not.toBe(0)
     }
     expect(JSON.parse(first.outputs['config-files'] ?? '{}')).toEqual({
       'alice.laptop': join(profiles, 'alice.laptop.ovpn.age'),
@@ -454,7 +445,7 @@ describe('sync, mode apply, roster recipients: profiles only their person can op
     expect(again.exitCode).toBe(0)
     expect(createsOf('carol.laptop')).toHaveLength(1)
     expect(namesNow(vpc)).toEqual(['alice.laptop', 'bob.desktop', 'carol.laptop', 'dave'])
-    const opened = ageDecrypt(carol.path, join(profiles, 'carol.laptop.ovpn.age'))
+    const opened = await ageDecrypt(carol.path, join(profiles, 'carol.laptop.ovpn.age'))
     expect(opened.status).toBe(0)
     expect(opened.plaintext).toMatch(/^client$/m)
     expect(JSON.parse(again.outputs['encrypted-to'] ?? '{}')).toEqual({

@@ -11,7 +11,7 @@ __webpack_require__.r(__webpack_exports__);
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
   checkRosterKeys: () => (/* binding */ checkRosterKeys),
-  prepareRosterDelivery: () => (/* binding */ prepareRosterDelivery),
+  prepareDelivery: () => (/* reexport */ prepareDelivery),
   readGitHubKeySettings: () => (/* binding */ readGitHubKeySettings)
 });
 
@@ -769,7 +769,6 @@ function sealer(keys) {
 
 
 
-
 /**
  * Reads every key the roster gives (not `github:` accounts: those are read when their certificate
  * is created). A text that is not a public key, or a key age cannot encrypt to (ECDSA, `sk-`,
@@ -808,13 +807,12 @@ function readGitHubKeySettings(roster, env, token) {
     return { apiUrl: (0,rules/* parseGitHubApiUrl */.el)(env), token };
 }
 /**
- * The sealer of each target the root action's way (deliver.ts): keys given in the roster read up
+ * The sealer of each target, the root action's own (deliver.ts): keys given in the roster read up
  * front, a `github:` account read once per run when the first of its certificates is about to be
  * created, so an account without a usable key fails that name before anything is created for it.
+ * Exported from here so that main.ts reaches it through this lazily loaded module.
  */
-function prepareRosterDelivery(settings, deps) {
-    return prepareDelivery(settings, deps);
-}
+
 
 
 /***/ })

@@ -21,7 +21,7 @@ import {
   type CertificateRevocation,
   type RevocationDependencies
 } from './revocation.js'
-import type { CertificateTarget, OnboardingSettings as Settings } from './requests.js'
+import type { CertificateTarget, OnboardingSettings } from './requests.js'
 import { USABLE_STATUSES, type ExistingCertificate, type VpcClient } from '../alibaba/vpc-client.js'
 
 /** What onboarding needs besides the VPC client (which calls the API, by the run's deadline). */
@@ -179,7 +179,7 @@ function unnameableProfile(
 }
 
 async function obtainOne(
-  settings: Settings,
+  settings: OnboardingSettings,
   target: CertificateTarget,
   vpc: VpcClient,
   deps: OnboardingDependencies,
@@ -314,7 +314,7 @@ async function obtainOne(
 async function replaceOthers(
   name: string,
   keep: string,
-  settings: Settings,
+  settings: OnboardingSettings,
   vpc: VpcClient,
   deps: OnboardingDependencies,
   progress: Progress
@@ -351,7 +351,7 @@ async function replaceOthers(
  * that passes its own array still knows what was done; the names after it have none.
  */
 export async function obtainCertificates(
-  settings: Settings,
+  settings: OnboardingSettings,
   vpc: VpcClient,
   deps: OnboardingDependencies,
   outcomes: CertificateOutcome[] = []

@@ -14,7 +14,7 @@ import { ExpectedFailure, InputError, RecipientError } from '../core/errors.js'
 import type { ProfileSealer, SealedKey } from '../certificates/onboarding.js'
 import { type CallContext } from '../http/call-context.js'
 import type { CertificateTarget, Recipient } from '../certificates/requests.js'
-import type { DeliverySettings as Settings } from './settings.js'
+import type { DeliverySettings } from './settings.js'
 import { encryptAge } from './age.js'
 import { createGitHubKeysReader, type GitHubAccountKeys } from './github-keys.js'
 import { parseRecipientKey, type RecipientKey } from './recipients.js'
@@ -39,7 +39,7 @@ const ENCRYPTED_EXTENSION = '.age'
  * {@link InputError} naming the input and line), and returns the sealer of each target.
  */
 export function prepareDelivery(
-  settings: Settings,
+  settings: DeliverySettings,
   deps: DeliveryDependencies
 ): (target: CertificateTarget) => Promise<ProfileSealer | undefined> {
   const given = new Map<Recipient, KeyFromRecipient>()

@@ -20,11 +20,7 @@ import {
   type OnboardingDependencies
 } from '../certificates/onboarding.js'
 import { revokeCertificates, type CertificateRevocation } from '../certificates/revocation.js'
-import type {
-  CertificateTarget,
-  OnboardingSettings as Settings,
-  Recipient
-} from '../certificates/requests.js'
+import type { CertificateTarget, OnboardingSettings, Recipient } from '../certificates/requests.js'
 import type { VpcClient } from '../alibaba/vpc-client.js'
 import type { SyncSettings } from './inputs.js'
 import type { Plan, PlannedCreate } from './plan.js'
@@ -37,7 +33,8 @@ interface ApplyDependencies extends OnboardingDependencies {
    * With recipients in the plan (sync/delivery.ts, loaded only then): the sealer of each target,
    * made from the onboarding settings (targets and GitHub settings). Undefined: no recipient.
    */
-  prepareDelivery?: ((settings: Settings) => OnboardingDependencies['sealerFor']) | undefined
+  prepareDelivery?:
+    ((settings: OnboardingSettings) => OnboardingDependencies['sealerFor']) | undefined
 }
 
 export interface ApplyReport {
@@ -102,7 +99,7 @@ export async function applyPlan(
   run: WorkflowRunContext | undefined
 ): Promise<ApplyReport> {
   const targets = createTargets(plan, settings, run, deps.randomClientToken)
-  const onboarding: Settings = {
+  const onboarding: OnboardingSettings = {
     ...settings,
     targets,
     // The plan found none of these names (or only stale ones): a new certificate each.

@@ -9,11 +9,8 @@ import { ExpectedFailure, InputError } from '../core/errors.js'
 import { quote } from '../core/input-rules.js'
 import { parseGitHubApiUrl } from '../github/rules.js'
 import { type Environment } from '../core/environment.js'
-import { prepareDelivery, type DeliveryDependencies } from '../delivery/deliver.js'
 import { parseRecipientKey } from '../delivery/recipients.js'
-import type { ProfileSealer } from '../certificates/onboarding.js'
-import type { CertificateTarget } from '../certificates/requests.js'
-import type { DeliverySettings as Settings } from '../delivery/settings.js'
+import type { DeliverySettings } from '../delivery/settings.js'
 import type { Roster } from './roster.js'
 
 /**
@@ -56,19 +53,15 @@ export function readGitHubKeySettings(
   roster: Roster,
   env: Environment,
   token: string | undefined
-): Settings['github'] {
+): DeliverySettings['github'] {
   if (!roster.entries.some(e => e.recipient?.startsWith('github:'))) return undefined
   return { apiUrl: parseGitHubApiUrl(env), token }
 }
 
 /**
- * The sealer of each target the root action's way (deliver.ts): keys given in the roster read up
+ * The sealer of each target, the root action's own (deliver.ts): keys given in the roster read up
  * front, a `github:` account read once per run when the first of its certificates is about to be
  * created, so an account without a usable key fails that name before anything is created for it.
+ * Exported from here so that main.ts reaches it through this lazily loaded module.
  */
-export function prepareRosterDelivery(
-  settings: Settings,
-  deps: DeliveryDependencies
-): (target: CertificateTarget) => Promise<ProfileSealer | undefined> {
-  return prepareDelivery(settings, deps)
-}
+export { prepareDelivery } from '../delivery/deliver.js'

@@ -31,7 +31,7 @@ import { setReportOutputs, writeExpirySummary } from '../runner/expiry-report.js
 import { describeRevokeFailures, disconnectionWarning } from '../runner/revocation-report.js'
 import { type CallContext } from '../http/call-context.js'
 import type { ListedCertificate, VpcClient } from '../alibaba/vpc-client.js'
-import type { OnboardingSettings as Settings } from '../certificates/requests.js'
+import type { OnboardingSettings } from '../certificates/requests.js'
 import type { OnboardingDependencies } from '../certificates/onboarding.js'
 import { applyPlan, type ApplyReport } from './apply.js'
 import { readSyncSettings, type PullRequestTarget, type SyncSettings } from './inputs.js'
@@ -134,8 +134,8 @@ async function sync(io: SyncIo, settings: SyncSettings, session: StepSession): P
     return
   }
   const prepareDelivery = delivery
-    ? (onboarding: Settings) =>
-        delivery.prepareRosterDelivery(
+    ? (onboarding: OnboardingSettings) =>
+        delivery.prepareDelivery(
           { ...onboarding, ...(github ? { github } : {}) },
           { ...session.deps, deadline: session.deadline }
         )
@@ -205,7 +205,8 @@ async function applyAndReport(
   vpc: VpcClient,
   plan: Plan,
   markdown: string,
-  prepareDelivery: ((settings: Settings) => OnboardingDependencies['sealerFor']) | undefined
+  prepareDelivery:
+    ((settings: OnboardingSettings) => OnboardingDependencies['sealerFor']) | undefined
 ): Promise<void> {
   const { logger } = io
   const run = readWorkflowRunContext(io.env)
