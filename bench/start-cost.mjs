@@ -2,7 +2,8 @@
 // Issue 19's target: the root action without a recipient starts within 1.25× the undici floor,
 // the encryption code and Octokit being loaded only when a recipient is given. One interleaved run
 // (as part 1 of `npm run bench`) of: bare `node -e 0`; the undici floor (bench/undici-floor.mjs,
-// ncc --minify); the action without a recipient; with a key given in the workflow; with
+// ncc --minify); the action without a recipient; the same writing a plaintext profile
+// (config-dir, the baseline for the recipient rows); with a key given in the workflow; with
 // `github:USER` (one call to the GitHub stand-in). Every action run
 // must create its certificate (and, with a recipient, name the key it encrypted to). Prints one
 // markdown table of medians and ratios, the sizes of index.js and of each chunk file beside it,
@@ -105,6 +106,13 @@ async function main() {
     },
     { key: 'none', label: 'the action, no recipient', args: [bundle], action: true },
     {
+      key: 'plain',
+      label: 'the action, no recipient, `config-dir` (a plaintext profile)',
+      args: [bundle],
+      action: true,
+      inputs: { 'config-dir': profiles }
+    },
+    {
       key: 'keyLine',
       label: 'the action, `recipient: ssh-ed25519 …` (a key given)',
       args: [bundle],
@@ -181,7 +189,7 @@ async function main() {
 
   for (const v of variants) v.time = median(v.times)
   const byKey = Object.fromEntries(variants.map(v => [v.key, v]))
-  const { bare, floor, none } = byKey
+  const { bare, floor, none, plain, keyLine: keyGiven, github: githubUser } = byKey
   const met = none.time <= UNDICI_FLOOR_TARGET * floor.time
   const timeTable = markdownTable(
     ['run', 'median spawn→exit', '÷ undici floor', '÷ bare node'],
@@ -217,6 +225,10 @@ Without a recipient: ${ratio(none.time, floor.time)} the undici floor (target �
 
 ${sizeTable}
 
+- A profile (\`config-dir\`) waits for the certificate's material: the stand-in signs each
+  client certificate with the \`openssl\` CLI, which is most of the plaintext row's extra. The
+  recipient rows do the same, so what delivery itself costs is their difference to it: a key
+  ${seconds(keyGiven.time - plain.time)}, \`github:\` ${seconds(githubUser.time - plain.time)}.
 - A key given in the workflow loads only the delivery chunk; \`github:\` also the chunks of
   src/github/client.ts and of Octokit with undici's index (a dynamic import in
   src/delivery/github-keys.ts).
