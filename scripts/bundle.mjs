@@ -53,8 +53,8 @@ function slimSourceMap(path) {
   writeFileSync(path, JSON.stringify(map))
 }
 
-/** Where the sources import undici's own files (src/http/undici.ts, the http-client shim). */
-const UNDICI_IMPORTERS = ['src/http/undici.ts', 'shims/http-client-undici/index.js']
+/** Where the sources import undici's own files (src/http/undici.ts). */
+const UNDICI_IMPORTERS = ['src/http/undici.ts']
 
 /**
  * undici's files are not its public API (src/http/undici.ts says why the action imports them): before

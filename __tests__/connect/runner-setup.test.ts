@@ -61,6 +61,30 @@ describe('prepareRunner', () => {
     await expect(prepare(probe)).resolves.toMatchObject({ sudo: true })
   })
 
+  test('not root: the sudo check and the version probe run side by side; a sudo refusal is still the error', async () => {
+    const running = new Set<string>()
+    let overlapped = false
+    const probe: RunnerProbe = {
+      platform: 'linux',
+      uid: 1001,
+      isCharacterDevice: async () => true,
+      findExecutable: async name => `/usr/sbin/${name}`,
+      run: async (_command, args) => {
+        const name = args.includes('--version') ? 'version' : 'sudo'
+        running.add(name)
+        if (running.size === 2) overlapped = true
+        // The version answers first, and is good: the refusal must still be what is reported.
+        await new Promise(resolve => setTimeout(resolve, name === 'sudo' ? 30 : 1))
+        running.delete(name)
+        return name === 'sudo'
+          ? { code: 1, stdout: '', stderr: 'a password is required' }
+          : { code: 1, stdout: 'OpenVPN 2.6.14 x86_64-pc-linux-gnu\n', stderr: '' }
+      }
+    }
+    await expect(prepare(probe)).rejects.toThrow(/without password-less sudo/)
+    expect(overlapped).toBe(true)
+  })
+
   test('missing OpenVPN with apt-get: installs it (through sudo, with a non-interactive frontend)', async () => {
     const { probe, commands } = fakeProbe({
       uid: 1001,

@@ -92,6 +92,8 @@ export async function runConnect(
 ): Promise<void> {
   const { logger } = io
   const stepStart = io.now()
+  // Milliseconds since the process started (Node's start and the bundle's load), for the timing line.
+  const loadedAt = Math.round(performance.now())
   // First: the post step must know it is the post step, whatever happens next.
   io.saveState(STATE_IS_POST, 'true')
   const secrets = createSecretRegistry(secret => logger.setSecret(secret))
@@ -186,11 +188,11 @@ export async function runConnect(
     for (const [name, value] of Object.entries(connectOutputs(tunnel))) io.setOutput(name, value)
     const line = describeTunnel(tunnel, connecting.connectedAt - started)
     logger.info(line)
+    if (io.env['GITHUB_STEP_SUMMARY']) await writeConnectSummary(io.summary, line)
     // For bench/connect.mjs: where the step's time went.
     logger.debug(
-      `Timing: step start to OpenVPN started ${tunnel.startedAt - stepStart} ms; OpenVPN started to CONNECTED seen ${connecting.connectedAt - tunnel.startedAt} ms.`
+      `Timing: process start to step start ${loadedAt} ms; step start to OpenVPN started ${tunnel.startedAt - stepStart} ms; OpenVPN started to CONNECTED seen ${connecting.connectedAt - tunnel.startedAt} ms; CONNECTED to outputs and summary written ${io.now() - connecting.connectedAt} ms.`
     )
-    if (io.env['GITHUB_STEP_SUMMARY']) await writeConnectSummary(io.summary, line)
   } catch (error) {
     if (error instanceof CancelledError) logger.warning(`Cancelled (${error.message}).`)
     logger.setFailed(describeConnectError(error))

@@ -87,20 +87,13 @@ export async function prepareRunner(
   }
   const dirs = searchDirs(pathVariable)
   const sudo = probe.uid !== 0
-  if (sudo) {
-    const sudoPath = await probe.findExecutable('sudo', dirs)
-    const allowed =
-      sudoPath !== undefined &&
-      (await probe.run(sudoPath, ['-n', 'true'], { timeoutMs: PROBE_TIMEOUT_MS, signal })).code ===
-        0
-    if (!allowed) {
-      throw new RunnerError(
-        `OpenVPN needs root to create its tun device, and this step runs as uid ${probe.uid ?? '?'} without password-less sudo (sudo -n true failed): run the job as root, or allow the runner user password-less sudo for openvpn and kill.`
-      )
-    }
-  }
+  // The sudo check and OpenVPN's version run side by side (each is a process start, some 25 ms);
+  // a sudo refusal is still the error named first.
+  const sudoChecked = sudo ? checkSudo(probe, dirs, signal) : Promise.resolve()
+  sudoChecked.catch(() => undefined)
   let path = await probe.findExecutable('openvpn', dirs)
   if (path === undefined) {
+    await sudoChecked
     const aptGet = await probe.findExecutable('apt-get', dirs)
     if (aptGet === undefined) {
       throw new RunnerError(
@@ -116,17 +109,32 @@ export async function prepareRunner(
       )
     }
   }
-  const versionOutput = await probe.run(path, ['--version'], {
+  const versionOutput = probe.run(path, ['--version'], {
     timeoutMs: PROBE_TIMEOUT_MS,
     signal
   })
-  const version = parseOpenVpnVersion(versionOutput.stdout + versionOutput.stderr)
+  await sudoChecked
+  const { stdout, stderr } = await versionOutput
+  const version = parseOpenVpnVersion(stdout + stderr)
   if (version === undefined || !isSupported(version)) {
     throw new RunnerError(
       `${path} is ${version === undefined ? 'not an OpenVPN this action recognises' : `OpenVPN ${version}`}; connect needs OpenVPN 2.5 or later.`
     )
   }
   return { path, sudo, version }
+}
+
+/** Password-less sudo, or a {@link RunnerError} saying what the step needs. */
+async function checkSudo(probe: RunnerProbe, dirs: string[], signal: AbortSignal): Promise<void> {
+  const sudoPath = await probe.findExecutable('sudo', dirs)
+  const allowed =
+    sudoPath !== undefined &&
+    (await probe.run(sudoPath, ['-n', 'true'], { timeoutMs: PROBE_TIMEOUT_MS, signal })).code === 0
+  if (!allowed) {
+    throw new RunnerError(
+      `OpenVPN needs root to create its tun device, and this step runs as uid ${probe.uid ?? '?'} without password-less sudo (sudo -n true failed): run the job as root, or allow the runner user password-less sudo for openvpn and kill.`
+    )
+  }
 }
 
 /** `apt-get update` then `apt-get install -y openvpn`, through `sudo -n` when not root. */
