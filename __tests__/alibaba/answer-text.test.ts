@@ -170,11 +170,6 @@ describe('shapes', () => {
     ['certificateId', 'vss-abc'],
     ['certificateId', 'vsc-'],
     ['certificateId', '../../etc/passwd'],
-    ['name', 'alice\n::group::x'],
-    ['name', 'alice\u0085bob'],
-    ['name', 'alice\tbob'],
-    ['name', 'alice\u202ebob'],
-    ['name', 'a'.repeat(257)],
     ['status', 'normal\n::stop-commands::tok'],
     ['status', 'normal\u2029x'],
     ['status', ''.padEnd(65, 'x')],
@@ -191,6 +186,27 @@ describe('shapes', () => {
     expect(message).toContain(`expected ${ANSWER_SHAPES[shape].expected}`)
     expect(message).not.toMatch(/[\r\n\u2028\u2029\u0085]/)
     expect((error as UnexpectedResponseError).field).toBe('Field')
+  })
+})
+
+describe('names: every string the API may give is taken, in the one-line form shown everywhere', () => {
+  test.each([
+    ['alice\n::group::x', 'alice\\u000a::group::x'],
+    ['two\r\nlines', 'two\\u000d\\u000alines'],
+    ['alice\u0085bob', 'alice\\u0085bob'],
+    ['para\u2028graph', 'para\\u2028graph'],
+    ['alice\tbob', 'alice\\u0009bob'],
+    ['alice\u202ebob', 'alice\\u202ebob'],
+    ['a'.repeat(257), `${'a'.repeat(255)}…`],
+    ['张三 laptop', '张三 laptop']
+  ])('%j is taken as %j', (value, shown) => {
+    const taken = checkedValue(value, 'Name', ANSWER_SHAPES.name, SOURCE)
+    expect(taken).toBe(shown)
+    expect(taken).not.toMatch(/[\r\n\u0085\u2028\u2029\u202e]/)
+  })
+
+  test('a name that echoes a secret is taken redacted', () => {
+    expect(checkedValue(`x ${TOKEN}`, 'Name', ANSWER_SHAPES.name, SOURCE)).toBe('x ***')
   })
 })
 
@@ -239,7 +255,12 @@ describe('checkedValue and answerField', () => {
 
   test('a malformed value that echoes a secret is redacted in the quote', () => {
     const error = thrownBy(() =>
-      checkedValue(`x ${lowerHex(encodeURIComponent(TOKEN))}\n`, 'Name', ANSWER_SHAPES.name, SOURCE)
+      checkedValue(
+        `x ${lowerHex(encodeURIComponent(TOKEN))}\n`,
+        'RequestId',
+        ANSWER_SHAPES.requestId,
+        SOURCE
+      )
     ) as Error
     expect(error.message).toContain('"x ***\\n"')
   })

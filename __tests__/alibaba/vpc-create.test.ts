@@ -148,14 +148,21 @@ describe('createRequestParams', () => {
 })
 
 describe('answers are checked before anything in them is used', () => {
+  test('a created certificate whose answer names it otherwise keeps the name we sent', async () => {
+    serve(() => ({
+      statusCode: 200,
+      data: { RequestId: 'REQ-1', SslVpnClientCertId: 'vsc-ok1', Name: 'ci-cert\r::error::forged' }
+    }))
+    const created = await client().createCertificate(CERTIFICATE)
+    expect(created).toMatchObject({ certId: 'vsc-ok1', name: CERTIFICATE.name })
+    expect(run().logLines.join('\n')).not.toContain('forged')
+  })
+
   test.each([
     ['SslVpnClientCertId', { SslVpnClientCertId: 'vsc-1\n::add-mask::x', Name: 'ci-cert' }],
     ['SslVpnClientCertId', { SslVpnClientCertId: 'vsc-1\u2028x', Name: 'ci-cert' }],
     ['SslVpnClientCertId', { SslVpnClientCertId: '../../x', Name: 'ci-cert' }],
-    ['SslVpnClientCertId', { SslVpnClientCertId: 42, Name: 'ci-cert' }],
-    ['Name', { SslVpnClientCertId: 'vsc-ok1', Name: 'ci-cert\r::error title=x::forged' }],
-    ['Name', { SslVpnClientCertId: 'vsc-ok1', Name: 'ci\u202ecert' }],
-    ['Name', { SslVpnClientCertId: 'vsc-ok1', Name: 'x'.repeat(257) }]
+    ['SslVpnClientCertId', { SslVpnClientCertId: 42, Name: 'ci-cert' }]
   ])(
     'a created certificate with a malformed %s: unexpected answer, not retried',
     async (field, data) => {

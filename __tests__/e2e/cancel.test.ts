@@ -373,3 +373,77 @@ describe('the main action with if-exists: replace (rotation)', () => {
     expect(result.summary).toContain('<strong>Cancelled</strong> (received SIGTERM)')
   })
 })
+
+describe('the main action, a batch (names) without if-exists: replace', () => {
+  const WORKFLOW = {
+    GITHUB_REPOSITORY: 'acme/onboarding',
+    GITHUB_RUN_ID: '9004',
+    GITHUB_JOB: 'onboard',
+    GITHUB_ACTION: 'certificates'
+  }
+  const json = (outputs: Record<string, string>, name: string): unknown =>
+    JSON.parse(outputs[name] ?? 'null')
+
+  function onboard(server: StandIn, options: RunOptions = {}) {
+    return runAction({
+      inputs: {
+        'region-id': 'cn-hangzhou',
+        'ssl-vpn-server-id': 'vss-standin0001',
+        endpoint: server.endpoint,
+        'access-key-id': KEY.accessKeyId,
+        'access-key-secret': KEY.accessKeySecret,
+        names: 'alice\nbob\ncarol'
+      },
+      env: WORKFLOW,
+      killAfterMs: 60_000,
+      ...options
+    })
+  }
+
+  test("SIGTERM during bob's create: alice's outputs and summary are set, bob and carol are named, and a re-run makes only what is missing", async () => {
+    const server = await startStandIn({
+      faults: [{ action: 'CreateSslVpnClientCert', kind: 'hang', afterCalls: 1 }]
+    })
+    let child: ChildProcess | undefined
+    let callsAtSignal = -1
+    const poll = setInterval(() => {
+      const held = server.calls.some(
+        c => c.action === 'CreateSslVpnClientCert' && c.outcome === 'fault:hang'
+      )
+      if (callsAtSignal < 0 && child && held) {
+        callsAtSignal = server.calls.length
+        child.kill('SIGTERM')
+      }
+    }, 20)
+    const result = await onboard(server, { onSpawn: spawned => (child = spawned) })
+    clearInterval(poll)
+    expectNoSecrets(result, [KEY.accessKeyId, KEY.accessKeySecret])
+    expect(callsAtSignal).toBeGreaterThan(0)
+    expect(result.exitCode).toBe(1)
+    expect(result.signal).toBeNull()
+    expect(server.calls.length).toBe(callsAtSignal)
+
+    const [alice] = server.certificates.map(c => c.id)
+    expect(alice).toMatch(/^vsc-/)
+    expect(json(result.outputs, 'cert-ids')).toEqual({ alice })
+    expect(result.errors).toEqual([
+      [
+        'Cancelled (received SIGTERM) after 1 of 3 certificates were obtained; how far it got:',
+        `- alice: created ${alice} (in the outputs)`,
+        '- bob: cancelled during its create (it may exist; the re-run gets it back rather than a second one)',
+        '- carol: not started',
+        'A re-run of this job makes only what is missing: every name keeps its ClientToken, so a certificate created before the cancellation comes back, not a second one.'
+      ].join('\n')
+    ])
+    expect(result.summary).toContain('<strong>Cancelled</strong> (received SIGTERM)')
+    expect(result.summary).toContain(`<code>${alice}</code>`)
+
+    // The re-run of the same job: alice back (replayed), bob and carol made once each.
+    const again = await onboard(server)
+    expect(again.exitCode).toBe(0)
+    const ids = json(again.outputs, 'cert-ids') as Record<string, string>
+    expect(ids['alice']).toBe(alice)
+    expect(Object.keys(ids).sort()).toEqual(['alice', 'bob', 'carol'])
+    expect(server.listedCertificates()).toHaveLength(3)
+  })
+})

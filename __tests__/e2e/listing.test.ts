@@ -204,6 +204,36 @@ const ROWS: Row[] = [
   },
   {
     title:
+      'report: names no console makes (a line break, U+2028, a tab, a bidi override) are listed in their escaped form, not an unexpected answer',
+    action: 'report',
+    standIn: {
+      existingCertificates: [
+        { name: 'alice\n::error::forged', endTime: Date.now() + 3 * DAY_MS },
+        { name: 'two\u2028lines' },
+        { name: 'tab\there' },
+        { name: 'ab\u202ecd' }
+      ]
+    },
+    inputs: () => ({}),
+    check: ({ result }) => {
+      expect(result.errors).toEqual([])
+      expect(result.exitCode).toBe(0)
+      expect(result.outputs['certificate-count']).toBe('4')
+      const listed = json(result, 'certificates') as { name: string }[]
+      expect(listed.map(c => c.name).sort()).toEqual(
+        ['alice\\u000a::error::forged', 'two\\u2028lines', 'tab\\u0009here', 'ab\\u202ecd'].sort()
+      )
+      expect(json(result, 'expiring')).toEqual([
+        expect.objectContaining({ name: 'alice\\u000a::error::forged' })
+      ])
+      // Nothing of a name starts a line of the log (no forged annotation) or hides text.
+      expect(result.stdout).not.toMatch(/^::error::forged/m)
+      expect(result.stdout + result.summary).not.toMatch(/[\u2028\u202e]/)
+      expect(result.summary).toContain('two\\u2028lines')
+    }
+  },
+  {
+    title:
       'report: a TotalCount that undercounts (50 for 60): an error, not a report of 50 that misses the expiring ones',
     action: 'report',
     standIn: {

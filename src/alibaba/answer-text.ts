@@ -9,20 +9,15 @@
  */
 import { UnexpectedResponseError } from '../core/errors.js'
 import type { Redactor } from '../core/redact.js'
-import { INVISIBLE, quoteShown, revealsSecret, WITHHELD } from '../core/text.js'
+import { cutText, escapeInvisible, quoteShown, revealsSecret, WITHHELD } from '../core/text.js'
 
 /** The most of an answer that is read: an API answer is a few kilobytes. */
 export const MAX_ANSWER_BYTES = 1024 * 1024
 /** The most of a malformed value quoted in an error. */
 const MAX_QUOTED_VALUE_LENGTH = 60
 
-/** The longest name taken from an answer: the API allows 100; older certificates had up to 128. */
+/** The longest name kept from an answer: the API allows 100; older certificates had up to 128. */
 const MAX_ANSWER_NAME_LENGTH = 256
-/** Any text of up to MAX_ANSWER_NAME_LENGTH characters but line breaks and {@link INVISIBLE} ones. */
-const ANSWER_NAME_PATTERN = new RegExp(
-  `^(?:(?!${INVISIBLE.source})[^\\r\\n]){1,${MAX_ANSWER_NAME_LENGTH}}$`,
-  'u'
-)
 
 /** The shape an identifier from an answer must have. */
 interface AnswerShape {
@@ -33,6 +28,11 @@ interface AnswerShape {
   secret?: boolean
   /** A further check, e.g. that a time exists. */
   valid?: (value: string) => boolean
+  /**
+   * Set for free text that is taken whatever it holds: every string is accepted, in the form this
+   * gives (one line, nothing hidden), redacted; `pattern` is then not used.
+   */
+  shown?: (value: string) => string
 }
 
 export const ANSWER_SHAPES = {
@@ -52,13 +52,17 @@ export const ANSWER_SHAPES = {
   /**
    * A certificate's name as the API gives it: not our input rule (input-rules.ts `NAME_PATTERN`,
    * for what we send), since the API allows 1 to 100 characters not starting with http:// or
-   * https://, and older certificates carry spaces or CJK names (alibaba-cloud-api.md §9). Any
-   * text is taken, bounded in size; only characters that end a line or hide text (which no name
-   * made in the console has, and which could forge a log line or an output) make it unexpected.
+   * https://, and older certificates carry spaces or CJK names (alibaba-cloud-api.md §9). Every
+   * string is taken, so one odd certificate made in the console never stops a report, a revoke
+   * or a sync of its server. It is kept in the form every log line, summary, issue and output
+   * shows: characters that end a line or hide text (controls, U+2028, bidi overrides) as
+   * `\uXXXX`, cut to 256 characters, secrets redacted. Names are compared with our inputs,
+   * which never hold such characters, so matching is unchanged.
    */
   name: {
-    pattern: ANSWER_NAME_PATTERN,
-    expected: `1 to ${MAX_ANSWER_NAME_LENGTH} characters without line breaks, control or invisible characters`
+    pattern: /^/,
+    expected: 'a string',
+    shown: value => cutText(escapeInvisible(value), MAX_ANSWER_NAME_LENGTH)
   },
   status: {
     pattern: /^[A-Za-z][A-Za-z0-9_-]{0,63}$/,
@@ -134,6 +138,9 @@ export function checkedValue(
   source: AnswerSource
 ): string | undefined {
   if (value === undefined || value === null || value === '') return undefined
+  if (typeof value === 'string' && shape.shown !== undefined) {
+    return source.redact(shape.shown(value))
+  }
   if (typeof value === 'string' && shape.pattern.test(value) && (shape.valid?.(value) ?? true)) {
     return value
   }

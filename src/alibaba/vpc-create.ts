@@ -81,7 +81,8 @@ export async function createCertificate(
   return {
     certId: created.certId,
     requestId: created.requestId ?? '',
-    name: created.name ?? certificate.name ?? '',
+    // The name we sent, when we sent one: an answer echoing another is not believed.
+    name: certificate.name ?? created.name ?? '',
     clientToken: certificate.clientToken,
     attempts,
     waitedMs,

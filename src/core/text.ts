@@ -27,7 +27,8 @@ export const INVISIBLE =
   // eslint-disable-next-line no-control-regex
   /[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g
 
-function escapeInvisible(text: string): string {
+/** Every {@link INVISIBLE} character (line breaks, controls, bidi overrides) as `\uXXXX`; the rest as it is. */
+export function escapeInvisible(text: string): string {
   return text.replace(INVISIBLE, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 

@@ -20,6 +20,7 @@ import { readSettings, type Settings } from './inputs.js'
 import { obtainCertificates, type CertificateOutcome } from '../certificates/onboarding.js'
 import { describeStart, setOutputs, writeSummary } from './outputs.js'
 import {
+  describeCancelledBatch,
   describeCancelledRotation,
   describeCreatedBeforeFailure,
   describeReplaceFailures,
@@ -95,8 +96,11 @@ async function obtainAndReport(
       outcomes
     )
   } catch (error) {
-    // A rotation cancelled midway may have created and deleted certificates: it says which below.
-    if (!(error instanceof CancelledError) || !rotation) throw error
+    // A batch or a rotation cancelled midway may have created (and deleted) certificates: the
+    // outputs, the summary and the error say which below. One certificate alone: the usual error.
+    if (!(error instanceof CancelledError) || (!rotation && settings.targets.length === 1)) {
+      throw error
+    }
     cancelled = error
     logger.warning(`Cancelled (${error.message}).`)
   }
@@ -111,7 +115,9 @@ async function obtainAndReport(
   }
   if (cancelled) {
     logger.setFailed(
-      describeCancelledRotation(settings.targets, outcomes, cancelled, timeoutSeconds, token)
+      rotation
+        ? describeCancelledRotation(settings.targets, outcomes, cancelled, timeoutSeconds, token)
+        : describeCancelledBatch(settings.targets, outcomes, cancelled)
     )
     return
   }

@@ -157,3 +157,37 @@ export function describeCancelledRotation(
       : `A re-run of this job finishes the rotation: it gets the same new certificate back (client-token: ${clientToken}), not a second one, and revokes only the old certificates left.`
   ].join('\n')
 }
+
+/**
+ * The one-line-per-name account of a batch (not a rotation) cancelled midway: which names were
+ * obtained (their outputs are set), how far the one under way got, which never started.
+ */
+export function describeCancelledBatch(
+  targets: readonly { name?: string | undefined }[],
+  outcomes: readonly CertificateOutcome[],
+  cancelled: CancelledError
+): string {
+  const obtained = outcomes.filter(o => o.ok).length
+  const lines = outcomes.map(o => {
+    if (o.ok) {
+      const name = o.requested ?? o.name
+      return `- ${name}: ${o.created ? 'created' : 'reused'} ${o.certId}${o.configFile ? `, profile ${o.configFile}` : ''} (in the outputs)`
+    }
+    const name = o.requested ?? o.created?.name ?? '(unnamed)'
+    if (!(o.error instanceof CancelledError)) {
+      return `- ${name}: failed: ${describeFailure(o.error, { clientToken: undefined, timeoutSeconds: 0 }).split('\n').join(' ')}`
+    }
+    return o.created === undefined
+      ? `- ${name}: cancelled during its create (it may exist; the re-run gets it back rather than a second one)`
+      : `- ${name}: cancelled after its certificate ${o.created.certId} was created${o.created.status === undefined ? ', before it was seen ready' : ''}; its profile was not written (the re-run gets it back)`
+  })
+  const notStarted = targets
+    .slice(outcomes.length)
+    .map(t => `- ${t.name ?? '(unnamed)'}: not started`)
+  return [
+    `Cancelled (${cancelled.message}) after ${obtained} of ${targets.length} certificates were obtained; how far it got:`,
+    ...lines,
+    ...notStarted,
+    'A re-run of this job makes only what is missing: every name keeps its ClientToken, so a certificate created before the cancellation comes back, not a second one.'
+  ].join('\n')
+}
