@@ -23,7 +23,7 @@ const LINE_BREAKS_AND_SPACE = /[\s\u0085]+/g
  * Characters that a terminal or a log acts on, or that hide or reorder text: C0 and C1 controls,
  * DEL, bidirectional controls, zero-width characters, the BOM and interlinear annotations.
  */
-export const INVISIBLE =
+const INVISIBLE =
   // eslint-disable-next-line no-control-regex
   /[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g
 
