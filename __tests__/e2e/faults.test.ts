@@ -188,9 +188,19 @@ describe('idempotency under a busy gateway', () => {
   })
 
   test('busy after every create; a second name waits for the gateway, then gets its own', async () => {
-    const server = await start({ busyAfterCreateMs: 1_500 })
+    // Busy for a minute of the stand-in's clock, which the test moves on once the second run has
+    // been told Configuring: the gateway is busy when it arrives however slow the machine is.
+    const busyMs = 60_000
+    const server = await start({ busyAfterCreateMs: busyMs })
     await run({ inputs: inputs(server.endpoint, { name: 'first' }) })
+    const release = setInterval(() => {
+      if (server.calls.some(c => c.outcome === 'VpnGateway.Configuring')) {
+        clearInterval(release)
+        server.advanceClock(busyMs)
+      }
+    }, 20)
     const second = await run({ inputs: inputs(server.endpoint, { name: 'second' }) })
+    clearInterval(release)
     expect(second.exitCode).toBe(0)
     expect(server.certificates.map(c => c.name)).toEqual(['first', 'second'])
     expect(server.calls.filter(c => c.outcome === 'VpnGateway.Configuring').length).toBeGreaterThan(

@@ -551,7 +551,14 @@ describe('7. timeout-seconds is a deadline', () => {
   describe('answers slower than the deadline, and the token service', () => {
     let slow: { result: RunResult; endpoint: Hostile } | undefined
     let hungToken: { result: RunResult; tokenService: Hostile } | undefined
-    let signalled: { result: RunResult; tokenService: Hostile; stopMs: number } | undefined
+    let signalled:
+      | {
+          result: RunResult
+          tokenService: Hostile
+          tokenRequest: 'abandoned' | 'answered' | undefined
+          stopMs: number
+        }
+      | undefined
 
     beforeAll(async () => {
       const slowAnswers = async () => {
@@ -579,7 +586,27 @@ describe('7. timeout-seconds is a deadline', () => {
         return { result, tokenService }
       }
       const sigtermDuringTokenFetch = async () => {
-        const tokenService = await hostile(() => ({ hang: true }))
+        // The token service answers a good token after 8 s, within the 10 s attempt timeout: a
+        // bundle that acted on the signal only when the attempt ended would get it (and go on);
+        // one that abandons the request at the signal closes the connection first. Which of the
+        // two happened is recorded here, an event, not a time taken.
+        let tokenRequest: 'abandoned' | 'answered' | undefined
+        const answerAfterMs = 0.8 * DEFAULT_RETRY_POLICY.attemptTimeoutMs
+        const tokenService = await hostile(() => ({
+          stream: res =>
+            new Promise<void>(resolve => {
+              const answer = setTimeout(() => {
+                tokenRequest ??= 'answered'
+                res.end(JSON.stringify({ value: 'header.payload.signature' }))
+                resolve()
+              }, answerAfterMs)
+              res.socket?.once('close', () => {
+                clearTimeout(answer)
+                tokenRequest ??= 'abandoned'
+                resolve()
+              })
+            })
+        }))
         const server = await standIn({ oidc: {} })
         let child: ChildProcess | undefined
         let signalledAt = 0
@@ -598,7 +625,12 @@ describe('7. timeout-seconds is a deadline', () => {
         })
         const exitedAt = performance.now()
         clearInterval(poll)
-        return { result, tokenService, stopMs: signalledAt ? exitedAt - signalledAt : Infinity }
+        return {
+          result,
+          tokenService,
+          tokenRequest,
+          stopMs: signalledAt ? exitedAt - signalledAt : Infinity
+        }
       }
       ;[slow, hungToken, signalled] = await Promise.all([
         slowAnswers(),
@@ -637,7 +669,7 @@ describe('7. timeout-seconds is a deadline', () => {
 
     test('SIGTERM while the token service hangs: the request is abandoned and the step exits, cancelled', () => {
       if (!signalled) throw new Error('no run')
-      const { result, tokenService, stopMs } = signalled
+      const { result, tokenService, tokenRequest, stopMs } = signalled
       expect(result.signal).toBeNull() // it exited by itself, not killed
       expect(result.exitCode).toBe(1)
       expect(result.stdout).toContain('::warning::Cancelled (received SIGTERM).')
@@ -646,6 +678,8 @@ describe('7. timeout-seconds is a deadline', () => {
       // try again): one request, abandoned at the signal. Shown by what happened, not by a time.
       expect(result.stdout + result.errors.join('\n')).not.toContain('No answer from')
       expect(tokenService.requests).toHaveLength(1)
+      // The connection was closed by the action before the token service's answer was due.
+      expect(tokenRequest).toBe('abandoned')
       console.info(`SIGTERM during the token request: exited ${stopMs.toFixed(0)} ms after it`)
     })
   })
