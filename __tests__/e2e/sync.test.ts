@@ -161,9 +161,16 @@ describe('sync, mode plan', () => {
     expect(github.requests.filter(r => r.method === 'PATCH').map(r => r.path)).toEqual([
       '/repos/acme/vpn-admin/issues/comments/5002'
     ])
-    // Unchanged plan: the comment is not written again.
-    const third = await sync({ vpc, dir, ...onPullRequest })
+    // Unchanged plan, from another run (a later push, maybe minutes later): the comment is not
+    // written again for a new time or run link alone.
+    const third = await sync({
+      vpc,
+      dir,
+      ...onPullRequest,
+      env: { ...onPullRequest.env, GITHUB_RUN_ID: '7002' }
+    })
     expect(third.outputs['comment']).toBe('unchanged')
+    expect(pr?.comments[1]).toContain('/actions/runs/7001')
     expect(changes(vpc)).toEqual([])
   })
 

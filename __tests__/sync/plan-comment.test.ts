@@ -125,6 +125,25 @@ describe('keepPlanComment', () => {
     expect(writes).toEqual([])
   })
 
+  test('the same plan listed later by another run: nothing written (the time and run link alone are no change)', async () => {
+    const earlier = planMarkdown(EMPTY, CONTEXT)
+    const later = planMarkdown(EMPTY, {
+      ...CONTEXT,
+      checkedAt: CONTEXT.checkedAt + 3 * 60_000,
+      runUrl: 'https://github.com/acme/vpn-admin/actions/runs/2'
+    })
+    expect(later).not.toBe(earlier)
+    const { client, writes } = fakeClient([{ id: 2, body: earlier }])
+    expect(await keepPlanComment(client, SERVER, later)).toBe('unchanged')
+    expect(writes).toEqual([])
+    // A changed plan is still written, with the new time and link.
+    const changed = planMarkdown(
+      { ...EMPTY, create: [{ name: 'dave', reason: 'new' as const, recipient: undefined }] },
+      { ...CONTEXT, runUrl: 'https://github.com/acme/vpn-admin/actions/runs/3' }
+    )
+    expect(await keepPlanComment(client, SERVER, changed)).toBe('updated')
+  })
+
   test("another SSL server's plan comment is not this one", async () => {
     const { client, writes } = fakeClient([{ id: 3, body: `${planMarker('vss-other0002')}\nplan` }])
     expect(await keepPlanComment(client, SERVER, body)).toBe('created')

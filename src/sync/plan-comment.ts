@@ -119,9 +119,21 @@ export function planMarkdown(plan: Plan, context: PlanContext): string {
 type CommentOutcome = 'created' | 'updated' | 'unchanged'
 
 /**
+ * The comment without its last sentence ("Listed <time> by [this run](…)."), which every run
+ * writes anew: what tells whether the plan itself changed.
+ */
+function planPart(body: string): string {
+  const kept = body.lastIndexOf('\nKept: ')
+  if (kept < 0) return body
+  const listed = body.indexOf(' Listed ', kept)
+  return listed < 0 ? body : body.slice(0, listed)
+}
+
+/**
  * Brings the one plan comment of this SSL server in line: the oldest comment that starts with the
- * marker is rewritten when it differs, else a new one is made. Comments without the marker are
- * never touched.
+ * marker is rewritten when the plan it shows differs (not for a newer time or run link alone: the
+ * comment keeps naming the run that last changed the plan), else a new one is made. Comments
+ * without the marker are never touched.
  */
 export async function keepPlanComment(
   client: CommentClient,
@@ -135,7 +147,7 @@ export async function keepPlanComment(
     await client.createComment(body)
     return 'created'
   }
-  if (mine.body === body) return 'unchanged'
+  if (planPart(mine.body) === planPart(body)) return 'unchanged'
   await client.updateComment(mine.id, body)
   return 'updated'
 }
