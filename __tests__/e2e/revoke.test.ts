@@ -50,6 +50,12 @@ interface Row {
   runs?: number
   /** Keyless: the stand-in plays the token service and STS, no keys are given. */
   oidc?: boolean
+  /**
+   * While a run goes, each new VpnGateway.Configuring answer moves the stand-in's clock on by this
+   * many ms: a gateway busy for that long (busyAfterDeleteMs) is busy when the next call comes
+   * however slow the machine, and free once the action has been told so.
+   */
+  releaseBusyMs?: number
   check: (outcome: Outcome) => void
 }
 
@@ -246,17 +252,18 @@ const ROWS: Row[] = [
     title:
       'busy gateway after each delete: a concurrent delete is refused, so each is retried with its own token until accepted',
     standIn: {
-      busyAfterDeleteMs: 3_000,
+      busyAfterDeleteMs: 60_000,
       existingCertificates: Array.from({ length: 4 }, () => ({ name: 'team' }))
     },
+    releaseBusyMs: 60_000,
     inputs: () => ({ name: 'team' }),
     check: outcome => {
       const result = only(outcome)
       const [calls = []] = outcome.calls
       expect(result.exitCode).toBe(0)
       expect(accepted(calls).map(c => c.params['SslVpnClientCertId'])).toEqual(outcome.ids)
-      // Gone from the listing at once here, so every later delete met the busy gateway first (a
-      // listing takes far less than the 3 s the gateway stays busy).
+      // Gone from the listing at once here, so every later delete met the busy gateway first (busy
+      // for a minute of the stand-in's clock, which moves on only once Configuring was answered).
       const busy = deletes(calls).filter(c => c.outcome === 'VpnGateway.Configuring')
       expect(new Set(busy.map(c => c.params['SslVpnClientCertId']))).toEqual(
         new Set(outcome.ids.slice(1))
@@ -555,6 +562,14 @@ async function runRow(row: Row): Promise<Outcome> {
   const calls: CallRecord[][] = []
   for (let run = 0; run < (row.runs ?? 1); run++) {
     const from = standIn.calls.length
+    let busySeen = 0
+    const release = setInterval(() => {
+      const busy = standIn.calls.filter(c => c.outcome === 'VpnGateway.Configuring').length
+      if (row.releaseBusyMs !== undefined && busy > busySeen) {
+        busySeen = busy
+        standIn.advanceClock(row.releaseBusyMs)
+      }
+    }, 20)
     const result = await runAction({
       action: 'revoke',
       inputs: {
@@ -566,7 +581,7 @@ async function runRow(row: Row): Promise<Outcome> {
       },
       env,
       killAfterMs: 90_000
-    })
+    }).finally(() => clearInterval(release))
     results.push(result)
     calls.push(standIn.calls.slice(from))
   }
