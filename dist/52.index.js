@@ -1,8 +1,8 @@
-export const id = 191;
-export const ids = [191];
+export const id = 52;
+export const ids = [52];
 export const modules = {
 
-/***/ 9191:
+/***/ 7052:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -10,21 +10,15 @@ __webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  checkRosterKeys: () => (/* binding */ checkRosterKeys),
-  prepareDelivery: () => (/* reexport */ prepareDelivery),
-  readGitHubKeySettings: () => (/* binding */ readGitHubKeySettings)
+  prepareDelivery: () => (/* binding */ prepareDelivery)
 });
 
 // EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __webpack_require__(4296);
-// EXTERNAL MODULE: ./src/core/input-rules.ts
-var input_rules = __webpack_require__(9097);
-// EXTERNAL MODULE: ./src/github/rules.ts
-var rules = __webpack_require__(7068);
+var errors = __webpack_require__(2091);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: ./src/core/text.ts
-var core_text = __webpack_require__(2020);
+var core_text = __webpack_require__(4283);
 ;// CONCATENATED MODULE: ./src/delivery/recipients.ts
 /**
  * One public key a profile can be encrypted to, parsed from what a person or GitHub gives: an
@@ -541,7 +535,7 @@ const MAX_PAGES = 3;
  * group, loaded with any recipient.)
  */
 function loadGitHubClient() {
-    return Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 6584));
+    return Promise.all(/* import() */[__webpack_require__.e(623), __webpack_require__.e(707)]).then(__webpack_require__.bind(__webpack_require__, 7707));
 }
 /**
  * The reader of accounts' keys, its Octokit built on first use (so the GitHub client and
@@ -757,66 +751,9 @@ function sealer(keys) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/sync/delivery.ts
-/**
- * Sync's side of encrypted delivery: the roster's recipients read with src/delivery's own parser
- * (a key that is not one, or one age cannot use, is refused with the file and line, before any
- * network call), and the sealer each new certificate's profile goes through (deliver.ts
- * `prepareDelivery`, the root action's). main.ts loads this module, and with it the encryption
- * code, only when the roster names a recipient.
- */
-
-
-
-
-/**
- * Reads every key the roster gives (not `github:` accounts: those are read when their certificate
- * is created). A text that is not a public key, or a key age cannot encrypt to (ECDSA, `sk-`,
- * RSA under 2048 bits…), is an InputError naming `roster-file`, the file, the line, and what is
- * expected.
- */
-function checkRosterKeys(roster) {
-    for (const entry of roster.entries) {
-        const { recipient } = entry;
-        if (recipient === undefined || recipient.startsWith('github:'))
-            continue;
-        const where = `${(0,input_rules/* quote */.hD)(roster.file)} line ${entry.recipientLine ?? entry.line}`;
-        let key;
-        try {
-            key = parseRecipientKey(recipient);
-        }
-        catch (error) {
-            if (!(error instanceof errors/* ExpectedFailure */.Hb))
-                throw error;
-            // The parser's message quotes at most a short, cleaned prefix (never a private key) and
-            // says what is expected.
-            throw new errors/* InputError */.dz('roster-file', `${where}: the recipient of ${entry.name}: ${error.message}`);
-        }
-        if (key.type === 'unusable') {
-            throw new errors/* InputError */.dz('roster-file', `${where}: the recipient of ${entry.name} is a key age cannot encrypt to (${key.reason}); expected "github:USER", an ssh-ed25519 or ssh-rsa (2048 bits or more) public key line, or an age1… recipient.`);
-        }
-    }
-}
-/**
- * Where `github:` recipients' keys are read: GITHUB_API_URL (https only), with `github-token` or
- * none. Undefined when the roster has no such recipient (then GITHUB_API_URL is not read).
- */
-function readGitHubKeySettings(roster, env, token) {
-    if (!roster.entries.some(e => e.recipient?.startsWith('github:')))
-        return undefined;
-    return { apiUrl: (0,rules/* parseGitHubApiUrl */.el)(env), token };
-}
-/**
- * The sealer of each target, the root action's own (deliver.ts): keys given in the roster read up
- * front, a `github:` account read once per run when the first of its certificates is about to be
- * created, so an account without a usable key fails that name before anything is created for it.
- * Exported from here so that main.ts reaches it through this lazily loaded module.
- */
-
-
 
 /***/ })
 
 };
 
-//# sourceMappingURL=191.index.js.map
+//# sourceMappingURL=52.index.js.map
