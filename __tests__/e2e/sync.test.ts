@@ -8,6 +8,7 @@
  */
 import { afterEach, describe, expect, test } from '@jest/globals'
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -233,6 +234,173 @@ describe('sync, mode plan', () => {
   })
 })
 
+describe('sync, mode plan, github: recipients: the keys each new profile will be encrypted to, read as apply will', () => {
+  async function keyDir(): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'sync-plan-keys-'))
+    cleanups.push(() => rm(dir, { recursive: true, force: true }))
+    return dir
+  }
+
+  test('an account with only an ECDSA key, or none GitHub knows: the plan shows the keys and marks those names, then fails naming the file, the line and what to do', async () => {
+    const keysDir = await keyDir()
+    const alice = await sshKeygen(keysDir, 'ed25519', 'alice')
+    const bobPhone = await sshKeygen(keysDir, 'ecdsa', 'bob-phone')
+    const github = await startGitHubStandIn({
+      token: GITHUB_TOKEN,
+      issues: [{ title: 'Add alice, bob and nemo', pullRequest: true }],
+      users: {
+        'alice-gh': [alice.publicKey],
+        'bob-gh': [bobPhone.publicKey],
+        'carol-gh': []
+      }
+    })
+    cleanups.push(() => github.close())
+    // carol is kept (already on the server): her account, which has no key, is not read.
+    const vpc = await vpcWith([{ name: 'carol' }])
+    const dir = await workspace(
+      rosterOf(
+        'name: alice.laptop\n    recipient: github:alice-gh',
+        'name: bob.laptop\n    recipient: github:bob-gh',
+        'name: carol\n    recipient: github:carol-gh',
+        'name: nemo\n    recipient: github:ghost-gh'
+      )
+    )
+    const result = await sync({
+      vpc,
+      dir,
+      inputs: { 'github-token': GITHUB_TOKEN },
+      env: { GITHUB_API_URL: github.url, GITHUB_REF: 'refs/pull/1/merge' }
+    })
+    expect(result.exitCode).toBe(1)
+    expect(result.errors).toHaveLength(1)
+    const [bobLine, nemoLine, ...rest] = (result.errors[0] ?? '').split('\n')
+    expect(rest).toEqual([])
+    expect(bobLine).toMatch(
+      /^"roster\.yml" line 5: "bob\.laptop": apply would fail this name: github:bob-gh has no public SSH key age can encrypt to \(GitHub lists 1: ecdsa-sha2-nistp256 SHA256:\S+; ECDSA and sk- keys are skipped\)\. Ask them to add an ssh-ed25519 or ssh-rsa \(2048 bits or more\) key to their GitHub account .*in the roster as the recipient\.$/
+    )
+    expect(nemoLine).toMatch(
+      /^"roster\.yml" line 9: "nemo": apply would fail this name: GitHub has no account github:ghost-gh \(HTTP 404 /
+    )
+    // Only the creates' accounts, once each; nothing changed.
+    expect(
+      github.requests.filter(r => r.path.startsWith('/users/')).map(r => [r.path, r.status])
+    ).toEqual([
+      ['/users/alice-gh/keys', 200],
+      ['/users/bob-gh/keys', 200],
+      ['/users/ghost-gh/keys', 404]
+    ])
+    expect(changes(vpc)).toEqual([])
+    // The summary and the comment show alice's key, and mark bob's and nemo's names.
+    const comment = github.issues[0]?.comments[0] ?? ''
+    expect(result.outputs['comment']).toBe('created')
+    for (const text of [result.summary, comment]) {
+      expect(text).toContain(
+        `- <code>alice.laptop</code>: encrypted to ssh-ed25519 <code>${alice.fingerprint}</code> (github:alice-gh)`
+      )
+      expect(text).toMatch(
+        /- <code>bob\.laptop<\/code>: ✗ <strong>apply would fail this name<\/strong>: github:bob-gh has no public SSH key age can encrypt to/
+      )
+      expect(text).toMatch(
+        /- <code>nemo<\/code>: ✗ <strong>apply would fail this name<\/strong>: GitHub has no account github:ghost-gh/
+      )
+      expect(text).toMatch(/\[!CAUTION\]\n> Apply would fail 2 names/)
+    }
+    expect(result.stdout).toContain(
+      `Skipping a key of github:bob-gh (ecdsa-sha2-nistp256 ${bobPhone.fingerprint})`
+    )
+    expect(JSON.parse(result.outputs['plan'] ?? '{}')).toMatchObject({
+      create: ['alice.laptop', 'bob.laptop', 'nemo'],
+      keys: {
+        'alice.laptop': [
+          { type: 'ssh-ed25519', fingerprint: alice.fingerprint, from: 'github:alice-gh' }
+        ]
+      }
+    })
+    const planFile = JSON.parse(await readFile(result.outputs['plan-file'] ?? '', 'utf8')) as {
+      create: Record<string, unknown>[]
+    }
+    expect(planFile.create.map(c => Object.keys(c).sort())).toEqual([
+      ['keys', 'name', 'reason'],
+      ['name', 'reason', 'recipient-problem'],
+      ['name', 'reason', 'recipient-problem']
+    ])
+  })
+
+  test('every account has a key age can use: the plan passes and shows each fingerprint; an account two names share is read once', async () => {
+    const keysDir = await keyDir()
+    const alice = await sshKeygen(keysDir, 'ed25519', 'alice')
+    const alicePhone = await sshKeygen(keysDir, 'ecdsa', 'alice-phone')
+    const dave = await sshKeygen(keysDir, 'ed25519', 'dave')
+    const github = await startGitHubStandIn({
+      users: { 'alice-gh': [alicePhone.publicKey, alice.publicKey], 'dave-gh': [dave.publicKey] }
+    })
+    cleanups.push(() => github.close())
+    const vpc = await vpcWith([])
+    const dir = await workspace(
+      rosterOf(
+        'name: alice.laptop\n    recipient: github:alice-gh',
+        'name: alice.desktop\n    recipient: github:alice-gh',
+        'name: dave\n    recipient: github:dave-gh'
+      )
+    )
+    // No token: anonymous reads, as apply makes them without one.
+    const result = await sync({ vpc, dir, env: { GITHUB_API_URL: github.url } })
+    expect(result.errors).toEqual([])
+    expect(result.exitCode).toBe(0)
+    expect(github.requests.map(r => r.path)).toEqual([
+      '/users/alice-gh/keys',
+      '/users/dave-gh/keys'
+    ])
+    for (const name of ['alice.laptop', 'alice.desktop']) {
+      expect(result.summary).toContain(
+        `- <code>${name}</code>: encrypted to ssh-ed25519 <code>${alice.fingerprint}</code> (github:alice-gh; 1 key age cannot use skipped)`
+      )
+    }
+    expect(result.summary).toContain(
+      `- <code>dave</code>: encrypted to ssh-ed25519 <code>${dave.fingerprint}</code> (github:dave-gh)`
+    )
+    expect(result.summary).not.toContain('✗')
+    expect(Object.keys(JSON.parse(result.outputs['plan'] ?? '{}').keys ?? {})).toEqual([
+      'alice.laptop',
+      'alice.desktop',
+      'dave'
+    ])
+    expect(changes(vpc)).toEqual([])
+  })
+
+  test('GitHub unreachable: a warning naming what could not be checked; the plan passes', async () => {
+    const vpc = await vpcWith([])
+    const dir = await workspace(rosterOf('name: alice.laptop\n    recipient: github:alice-gh'))
+    const port = await closedPort()
+    const result = await sync({ vpc, dir, env: { GITHUB_API_URL: `https://127.0.0.1:${port}` } })
+    expect(result.errors).toEqual([])
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toMatch(
+      /::warning::The keys of github:alice-gh \(the recipient of "alice\.laptop"\) could not be checked: .*ECONNREFUSED/
+    )
+    expect(result.summary).toMatch(
+      /- <code>alice\.laptop<\/code>: ⚠ the keys of github:alice-gh could not be checked \(.*\); apply reads them again/
+    )
+    expect(plan(result).create).toEqual(['alice.laptop'])
+  })
+
+  test("GitHub's rate limit: a warning, the plan passes", async () => {
+    const github = await startGitHubStandIn({
+      users: { 'alice-gh': [] },
+      keysRateLimit: { after: 0 }
+    })
+    cleanups.push(() => github.close())
+    const vpc = await vpcWith([])
+    const dir = await workspace(rosterOf('name: alice.laptop\n    recipient: github:alice-gh'))
+    const result = await sync({ vpc, dir, env: { GITHUB_API_URL: github.url } })
+    expect(result.errors).toEqual([])
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toMatch(
+      /::warning::The keys of github:alice-gh .*could not be checked: GitHub refused .*rate limit/
+    )
+  })
+})
+
 describe('sync, mode apply', () => {
   test('add, remove, rename and an expired entry: creates first, then revokes back to back, profiles written, report at the end', async () => {
     const yesterday = new Date(Date.now() - 2 * DAY).toISOString().slice(0, 10)
@@ -352,6 +520,16 @@ describe('sync, mode apply', () => {
 })
 
 /** An OpenSSH key pair made by ssh-keygen, and its fingerprint as `ssh-keygen -l` prints it. */
+/** A loopback port with nothing listening on it. */
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  await new Promise(resolve => server.close(resolve))
+  if (address === null || typeof address === 'string') throw new Error('no port')
+  return address.port
+}
+
 interface SshKey {
   path: string
   publicKey: string

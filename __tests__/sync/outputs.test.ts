@@ -5,6 +5,7 @@
 import { describe, expect, test } from '@jest/globals'
 import type { Plan } from '../../src/sync/plan.js'
 import {
+  fullPlan,
   MAX_PLAN_OUTPUT_BYTES,
   planOutput,
   setApplyOutputs,
@@ -38,6 +39,46 @@ describe('planOutput', () => {
       revoke: [{ 'cert-id': 'vsc-1', name: 'mallory', reason: 'not-in-roster' }],
       truncated: false
     })
+  })
+
+  test('plan mode, github: recipients: keys by name in the output; keys, the problem or why not checked per create in the plan file', () => {
+    const key = { type: 'ssh-ed25519', fingerprint: 'SHA256:abc', from: 'github:alice-gh' }
+    const plan: Plan = {
+      ...EMPTY,
+      create: [
+        {
+          name: 'alice',
+          recipient: 'github:alice-gh',
+          reason: 'new',
+          github: { status: 'keys', username: 'alice-gh', keys: [key], skipped: 0 }
+        },
+        {
+          name: 'bob',
+          recipient: 'github:bob-gh',
+          reason: 'rotation',
+          github: { status: 'problem', username: 'bob-gh', message: 'no key' }
+        },
+        {
+          name: 'carol',
+          recipient: 'github:carol-gh',
+          reason: 'new',
+          github: { status: 'unchecked', username: 'carol-gh', message: 'unreachable' }
+        },
+        { name: 'dave', recipient: undefined, reason: 'new' }
+      ]
+    }
+    expect(JSON.parse(planOutput(plan))).toMatchObject({
+      create: ['alice', 'bob', 'carol', 'dave'],
+      keys: { alice: [key] }
+    })
+    expect(
+      fullPlan(plan, { sslVpnServerId: 'vss-1', regionId: 'cn-hangzhou', checkedAt: 0 }).create
+    ).toEqual([
+      { name: 'alice', reason: 'new', keys: [key] },
+      { name: 'bob', reason: 'rotation', 'recipient-problem': 'no key' },
+      { name: 'carol', reason: 'new', 'recipient-unchecked': 'unreachable' },
+      { name: 'dave', reason: 'new' }
+    ])
   })
 
   test('past the cap: counts only, marked truncated', () => {

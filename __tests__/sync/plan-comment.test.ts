@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from '@jest/globals'
 import type { CommentClient, IssueComment } from '../../src/github/client.js'
-import type { Plan } from '../../src/sync/plan.js'
+import type { Plan, PlannedCreate as PlanCreate } from '../../src/sync/plan.js'
 import {
   keepPlanComment,
   planMarkdown,
@@ -100,6 +100,76 @@ function fakeClient(comments: IssueComment[]) {
   }
   return { client, writes }
 }
+
+describe('planMarkdown, github: recipients read by the plan', () => {
+  const FP = 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s'
+  const created = (name: string, github: PlanCreate['github']): PlanCreate => ({
+    name,
+    recipient: `github:${github?.username ?? ''}`,
+    recipientLine: 4,
+    reason: 'new',
+    github
+  })
+
+  test('each create shows the keys its profile will be encrypted to; one apply would fail is marked ✗ with why, with a caution on top; one not checked says so', () => {
+    const text = planMarkdown(
+      {
+        ...EMPTY,
+        create: [
+          created('alice.laptop', {
+            status: 'keys',
+            username: 'alice-gh',
+            keys: [{ type: 'ssh-ed25519', fingerprint: FP, from: 'github:alice-gh' }],
+            skipped: 1
+          }),
+          created('bob.laptop', {
+            status: 'problem',
+            username: 'bob-gh',
+            message: 'github:bob-gh has no public SSH key age can encrypt to (GitHub lists none).'
+          }),
+          created('carol', {
+            status: 'unchecked',
+            username: 'carol-gh',
+            message: 'Could not reach <GitHub> @team'
+          })
+        ]
+      },
+      CONTEXT
+    )
+    expect(text).toContain(
+      `- <code>alice.laptop</code>: encrypted to ssh-ed25519 <code>${FP}</code> (github:alice-gh; 1 key age cannot use skipped)`
+    )
+    expect(text).toContain(
+      '- <code>bob.laptop</code>: ✗ <strong>apply would fail this name</strong>: github:bob-gh has no public SSH key age can encrypt to (GitHub lists none).'
+    )
+    expect(text).toMatch(/> \[!CAUTION\]\n> Apply would fail 1 name: /)
+    // Escaped, and never a mention.
+    expect(text).toContain(
+      '- <code>carol</code>: ⚠ the keys of github:carol-gh could not be checked (Could not reach &lt;GitHub&gt; &#64;team); apply reads them again'
+    )
+  })
+
+  test('without a problem, no caution', () => {
+    const text = planMarkdown(
+      {
+        ...EMPTY,
+        create: [
+          created('alice', {
+            status: 'keys',
+            username: 'alice-gh',
+            keys: [{ type: 'ssh-ed25519', fingerprint: FP, from: 'github:alice-gh' }],
+            skipped: 0
+          })
+        ]
+      },
+      CONTEXT
+    )
+    expect(text).toContain(
+      `- <code>alice</code>: encrypted to ssh-ed25519 <code>${FP}</code> (github:alice-gh)`
+    )
+    expect(text).not.toContain('CAUTION')
+  })
+})
 
 describe('keepPlanComment', () => {
   const body = `${planMarker(SERVER)}\nplan v1`

@@ -10,7 +10,9 @@ __webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
+  checkPlannedRecipients: () => (/* binding */ checkPlannedRecipients),
   checkRosterKeys: () => (/* binding */ checkRosterKeys),
+  createGitHubKeysReader: () => (/* reexport */ createGitHubKeysReader),
   prepareDelivery: () => (/* reexport */ prepareDelivery),
   readGitHubKeySettings: () => (/* binding */ readGitHubKeySettings)
 });
@@ -813,6 +815,93 @@ function readGitHubKeySettings(roster, env, token) {
  * Exported from here so that main.ts reaches it through this lazily loaded module.
  */
 
+/**
+ * The reader of `github:` accounts' keys apply uses (github-keys.ts: GITHUB_API_URL, the token or
+ * none, Octokit loaded on the first read), for plan mode's {@link checkPlannedRecipients}.
+ */
+
+/** Most keys named in one problem (the log names every skipped key). */
+const MAX_SKIPPED_NAMED = 5;
+/**
+ * Plan mode: reads the keys of every `github:` account a planned create names, once each, with
+ * apply's reader, so the plan shows the keys each new profile will be encrypted to and a name apply
+ * would fail (an account with no key age can use, or none GitHub knows) fails the plan instead,
+ * before the merge. Kept, revoked and ignored names are not read. An account GitHub could not be
+ * asked about is a warning: the plan is still worth showing. Cancellation, and bugs, are thrown.
+ */
+async function checkPlannedRecipients(plan, rosterFile, readAccount, log) {
+    const checked = new Map();
+    const warnings = [];
+    for (const create of plan.create) {
+        const username = githubUser(create);
+        if (username === undefined || checked.has(username.toLowerCase()))
+            continue;
+        const check = await checkAccount(username, readAccount, log);
+        checked.set(username.toLowerCase(), check);
+        if (check.status === 'unchecked') {
+            const names = plan.create.filter(c => githubUser(c)?.toLowerCase() === username.toLowerCase());
+            warnings.push(`The keys of github:${username} (the recipient of ${names.map(c => (0,input_rules/* quote */.hD)(c.name)).join(', ')}) could not be checked: ${check.message} The plan does not show them; apply reads them again, and fails that name if the account has no key age can use.`);
+        }
+    }
+    const create = plan.create.map(c => {
+        const username = githubUser(c);
+        const check = username === undefined ? undefined : checked.get(username.toLowerCase());
+        return check === undefined ? c : { ...c, github: check };
+    });
+    const failures = create.flatMap(c => c.github?.status === 'problem'
+        ? [
+            `${(0,input_rules/* quote */.hD)(rosterFile)} line ${c.recipientLine ?? '?'}: ${(0,input_rules/* quote */.hD)(c.name)}: apply would fail this name: ${c.github.message}`
+        ]
+        : []);
+    return {
+        plan: { ...plan, create },
+        failure: failures.length === 0 ? undefined : failures.join('\n'),
+        warnings
+    };
+}
+function githubUser(create) {
+    return create.recipient?.startsWith('github:')
+        ? create.recipient.slice('github:'.length)
+        : undefined;
+}
+async function checkAccount(username, readAccount, log) {
+    const from = `github:${username}`;
+    let found;
+    try {
+        found = await readAccount(username);
+    }
+    catch (error) {
+        if (!(error instanceof errors/* ExpectedFailure */.Hb) || error instanceof errors/* CancelledError */.cc)
+            throw error;
+        // No such account (or more keys than are read): apply fails the name the same way.
+        if (error instanceof errors/* RecipientError */.UQ)
+            return { status: 'problem', username, message: error.message };
+        return { status: 'unchecked', username, message: error.message };
+    }
+    for (const skipped of found.skipped) {
+        log(`Skipping a key of ${from}${skipped.fingerprint ? ` (${skipped.keyType} ${skipped.fingerprint})` : ''}: ${skipped.reason}`);
+    }
+    if (found.usable.length === 0) {
+        const listed = found.skipped
+            .slice(0, MAX_SKIPPED_NAMED)
+            .map(k => (k.fingerprint ? `${k.keyType} ${k.fingerprint}` : k.keyType));
+        const more = found.skipped.length - listed.length;
+        const what = found.skipped.length === 0
+            ? 'GitHub lists none'
+            : `GitHub lists ${found.skipped.length}: ${listed.join(', ')}${more > 0 ? ` and ${more} more` : ''}; ECDSA and sk- keys are skipped`;
+        return {
+            status: 'problem',
+            username,
+            message: `${from} has no public SSH key age can encrypt to (${what}). Ask them to add an ssh-ed25519 or ssh-rsa (2048 bits or more) key to their GitHub account (Settings → SSH and GPG keys), or put their public key line ("ssh-ed25519 AAAA…") in the roster as the recipient.`
+        };
+    }
+    return {
+        status: 'keys',
+        username,
+        keys: found.usable.map(key => ({ type: key.type, fingerprint: key.fingerprint, from })),
+        skipped: found.skipped.length
+    };
+}
 
 
 /***/ })

@@ -5,12 +5,14 @@
  * `prepareDelivery`, the root action's). main.ts loads this module, and with it the encryption
  * code, only when the roster names a recipient.
  */
-import { ExpectedFailure, InputError } from '../core/errors.js'
+import { CancelledError, ExpectedFailure, InputError, RecipientError } from '../core/errors.js'
 import { quote } from '../core/input-rules.js'
 import { parseGitHubApiUrl } from '../github/rules.js'
 import { type Environment } from '../core/environment.js'
 import { parseRecipientKey } from '../delivery/recipients.js'
 import type { DeliverySettings } from '../delivery/settings.js'
+import type { GitHubAccountKeys } from '../delivery/github-keys.js'
+import type { GitHubRecipientCheck, Plan, PlannedCreate } from './plan.js'
 import type { Roster } from './roster.js'
 
 /**
@@ -65,3 +67,121 @@ export function readGitHubKeySettings(
  * Exported from here so that main.ts reaches it through this lazily loaded module.
  */
 export { prepareDelivery } from '../delivery/deliver.js'
+
+/**
+ * The reader of `github:` accounts' keys apply uses (github-keys.ts: GITHUB_API_URL, the token or
+ * none, Octokit loaded on the first read), for plan mode's {@link checkPlannedRecipients}.
+ */
+export { createGitHubKeysReader } from '../delivery/github-keys.js'
+
+/** What plan mode learnt of the creates' `github:` recipients. */
+export interface PlannedRecipientsCheck {
+  /** The plan, each create with a `github:` recipient carrying what was found ({@link GitHubRecipientCheck}). */
+  plan: Plan
+  /**
+   * The step's failure when an account has no usable key or does not exist: one line per such
+   * create, naming the roster file, the line, the name and what to do. Undefined when none.
+   */
+  failure: string | undefined
+  /** One warning per account GitHub could not be asked about (unreachable, 5xx, rate limit). */
+  warnings: string[]
+}
+
+/** Most keys named in one problem (the log names every skipped key). */
+const MAX_SKIPPED_NAMED = 5
+
+/**
+ * Plan mode: reads the keys of every `github:` account a planned create names, once each, with
+ * apply's reader, so the plan shows the keys each new profile will be encrypted to and a name apply
+ * would fail (an account with no key age can use, or none GitHub knows) fails the plan instead,
+ * before the merge. Kept, revoked and ignored names are not read. An account GitHub could not be
+ * asked about is a warning: the plan is still worth showing. Cancellation, and bugs, are thrown.
+ */
+export async function checkPlannedRecipients(
+  plan: Plan,
+  rosterFile: string,
+  readAccount: (username: string) => Promise<GitHubAccountKeys>,
+  log: (line: string) => void
+): Promise<PlannedRecipientsCheck> {
+  const checked = new Map<string, GitHubRecipientCheck>()
+  const warnings: string[] = []
+  for (const create of plan.create) {
+    const username = githubUser(create)
+    if (username === undefined || checked.has(username.toLowerCase())) continue
+    const check = await checkAccount(username, readAccount, log)
+    checked.set(username.toLowerCase(), check)
+    if (check.status === 'unchecked') {
+      const names = plan.create.filter(c => githubUser(c)?.toLowerCase() === username.toLowerCase())
+      warnings.push(
+        `The keys of github:${username} (the recipient of ${names.map(c => quote(c.name)).join(', ')}) could not be checked: ${check.message} The plan does not show them; apply reads them again, and fails that name if the account has no key age can use.`
+      )
+    }
+  }
+  const create = plan.create.map(c => {
+    const username = githubUser(c)
+    const check = username === undefined ? undefined : checked.get(username.toLowerCase())
+    return check === undefined ? c : { ...c, github: check }
+  })
+  const failures = create.flatMap(c =>
+    c.github?.status === 'problem'
+      ? [
+          `${quote(rosterFile)} line ${c.recipientLine ?? '?'}: ${quote(c.name)}: apply would fail this name: ${c.github.message}`
+        ]
+      : []
+  )
+  return {
+    plan: { ...plan, create },
+    failure: failures.length === 0 ? undefined : failures.join('\n'),
+    warnings
+  }
+}
+
+function githubUser(create: PlannedCreate): string | undefined {
+  return create.recipient?.startsWith('github:')
+    ? create.recipient.slice('github:'.length)
+    : undefined
+}
+
+async function checkAccount(
+  username: string,
+  readAccount: (username: string) => Promise<GitHubAccountKeys>,
+  log: (line: string) => void
+): Promise<GitHubRecipientCheck> {
+  const from = `github:${username}`
+  let found: GitHubAccountKeys
+  try {
+    found = await readAccount(username)
+  } catch (error) {
+    if (!(error instanceof ExpectedFailure) || error instanceof CancelledError) throw error
+    // No such account (or more keys than are read): apply fails the name the same way.
+    if (error instanceof RecipientError)
+      return { status: 'problem', username, message: error.message }
+    return { status: 'unchecked', username, message: error.message }
+  }
+  for (const skipped of found.skipped) {
+    log(
+      `Skipping a key of ${from}${skipped.fingerprint ? ` (${skipped.keyType} ${skipped.fingerprint})` : ''}: ${skipped.reason}`
+    )
+  }
+  if (found.usable.length === 0) {
+    const listed = found.skipped
+      .slice(0, MAX_SKIPPED_NAMED)
+      .map(k => (k.fingerprint ? `${k.keyType} ${k.fingerprint}` : k.keyType))
+    const more = found.skipped.length - listed.length
+    const what =
+      found.skipped.length === 0
+        ? 'GitHub lists none'
+        : `GitHub lists ${found.skipped.length}: ${listed.join(', ')}${more > 0 ? ` and ${more} more` : ''}; ECDSA and sk- keys are skipped`
+    return {
+      status: 'problem',
+      username,
+      message: `${from} has no public SSH key age can encrypt to (${what}). Ask them to add an ssh-ed25519 or ssh-rsa (2048 bits or more) key to their GitHub account (Settings → SSH and GPG keys), or put their public key line ("ssh-ed25519 AAAA…") in the roster as the recipient.`
+    }
+  }
+  return {
+    status: 'keys',
+    username,
+    keys: found.usable.map(key => ({ type: key.type, fingerprint: key.fingerprint, from })),
+    skipped: found.skipped.length
+  }
+}

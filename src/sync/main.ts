@@ -81,10 +81,8 @@ async function sync(io: SyncIo, settings: SyncSettings, session: StepSession): P
     ? await import('./delivery.js')
     : undefined
   delivery?.checkRosterKeys(roster)
-  const github =
-    settings.mode === 'apply'
-      ? delivery?.readGitHubKeySettings(roster, io.env, settings.githubToken)
-      : undefined
+  // Where `github:` accounts are read: by apply before each create, by plan for the creates it shows.
+  const github = delivery?.readGitHubKeySettings(roster, io.env, settings.githubToken)
   if (delivery !== undefined && settings.mode === 'apply' && settings.configDir === undefined) {
     logger.warning(
       'The roster names recipients, but config-dir is empty: no profile is written or encrypted. Set config-dir to deliver the profiles of new certificates, encrypted to their recipients.'
@@ -100,12 +98,30 @@ async function sync(io: SyncIo, settings: SyncSettings, session: StepSession): P
   // An inconsistent listing is thrown by the client (vpc-client.ts): no plan, nothing changed.
   const listing = await vpc.listCertificates(settings.sslVpnServerId)
   const checkedAt = io.now()
-  const plan = computePlan(roster, listing, {
+  let plan = computePlan(roster, listing, {
     now: checkedAt,
     warnDays: settings.warnDays,
     rotate: settings.rotate,
     ignore: settings.ignore
   })
+  // Plan mode reads the `github:` accounts of the creates as apply will, so the plan shows their
+  // keys and a name apply would fail fails the plan (after its summary, comment and outputs).
+  let recipientFailure: string | undefined
+  if (settings.mode === 'plan' && delivery !== undefined && github !== undefined) {
+    const checked = await delivery.checkPlannedRecipients(
+      plan,
+      settings.rosterFile.given,
+      delivery.createGitHubKeysReader({
+        ...session.deps,
+        deadline: session.deadline,
+        settings: github
+      }),
+      line => logger.info(line)
+    )
+    plan = checked.plan
+    recipientFailure = checked.failure
+    for (const warning of checked.warnings) logger.warning(warning)
+  }
   const refusal = massRevocationRefusal(plan, settings.maxRevocations, settings.allowMassRevocation)
   logger.info(describePlan(plan, listing))
   const planFile = await io.writePlanFile(
@@ -129,7 +145,9 @@ async function sync(io: SyncIo, settings: SyncSettings, session: StepSession): P
       settings.mode === 'plan'
         ? await commentOnPullRequest(io, settings, session, markdown)
         : undefined
-    const failures = [refusal, commentFailure].filter((m): m is string => m !== undefined)
+    const failures = [refusal, recipientFailure, commentFailure].filter(
+      (m): m is string => m !== undefined
+    )
     if (failures.length > 0) logger.setFailed(failures.join('\n'))
     return
   }

@@ -9,7 +9,7 @@ import type { CertificateOutcome, Obtained } from '../certificates/onboarding.js
 import { oneLineJson } from '../core/text.js'
 import { singleLineOutputs, type OutputSink } from '../runner/summary.js'
 import type { CertificateRevocation, Revoked } from '../certificates/revocation.js'
-import type { Plan } from './plan.js'
+import type { Plan, PlannedCreate, PlannedKey } from './plan.js'
 
 /**
  * The largest `plan` output: GitHub allows 1 MB per output (and per job in all); the rest of the
@@ -26,7 +26,7 @@ export function fullPlan(
     'region-id': context.regionId,
     'ssl-vpn-server-id': context.sslVpnServerId,
     'listed-at': new Date(context.checkedAt).toISOString(),
-    create: plan.create.map(c => ({ name: c.name, reason: c.reason })),
+    create: plan.create.map(c => ({ name: c.name, reason: c.reason, ...recipientFields(c) })),
     revoke: plan.revoke.map(r => ({
       'cert-id': r.certId,
       name: r.name,
@@ -41,7 +41,37 @@ export function fullPlan(
 }
 
 /**
- * The `plan` output: counts, and the names to create and the certificates to revoke; when that
+ * What plan mode read of a create's `github:` recipient, in the plan file: `keys` (as the
+ * `encrypted-to` output names them), or `recipient-problem` (apply would fail the name), or
+ * `recipient-unchecked` (GitHub could not be asked). Nothing for other creates.
+ */
+function recipientFields(create: PlannedCreate) {
+  const check = create.github
+  if (check === undefined) return {}
+  switch (check.status) {
+    case 'keys':
+      return { keys: check.keys }
+    case 'problem':
+      return { 'recipient-problem': check.message }
+    case 'unchecked':
+      return { 'recipient-unchecked': check.message }
+  }
+}
+
+/**
+ * The keys each create's profile will be encrypted to, by name, for the creates whose `github:`
+ * recipient plan mode read; undefined when there is none (the output is then as before).
+ */
+function plannedKeys(plan: Plan): Record<string, PlannedKey[]> | undefined {
+  const entries = plan.create.flatMap(c =>
+    c.github?.status === 'keys' ? [[c.name, c.github.keys] as const] : []
+  )
+  return entries.length === 0 ? undefined : Object.fromEntries(entries)
+}
+
+/**
+ * The `plan` output: counts, the names to create and the certificates to revoke, and (plan mode,
+ * `github:` recipients) `keys`, name → the keys its profile will be encrypted to; when that
  * would pass {@link MAX_PLAN_OUTPUT_BYTES}, the counts alone and `"truncated": true` (the plan
  * file has everything).
  */
@@ -52,14 +82,22 @@ export function planOutput(plan: Plan): string {
     keep: plan.keep.length,
     ignored: plan.ignored.length
   }
+  const keys = plannedKeys(plan)
   const full = oneLineJson({
     counts,
     create: plan.create.map(c => c.name),
     revoke: plan.revoke.map(r => ({ 'cert-id': r.certId, name: r.name, reason: r.reason })),
+    ...(keys === undefined ? {} : { keys }),
     truncated: false
   })
   if (Buffer.byteLength(full, 'utf8') <= MAX_PLAN_OUTPUT_BYTES) return full
-  return oneLineJson({ counts, create: [], revoke: [], truncated: true })
+  return oneLineJson({
+    counts,
+    create: [],
+    revoke: [],
+    ...(keys === undefined ? {} : { keys: {} }),
+    truncated: true
+  })
 }
 
 /** `plan`, `plan-file`, the counts, and `changes`. */

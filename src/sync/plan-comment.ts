@@ -7,9 +7,9 @@
  */
 import { formatDate } from '../certificates/expiry.js'
 import type { CommentClient } from '../github/client.js'
-import { escapeHtml } from '../runner/summary.js'
+import { cellText, code, escapeHtml } from '../runner/summary.js'
 import { cutText, singleLine } from '../core/text.js'
-import type { Plan, RevokeReason } from './plan.js'
+import type { GitHubRecipientCheck, Plan, PlannedCreate, RevokeReason } from './plan.js'
 
 /** What the text says besides the plan: where, when, which mode, and whether the rail holds. */
 export interface PlanContext {
@@ -31,6 +31,39 @@ const MAX_LISTED = 200
 /** The marker of the plan comment of one SSL server (two syncs in one repository, two comments). */
 export function planMarker(sslVpnServerId: string): string {
   return `<!-- ssl-vpn-sync-plan: ${sslVpnServerId} -->`
+}
+
+/** Text from GitHub or a message, on one line, HTML-escaped, cut, and never a mention. */
+function said(text: string): string {
+  return cellText(text, 1000).replace(/@/g, '&#64;')
+}
+
+/**
+ * What a create's `github:` recipient holds, as the plan read it: the keys its profile will be
+ * encrypted to (as the `encrypted-to` output names them), ✗ and why when apply would fail the
+ * name, ⚠ when GitHub could not be asked.
+ */
+function recipientLine(check: GitHubRecipientCheck | undefined): string {
+  if (check === undefined) return ''
+  const from = said(`github:${check.username}`)
+  switch (check.status) {
+    case 'keys': {
+      const keys = check.keys.map(k => `${said(k.type)} ${code(k.fingerprint)}`).join(', ')
+      const skipped =
+        check.skipped === 0
+          ? ''
+          : `; ${check.skipped} ${check.skipped === 1 ? 'key' : 'keys'} age cannot use skipped`
+      return `: encrypted to ${keys} (${from}${skipped})`
+    }
+    case 'problem':
+      return `: ✗ <strong>apply would fail this name</strong>: ${said(check.message)}`
+    case 'unchecked':
+      return `: ⚠ the keys of ${from} could not be checked (${said(check.message)}); apply reads them again`
+  }
+}
+
+function createLine(c: PlannedCreate): string {
+  return `${shown(c.name)}${c.reason === 'rotation' ? ' (rotation)' : ''}${recipientLine(c.github)}`
 }
 
 /** A name or ID from the listing or the roster, safe in Markdown and HTML. */
@@ -76,6 +109,13 @@ export function planMarkdown(plan: Plan, context: PlanContext): string {
   ]
   if (context.refusal !== undefined)
     lines.push(`> [!WARNING]\n> ${escapeHtml(context.refusal)}`, '')
+  const failing = plan.create.filter(c => c.github?.status === 'problem').length
+  if (failing > 0) {
+    lines.push(
+      `> [!CAUTION]\n> Apply would fail ${failing} ${failing === 1 ? 'name' : 'names'}: ${failing === 1 ? 'its' : 'their'} <code>github:</code> recipient has no SSH key age can use, or GitHub has no such account (✗ below).`,
+      ''
+    )
+  }
   if (revokes > 0) {
     lines.push(
       `Every revocation disconnects every client of <code>${context.sslVpnServerId}</code> (they reconnect); apply revokes them all back to back, in one window, after the creates.`,
@@ -83,10 +123,7 @@ export function planMarkdown(plan: Plan, context: PlanContext): string {
     )
   }
   lines.push(
-    ...section(
-      'Create',
-      plan.create.map(c => `${shown(c.name)}${c.reason === 'rotation' ? ' (rotation)' : ''}`)
-    ),
+    ...section('Create', plan.create.map(createLine)),
     ...section(
       'Revoke',
       plan.revoke.map(

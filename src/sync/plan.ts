@@ -45,7 +45,31 @@ export interface PlannedCreate {
   recipientLine?: number | undefined
   /** `new`: not on the server; `rotation`: its certificates are expired or expiring. */
   reason: 'new' | 'rotation'
+  /**
+   * In plan mode, for a `github:USER` recipient: what GitHub lists for that account, read as apply
+   * will read it (sync/delivery.ts `checkPlannedRecipients`). Absent otherwise.
+   */
+  github?: GitHubRecipientCheck | undefined
 }
+
+/** A key a profile would be encrypted to, as the `encrypted-to` output names it. */
+export interface PlannedKey {
+  type: string
+  fingerprint: string
+  /** `github:alice-gh`. */
+  from: string
+}
+
+/**
+ * What plan mode found of a create's `github:USER` recipient:
+ * - `keys`: the keys its profile will be encrypted to (and how many GitHub lists that age cannot use);
+ * - `problem`: apply would fail this name (no usable key, no such account); `message` says why;
+ * - `unchecked`: GitHub could not be asked (unreachable, 5xx, rate limit); `message` says why.
+ */
+export type GitHubRecipientCheck =
+  | { status: 'keys'; username: string; keys: PlannedKey[]; skipped: number }
+  | { status: 'problem'; username: string; message: string }
+  | { status: 'unchecked'; username: string; message: string }
 
 /**
  * - `not-in-roster`: its name is in no roster entry.
