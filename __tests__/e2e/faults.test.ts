@@ -3,11 +3,11 @@
  * action must never make a second certificate, never hang, and say what happened.
  */
 import { describe, expect, test } from '@jest/globals'
-import { createServer } from 'node:net'
 import type { Fault } from '../../test-server/stand-in.mjs'
 import { runAction, type RunOptions } from '../../test-server/run-action.mjs'
 import { expectNoSecrets } from '../../__fixtures__/secrets.js'
 import { DEFAULT_KEY, standInPerTest } from '../../__fixtures__/stand-in.js'
+import { closedPort } from '../../__fixtures__/ports.js'
 
 const KEY = DEFAULT_KEY
 
@@ -33,16 +33,6 @@ async function run(options: RunOptions) {
 
 function retryLines(stdout: string): string[] {
   return stdout.split('\n').filter(line => line.startsWith('Attempt '))
-}
-
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise(resolve => server.close(resolve))
-  if (address === null || typeof address === 'string') throw new Error('no port')
-  return address.port
 }
 
 describe('faults that are retried until the certificate is confirmed', () => {

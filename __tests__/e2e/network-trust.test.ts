@@ -22,7 +22,6 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import type { ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 import { DEFAULT_RETRY_POLICY } from '../../src/http/retry.js'
 import {
   startConnectProxy,
@@ -40,6 +39,7 @@ import { startStandIn, type StandIn, type StandInOptions } from '../../test-serv
 import { expectNoSecrets } from '../../__fixtures__/secrets.js'
 import { DEFAULT_KEY } from '../../__fixtures__/stand-in.js'
 import { inParallel } from '../../__fixtures__/in-parallel.js'
+import { closedPort } from '../../__fixtures__/ports.js'
 
 /** How many actions run at once within a group. */
 const PARALLEL = 4
@@ -74,16 +74,6 @@ async function proxy(options: ConnectProxyOptions = {}): Promise<ConnectProxy> {
   const started = await startConnectProxy(options)
   closers.push(() => started.close())
   return started
-}
-
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise(resolve => server.close(resolve))
-  if (address === null || typeof address === 'string') throw new Error('no port')
-  return address.port
 }
 
 function vpcInputs(endpoint: string, extra: Record<string, string> = {}): Record<string, string> {

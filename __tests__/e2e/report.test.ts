@@ -13,7 +13,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { lstatSync, readFileSync, statSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { formsOf, expectNoSecrets } from '../../__fixtures__/secrets.js'
@@ -32,6 +31,7 @@ import {
   type StandInOptions
 } from '../../test-server/stand-in.mjs'
 import { inParallel } from '../../__fixtures__/in-parallel.js'
+import { closedPort } from '../../__fixtures__/ports.js'
 
 /** How many actions run at once. */
 const PARALLEL = 4
@@ -687,16 +687,6 @@ async function runRow(row: Row): Promise<Outcome> {
   }
   const result = await runAction({ action: 'report', inputs, env, killAfterMs: 180_000 })
   return { result, vpc, github, hostile, runnerTemp, apiUrl, extra }
-}
-
-/** A port on loopback that nothing listens on (it did a moment ago, for the system to pick it). */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise(resolve => server.close(resolve))
-  if (address === null || typeof address === 'string') throw new Error('no port')
-  return address.port
 }
 
 /** A RUNNER_TEMP of the run's own, or a symbolic link to one. */

@@ -8,7 +8,6 @@
  */
 import { afterEach, describe, expect, test } from '@jest/globals'
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -25,6 +24,7 @@ import {
   type ExistingCertificate,
   type StandIn
 } from '../../test-server/stand-in.mjs'
+import { closedPort } from '../../__fixtures__/ports.js'
 
 const DAY = 24 * 60 * 60 * 1000
 const SERVER = 'vss-standin0001'
@@ -520,16 +520,6 @@ describe('sync, mode apply', () => {
 })
 
 /** An OpenSSH key pair made by ssh-keygen, and its fingerprint as `ssh-keygen -l` prints it. */
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise(resolve => server.close(resolve))
-  if (address === null || typeof address === 'string') throw new Error('no port')
-  return address.port
-}
-
 interface SshKey {
   path: string
   publicKey: string
