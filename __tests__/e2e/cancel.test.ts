@@ -5,79 +5,68 @@
  * midway, must still set its outputs and summary for what was deleted, and name what remains.
  */
 import { describe, expect, test } from '@jest/globals'
-import type { ChildProcess } from 'node:child_process'
 import type { CallRecord, StandIn, StandInOptions } from '../../test-server/stand-in.mjs'
 import { runAction, type RunOptions } from '../../test-server/run-action.mjs'
 import { expectNoSecrets } from '../../__fixtures__/secrets.js'
 import { DEFAULT_KEY, standInPerTest } from '../../__fixtures__/stand-in.js'
+import { runActionWhile, type ActionMoves } from '../../__fixtures__/wait-for.js'
 
 const KEY = DEFAULT_KEY
 const startStandIn = standInPerTest()
 
+/** Runs the action, with the test's `moves` beside it when there are any. */
+const runWith = (options: RunOptions, moves?: ActionMoves) =>
+  moves ? runActionWhile(options, moves) : runAction(options)
+
 /**
- * Runs the action and sends `signal` as soon as `ready(stdout)` holds. Resolves with the result
- * and the time from the signal to the process's exit.
+ * Runs the action and sends `signal` as soon as `ready(stdout, server)` holds (`what` names that
+ * moment if it never comes). Resolves with the result, the stand-in's calls at the signal and the
+ * time from the signal to the process's exit.
  */
 async function runAndSignal(
   options: StandInOptions,
   signal: NodeJS.Signals,
+  what: string,
   ready: (stdout: string, server: StandIn) => boolean
 ) {
   const server = await startStandIn(options)
-  let child: ChildProcess | undefined
   let stdout = ''
   let signalledAt = 0
-  let callsAtSignal = 0
-  const resultPromise = runAction({
-    inputs: {
-      'region-id': 'cn-hangzhou',
-      'ssl-vpn-server-id': 'vss-standin0001',
-      endpoint: server.endpoint,
-      'access-key-id': KEY.accessKeyId,
-      'access-key-secret': KEY.accessKeySecret,
-      'client-token': 'cancel-me-token-0001'
+  let callsAtSignal = -1
+  const result = await runActionWhile(
+    {
+      inputs: {
+        'region-id': 'cn-hangzhou',
+        'ssl-vpn-server-id': 'vss-standin0001',
+        endpoint: server.endpoint,
+        'access-key-id': KEY.accessKeyId,
+        'access-key-secret': KEY.accessKeySecret,
+        'client-token': 'cancel-me-token-0001'
+      },
+      onStdout: chunk => (stdout += chunk)
     },
-    onSpawn: spawned => (child = spawned),
-    onStdout: chunk => {
-      stdout += chunk
-      if (!signalledAt && ready(stdout, server)) {
-        signalledAt = performance.now()
-        callsAtSignal = server.calls.length
-        child?.kill(signal)
-      }
-    }
-  })
-  // A hung request prints nothing new: poll the stand-in for the call instead.
-  const poll = setInterval(() => {
-    if (!signalledAt && child && ready(stdout, server)) {
+    // Polls the stand-in too: a hung request prints nothing new.
+    async action => {
+      await action.signalWhen(() => ready(stdout, server), { what, signal })
       signalledAt = performance.now()
       callsAtSignal = server.calls.length
-      child.kill(signal)
     }
-  }, 50)
-  const result = await resultPromise
-  clearInterval(poll)
+  )
   const exitedAt = performance.now()
   expectNoSecrets(result, [KEY.accessKeyId, KEY.accessKeySecret])
-  return {
-    result,
-    server,
-    stopMs: exitedAt - signalledAt,
-    signalled: signalledAt > 0,
-    callsAtSignal
-  }
+  return { result, server, stopMs: exitedAt - signalledAt, callsAtSignal }
 }
 
 test.each(['SIGINT', 'SIGTERM'] as const)(
   '%s in the middle of a backoff wait: stops at once, names the token, exits non-zero',
   async signal => {
     // Busy for good; the third wait is 2–4 s long, so a prompt stop is distinguishable from waiting it out.
-    const { result, server, stopMs, signalled, callsAtSignal } = await runAndSignal(
+    const { result, server, stopMs, callsAtSignal } = await runAndSignal(
       { busyCalls: 1_000 },
       signal,
+      'the third attempt in the log',
       stdout => stdout.includes('Attempt 3:')
     )
-    expect(signalled).toBe(true)
     expect(result.exitCode).toBe(1)
     expect(result.signal).toBeNull() // it exited by itself, not killed by the signal
     expect(server.calls.length).toBe(callsAtSignal) // no attempt after the signal
@@ -92,12 +81,12 @@ test.each(['SIGINT', 'SIGTERM'] as const)(
 )
 
 test('SIGINT during a hung request: the request is abandoned and the action exits', async () => {
-  const { result, server, stopMs, signalled } = await runAndSignal(
+  const { result, server, stopMs } = await runAndSignal(
     { faults: [{ kind: 'hang' }] },
     'SIGINT',
+    'the first request, held by the stand-in',
     (_stdout, s) => s.calls.length === 1
   )
-  expect(signalled).toBe(true)
   expect(result.exitCode).toBe(1)
   expect(server.certificates).toHaveLength(0)
   expect(result.errors[0]).toContain('client-token: cancel-me-token-0001')
@@ -120,21 +109,23 @@ describe('the revoke action (revoke/action.yml)', () => {
   const deletes = (calls: readonly CallRecord[]) =>
     calls.filter(c => c.action === 'DeleteSslVpnClientCert')
 
-  function revoke(server: StandIn, options: RunOptions = {}) {
-    return runAction({
-      action: 'revoke',
-      inputs: {
-        'region-id': 'cn-hangzhou',
-        'ssl-vpn-server-id': 'vss-standin0001',
-        endpoint: server.endpoint,
-        'access-key-id': KEY.accessKeyId,
-        'access-key-secret': KEY.accessKeySecret,
-        names: 'alice\nbob\ncarol'
+  function revoke(server: StandIn, moves?: ActionMoves) {
+    return runWith(
+      {
+        action: 'revoke',
+        inputs: {
+          'region-id': 'cn-hangzhou',
+          'ssl-vpn-server-id': 'vss-standin0001',
+          endpoint: server.endpoint,
+          'access-key-id': KEY.accessKeyId,
+          'access-key-secret': KEY.accessKeySecret,
+          names: 'alice\nbob\ncarol'
+        },
+        env: WORKFLOW,
+        killAfterMs: 60_000
       },
-      env: WORKFLOW,
-      killAfterMs: 60_000,
-      ...options
-    })
+      moves
+    )
   }
 
   test('SIGTERM during the third of six deletes: outputs and summary for the two gone, the four left named, and a re-run finishes', async () => {
@@ -146,18 +137,14 @@ describe('the revoke action (revoke/action.yml)', () => {
       faults: [{ action: 'DeleteSslVpnClientCert', kind: 'hang', afterCalls: 2 }]
     })
     const [a1, a2, b1, b2, c1, c2] = server.certificates.map(c => c.id)
-    let child: ChildProcess | undefined
     let callsAtSignal = -1
-    const hungDelete = () => deletes(server.calls).some(c => c.outcome === 'fault:hang')
-    // Polls the stand-in's state, not the clock: the signal goes once the third delete has arrived.
-    const poll = setInterval(() => {
-      if (callsAtSignal < 0 && child && hungDelete()) {
-        callsAtSignal = server.calls.length
-        child.kill('SIGTERM')
-      }
-    }, 20)
-    const result = await revoke(server, { onSpawn: spawned => (child = spawned) })
-    clearInterval(poll)
+    // The stand-in's state, not the clock: the signal goes once the third delete has arrived.
+    const result = await revoke(server, async action => {
+      await action.signalWhen(() => deletes(server.calls).some(c => c.outcome === 'fault:hang'), {
+        what: 'the third delete, held by the stand-in'
+      })
+      callsAtSignal = server.calls.length
+    })
     expectNoSecrets(result, [KEY.accessKeyId, KEY.accessKeySecret])
 
     expect(callsAtSignal).toBeGreaterThan(0)
@@ -224,38 +211,38 @@ describe('the main action with if-exists: replace (rotation)', () => {
   const json = (outputs: Record<string, string>, name: string): unknown =>
     JSON.parse(outputs[name] ?? 'null')
 
-  function rotate(server: StandIn, options: RunOptions = {}) {
-    return runAction({
-      inputs: {
-        'region-id': 'cn-hangzhou',
-        'ssl-vpn-server-id': 'vss-standin0001',
-        endpoint: server.endpoint,
-        'access-key-id': KEY.accessKeyId,
-        'access-key-secret': KEY.accessKeySecret,
-        name: 'alice',
-        'if-exists': 'replace'
+  function rotate(server: StandIn, moves?: ActionMoves) {
+    return runWith(
+      {
+        inputs: {
+          'region-id': 'cn-hangzhou',
+          'ssl-vpn-server-id': 'vss-standin0001',
+          endpoint: server.endpoint,
+          'access-key-id': KEY.accessKeyId,
+          'access-key-secret': KEY.accessKeySecret,
+          name: 'alice',
+          'if-exists': 'replace'
+        },
+        env: WORKFLOW,
+        killAfterMs: 60_000
       },
-      env: WORKFLOW,
-      killAfterMs: 60_000,
-      ...options
-    })
+      moves
+    )
   }
 
   /**
-   * Rotates alice and sends SIGTERM once `held(server)` holds: polls the stand-in's state (the
+   * Rotates alice and sends SIGTERM once the stand-in holds a request of `action`: its state (the
    * request held has arrived), not the clock.
    */
-  async function rotateAndSignal(server: StandIn, held: (server: StandIn) => boolean) {
-    let child: ChildProcess | undefined
+  async function rotateAndSignal(server: StandIn, action: string) {
     let callsAtSignal = -1
-    const poll = setInterval(() => {
-      if (callsAtSignal < 0 && child && held(server)) {
-        callsAtSignal = server.calls.length
-        child.kill('SIGTERM')
-      }
-    }, 20)
-    const result = await rotate(server, { onSpawn: spawned => (child = spawned) })
-    clearInterval(poll)
+    const result = await rotate(server, async running => {
+      await running.signalWhen(
+        () => ofAction(server.calls, action).some(c => c.outcome === 'fault:hang'),
+        { what: `a ${action} held by the stand-in` }
+      )
+      callsAtSignal = server.calls.length
+    })
     expectNoSecrets(result, [KEY.accessKeyId, KEY.accessKeySecret])
     expect(callsAtSignal).toBeGreaterThan(0)
     expect(result.exitCode).toBe(1)
@@ -265,16 +252,13 @@ describe('the main action with if-exists: replace (rotation)', () => {
     return result
   }
 
-  const heldOnce = (action: string) => (server: StandIn) =>
-    ofAction(server.calls, action).some(c => c.outcome === 'fault:hang')
-
   test('SIGTERM while the second old certificate is being deleted: outputs, summary and error name the new one, the old one gone and the old one left; a re-run finishes', async () => {
     const server = await startStandIn({
       existingCertificates: [{ name: 'alice' }, { name: 'alice' }],
       faults: [{ action: 'DeleteSslVpnClientCert', kind: 'hang', afterCalls: 1 }]
     })
     const [old1, old2] = server.certificates.map(c => c.id)
-    const result = await rotateAndSignal(server, heldOnce('DeleteSslVpnClientCert'))
+    const result = await rotateAndSignal(server, 'DeleteSslVpnClientCert')
     const fresh = server.certificates[2]?.id
     expect(fresh).toMatch(/^vsc-/)
     expect(ofAction(server.calls, 'DeleteSslVpnClientCert').map(c => c.outcome)).toEqual([
@@ -325,7 +309,7 @@ describe('the main action with if-exists: replace (rotation)', () => {
       faults: [{ action: 'DescribeSslVpnClientCert', kind: 'hang' }]
     })
     const [old1, old2] = server.certificates.map(c => c.id)
-    const result = await rotateAndSignal(server, heldOnce('DescribeSslVpnClientCert'))
+    const result = await rotateAndSignal(server, 'DescribeSslVpnClientCert')
     const fresh = server.certificates[2]?.id
     expect(fresh).toMatch(/^vsc-/)
     expect(ofAction(server.calls, 'DeleteSslVpnClientCert')).toEqual([])
@@ -356,7 +340,7 @@ describe('the main action with if-exists: replace (rotation)', () => {
       faults: [{ kind: 'hang' }]
     })
     const [old] = server.certificates.map(c => c.id)
-    const result = await rotateAndSignal(server, heldOnce('CreateSslVpnClientCert'))
+    const result = await rotateAndSignal(server, 'CreateSslVpnClientCert')
     expect(server.listedCertificates().map(c => c.id)).toEqual([old])
 
     const token = result.outputs['client-token']
@@ -384,39 +368,39 @@ describe('the main action, a batch (names) without if-exists: replace', () => {
   const json = (outputs: Record<string, string>, name: string): unknown =>
     JSON.parse(outputs[name] ?? 'null')
 
-  function onboard(server: StandIn, options: RunOptions = {}) {
-    return runAction({
-      inputs: {
-        'region-id': 'cn-hangzhou',
-        'ssl-vpn-server-id': 'vss-standin0001',
-        endpoint: server.endpoint,
-        'access-key-id': KEY.accessKeyId,
-        'access-key-secret': KEY.accessKeySecret,
-        names: 'alice\nbob\ncarol'
+  function onboard(server: StandIn, moves?: ActionMoves) {
+    return runWith(
+      {
+        inputs: {
+          'region-id': 'cn-hangzhou',
+          'ssl-vpn-server-id': 'vss-standin0001',
+          endpoint: server.endpoint,
+          'access-key-id': KEY.accessKeyId,
+          'access-key-secret': KEY.accessKeySecret,
+          names: 'alice\nbob\ncarol'
+        },
+        env: WORKFLOW,
+        killAfterMs: 60_000
       },
-      env: WORKFLOW,
-      killAfterMs: 60_000,
-      ...options
-    })
+      moves
+    )
   }
 
   test("SIGTERM during bob's create: alice's outputs and summary are set, bob and carol are named, and a re-run makes only what is missing", async () => {
     const server = await startStandIn({
       faults: [{ action: 'CreateSslVpnClientCert', kind: 'hang', afterCalls: 1 }]
     })
-    let child: ChildProcess | undefined
     let callsAtSignal = -1
-    const poll = setInterval(() => {
-      const held = server.calls.some(
-        c => c.action === 'CreateSslVpnClientCert' && c.outcome === 'fault:hang'
+    const result = await onboard(server, async action => {
+      await action.signalWhen(
+        () =>
+          server.calls.some(
+            c => c.action === 'CreateSslVpnClientCert' && c.outcome === 'fault:hang'
+          ),
+        { what: "bob's create, held by the stand-in" }
       )
-      if (callsAtSignal < 0 && child && held) {
-        callsAtSignal = server.calls.length
-        child.kill('SIGTERM')
-      }
-    }, 20)
-    const result = await onboard(server, { onSpawn: spawned => (child = spawned) })
-    clearInterval(poll)
+      callsAtSignal = server.calls.length
+    })
     expectNoSecrets(result, [KEY.accessKeyId, KEY.accessKeySecret])
     expect(callsAtSignal).toBeGreaterThan(0)
     expect(result.exitCode).toBe(1)

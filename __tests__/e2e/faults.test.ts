@@ -8,6 +8,12 @@ import { runAction, type RunOptions } from '../../test-server/run-action.mjs'
 import { expectNoSecrets } from '../../__fixtures__/secrets.js'
 import { DEFAULT_KEY, standInPerTest } from '../../__fixtures__/stand-in.js'
 import { closedPort } from '../../__fixtures__/ports.js'
+import {
+  configuringAnswers,
+  type ActionMoves,
+  releaseBusyGateway,
+  runActionWhile
+} from '../../__fixtures__/wait-for.js'
 
 const KEY = DEFAULT_KEY
 
@@ -25,8 +31,9 @@ function inputs(endpoint: string, extra: Record<string, string> = {}): Record<st
   }
 }
 
-async function run(options: RunOptions) {
-  const result = await runAction(options)
+/** Runs the action, with the test's `moves` beside it (`runActionWhile`) when there are any. */
+async function run(options: RunOptions, moves?: ActionMoves) {
+  const result = await (moves ? runActionWhile(options, moves) : runAction(options))
   expectNoSecrets(result, [KEY.accessKeyId, KEY.accessKeySecret])
   return result
 }
@@ -183,18 +190,12 @@ describe('idempotency under a busy gateway', () => {
     const busyMs = 60_000
     const server = await start({ busyAfterCreateMs: busyMs })
     await run({ inputs: inputs(server.endpoint, { name: 'first' }) })
-    const release = setInterval(() => {
-      if (server.calls.some(c => c.outcome === 'VpnGateway.Configuring')) {
-        clearInterval(release)
-        server.advanceClock(busyMs)
-      }
-    }, 20)
-    const second = await run({ inputs: inputs(server.endpoint, { name: 'second' }) })
-    clearInterval(release)
+    const second = await run(
+      { inputs: inputs(server.endpoint, { name: 'second' }) },
+      releaseBusyGateway(server, busyMs)
+    )
     expect(second.exitCode).toBe(0)
     expect(server.certificates.map(c => c.name)).toEqual(['first', 'second'])
-    expect(server.calls.filter(c => c.outcome === 'VpnGateway.Configuring').length).toBeGreaterThan(
-      0
-    )
+    expect(configuringAnswers(server)).toBe(1)
   })
 })

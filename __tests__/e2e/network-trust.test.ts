@@ -21,7 +21,6 @@
  * printed.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import type { ChildProcess } from 'node:child_process'
 import { DEFAULT_RETRY_POLICY } from '../../src/http/retry.js'
 import {
   startConnectProxy,
@@ -38,6 +37,7 @@ import { runAction, type RunOptions, type RunResult } from '../../test-server/ru
 import { startStandIn, type StandIn, type StandInOptions } from '../../test-server/stand-in.mjs'
 import { expectNoSecrets } from '../../__fixtures__/secrets.js'
 import { DEFAULT_KEY } from '../../__fixtures__/stand-in.js'
+import { runActionWhile } from '../../__fixtures__/wait-for.js'
 import { inParallel } from '../../__fixtures__/in-parallel.js'
 import { closedPort } from '../../__fixtures__/ports.js'
 
@@ -598,23 +598,22 @@ describe('7. timeout-seconds is a deadline', () => {
             })
         }))
         const server = await standIn({ oidc: {} })
-        let child: ChildProcess | undefined
         let signalledAt = 0
-        const poll = setInterval(() => {
-          if (!signalledAt && child && tokenService.requests.length > 0) {
+        const result = await runActionWhile(
+          {
+            ...oidcRun(server, server.endpoint, { 'timeout-seconds': '60' }, tokenService),
+            // Longer than the 10 s attempt timeout: a bundle that ignored the signal would show it
+            // by what it did (the attempt timing out, another request) rather than by being killed.
+            killAfterMs: 3 * DEFAULT_RETRY_POLICY.attemptTimeoutMs
+          },
+          async action => {
+            await action.signalWhen(() => tokenService.requests.length > 0, {
+              what: 'the request to the token service'
+            })
             signalledAt = performance.now()
-            child.kill('SIGTERM')
           }
-        }, 20)
-        const result = await runAction({
-          ...oidcRun(server, server.endpoint, { 'timeout-seconds': '60' }, tokenService),
-          onSpawn: spawned => (child = spawned),
-          // Longer than the 10 s attempt timeout: a bundle that ignored the signal would show it
-          // by what it did (the attempt timing out, another request) rather than by being killed.
-          killAfterMs: 3 * DEFAULT_RETRY_POLICY.attemptTimeoutMs
-        })
+        )
         const exitedAt = performance.now()
-        clearInterval(poll)
         return {
           result,
           tokenService,

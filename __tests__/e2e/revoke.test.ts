@@ -17,9 +17,10 @@ import {
   type StandIn,
   type StandInOptions
 } from '../../test-server/stand-in.mjs'
-import { runAction, type RunResult } from '../../test-server/run-action.mjs'
+import { runAction, type RunOptions, type RunResult } from '../../test-server/run-action.mjs'
 import { expectNoSecrets } from '../../__fixtures__/secrets.js'
 import { inParallel } from '../../__fixtures__/in-parallel.js'
+import { releaseBusyGateway, runActionWhile } from '../../__fixtures__/wait-for.js'
 
 const [KEY] = DEFAULT_CREDENTIALS
 if (!KEY) throw new Error('the stand-in has no default credentials')
@@ -562,15 +563,7 @@ async function runRow(row: Row): Promise<Outcome> {
   const calls: CallRecord[][] = []
   for (let run = 0; run < (row.runs ?? 1); run++) {
     const from = standIn.calls.length
-    let busySeen = 0
-    const release = setInterval(() => {
-      const busy = standIn.calls.filter(c => c.outcome === 'VpnGateway.Configuring').length
-      if (row.releaseBusyMs !== undefined && busy > busySeen) {
-        busySeen = busy
-        standIn.advanceClock(row.releaseBusyMs)
-      }
-    }, 20)
-    const result = await runAction({
+    const options: RunOptions = {
       action: 'revoke',
       inputs: {
         'region-id': 'cn-hangzhou',
@@ -581,7 +574,10 @@ async function runRow(row: Row): Promise<Outcome> {
       },
       env,
       killAfterMs: 90_000
-    }).finally(() => clearInterval(release))
+    }
+    const result = await (row.releaseBusyMs === undefined
+      ? runAction(options)
+      : runActionWhile(options, releaseBusyGateway(standIn, row.releaseBusyMs)))
     results.push(result)
     calls.push(standIn.calls.slice(from))
   }
