@@ -173,7 +173,9 @@ describe('faults that end the step', () => {
 
 describe('idempotency under a busy gateway', () => {
   test('busy after every create; two runs with the same client-token make one certificate', async () => {
-    const server = await start({ busyAfterCreateMs: 3_000 })
+    // Busy for a minute of the stand-in's clock, which never moves on here: the second run comes
+    // while the gateway is busy however slow the machine, and its replay is answered all the same.
+    const server = await start({ busyAfterCreateMs: 60_000 })
     const token = 'onboarding-2026-11-alice'
     const first = await run({ inputs: inputs(server.endpoint, { 'client-token': token }) })
     const second = await run({ inputs: inputs(server.endpoint, { 'client-token': token }) })

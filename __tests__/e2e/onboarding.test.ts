@@ -11,6 +11,11 @@ import type { StandIn } from '../../test-server/stand-in.mjs'
 import { runAction, type RunOptions, type RunResult } from '../../test-server/run-action.mjs'
 import { everythingShown, expectNoSecrets } from '../../__fixtures__/secrets.js'
 import { DEFAULT_KEY, standInPerTest } from '../../__fixtures__/stand-in.js'
+import {
+  releaseBusyGateway,
+  runActionWhile,
+  type ActionMoves
+} from '../../__fixtures__/wait-for.js'
 
 const KEY = DEFAULT_KEY
 const WORKFLOW = {
@@ -32,12 +37,14 @@ async function tempDir(): Promise<string> {
   return dir
 }
 
+/** Runs the action; with `moves`, the test's moves beside it (`runActionWhile`). */
 async function run(
   server: StandIn,
   inputs: Record<string, string>,
-  extra: Partial<RunOptions> = {}
+  extra: Partial<RunOptions> = {},
+  moves?: ActionMoves
 ) {
-  const result = await runAction({
+  const options: RunOptions = {
     inputs: {
       'region-id': 'cn-hangzhou',
       'ssl-vpn-server-id': 'vss-standin0001',
@@ -47,7 +54,8 @@ async function run(
       ...inputs
     },
     env: { ...WORKFLOW, ...extra.env }
-  })
+  }
+  const result = await (moves ? runActionWhile(options, moves) : runAction(options))
   expectNoSecrets(result, [KEY.accessKeyId, KEY.accessKeySecret, inputs['key-passphrase']])
   return result
 }
@@ -186,15 +194,23 @@ describe('config-dir: a ready, self-contained, protected OpenVPN profile', () =>
 })
 
 describe('names: a batch', () => {
-  test('one at a time, a failure does not stop the others, and a re-run creates only what is missing', async () => {
-    // The first create is refused (quota), the gateway is busy for a while after each create.
+  test('one at a time, a failure does not stop the others, each create waits for the busy gateway, and a re-run creates only what is missing', async () => {
+    // The first create is refused (quota); the gateway is busy after each create for a minute of
+    // the stand-in's clock, moved on once the action was told Configuring: every create after the
+    // first meets the busy gateway however slow the machine, and must be retried to get through.
+    const busyMs = 60_000
     const server = await start({
-      busyAfterCreateMs: 400,
+      busyAfterCreateMs: busyMs,
       faults: [{ kind: 'error', code: 'Resource.QuotaFull' }]
     })
     const dir = await tempDir()
     const names = ['ann', 'ben', 'cat', 'dan', 'eve']
-    const first = await run(server, { names: names.join('\n'), 'config-dir': dir })
+    const first = await run(
+      server,
+      { names: names.join('\n'), 'config-dir': dir },
+      {},
+      releaseBusyGateway(server, busyMs)
+    )
     expect(first.exitCode).toBe(1)
     expect(first.errors).toHaveLength(1)
     const [summaryLine, ...failedLines] = (first.errors[0] ?? '').split('\n')
@@ -216,11 +232,26 @@ describe('names: a batch', () => {
     // Each name had its own token; creates never overlapped (one at a time).
     const creates = server.calls.filter(c => c.action === 'CreateSslVpnClientCert')
     expect(new Set(creates.map(c => c.clientToken)).size).toBe(5)
+    // cat, dan and eve met the gateway busy after the create before theirs, and were retried
+    // with the same token until created.
+    const busy = creates.filter(c => c.outcome === 'VpnGateway.Configuring')
+    expect(busy.map(c => c.params['Name'])).toEqual(['cat', 'dan', 'eve'])
+    for (const call of busy) {
+      expect(
+        creates.find(c => c.outcome === 'created' && c.params['Name'] === call.params['Name'])
+          ?.clientToken
+      ).toBe(call.clientToken)
+    }
     expect(first.summary).toContain('<strong>failed</strong>')
     expect((first.summary.match(/>created</g) ?? []).length).toBe(4)
 
     const callsBefore = server.calls.length
-    const second = await run(server, { names: names.join('\n'), 'config-dir': dir })
+    const second = await run(
+      server,
+      { names: names.join('\n'), 'config-dir': dir },
+      {},
+      releaseBusyGateway(server, busyMs)
+    )
     expect(second.exitCode).toBe(0)
     expect(server.certificates.map(c => c.name).sort()).toEqual([...names].sort())
     const rerunCreates = server.calls
@@ -228,6 +259,14 @@ describe('names: a batch', () => {
       .filter(c => c.action === 'CreateSslVpnClientCert' && c.outcome !== 'VpnGateway.Configuring')
       .map(c => c.outcome)
     expect(rerunCreates.sort()).toEqual(['created', 'replayed', 'replayed', 'replayed', 'replayed'])
+    // ann, created now, waited for the gateway still busy after eve's create; the replays are
+    // answered even while it is busy after ann's.
+    expect(
+      server.calls
+        .slice(callsBefore)
+        .filter(c => c.outcome === 'VpnGateway.Configuring')
+        .map(c => c.params['Name'])
+    ).toEqual(['ann'])
     expect(Object.keys(JSON.parse(second.outputs['config-files'] ?? '')).sort()).toEqual(
       [...names].sort()
     )

@@ -11,9 +11,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { CallRecord, StandIn } from '../../test-server/stand-in.mjs'
-import { runAction, type RunResult } from '../../test-server/run-action.mjs'
+import { runAction, type RunOptions, type RunResult } from '../../test-server/run-action.mjs'
 import { expectNoSecrets } from '../../__fixtures__/secrets.js'
 import { DEFAULT_KEY, standInPerTest } from '../../__fixtures__/stand-in.js'
+import {
+  releaseBusyGateway,
+  runActionWhile,
+  type ActionMoves
+} from '../../__fixtures__/wait-for.js'
 
 const SERVER = 'vss-standin0001'
 const OTHER_SERVER = 'vss-standin0002'
@@ -34,8 +39,13 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true })
 })
 
-async function run(server: StandIn, inputs: Record<string, string>): Promise<RunResult> {
-  const result = await runAction({
+/** Runs the action; with `moves`, the test's moves beside it (`runActionWhile`). */
+async function run(
+  server: StandIn,
+  inputs: Record<string, string>,
+  moves?: ActionMoves
+): Promise<RunResult> {
+  const options: RunOptions = {
     inputs: {
       'region-id': 'cn-hangzhou',
       'ssl-vpn-server-id': SERVER,
@@ -47,7 +57,8 @@ async function run(server: StandIn, inputs: Record<string, string>): Promise<Run
     },
     env: WORKFLOW,
     killAfterMs: 90_000
-  })
+  }
+  const result = await (moves ? runActionWhile(options, moves) : runAction(options))
   expectNoSecrets(result, [DEFAULT_KEY.accessKeyId, DEFAULT_KEY.accessKeySecret])
   return result
 }
@@ -64,6 +75,9 @@ const firstOf = (calls: CallRecord[], action: string) => calls.findIndex(c => c.
 
 describe('if-exists: replace', () => {
   test('without config-dir: the new certificate is waited for until usable, then every other of that name is revoked, one at a time', async () => {
+    // Real time, and no Configuring is expected: the busy windows end before the pending status
+    // (create) or the listing (delete) the action waits for, so they only trap an action that
+    // would not wait, however slow the machine.
     const server = await start({
       sslVpnServers: TWO_SERVERS,
       pendingStatusMs: 1_500,
@@ -210,20 +224,39 @@ describe('if-exists: replace', () => {
     expect(server.disconnections).toEqual({ [SERVER]: 2 })
   })
 
-  test('names: each name rotated in turn; replaced-cert-ids is one flat array', async () => {
+  test('names: each name rotated in turn, each create and delete retried while the gateway is busy; replaced-cert-ids is one flat array', async () => {
+    // Busy after each create and delete for a minute of the stand-in's clock, moved on once the
+    // action was told Configuring: every call after the first create meets the busy gateway
+    // however slow the machine, and must be retried to get through.
+    const busyMs = 60_000
     const server = await start({
-      busyAfterCreateMs: 500,
-      busyAfterDeleteMs: 500,
+      busyAfterCreateMs: busyMs,
+      busyAfterDeleteMs: busyMs,
       existingCertificates: [{ name: 'ann' }, { name: 'ben' }, { name: 'ben' }, { name: 'cy' }]
     })
     const [ann, ben1, ben2, cy] = server.certificates.map(c => c.id)
-    const result = await run(server, { names: 'ann\nben' })
+    const result = await run(server, { names: 'ann\nben' }, releaseBusyGateway(server, busyMs))
     expect(result.exitCode).toBe(0)
     expect(json(result, 'replaced-cert-ids')).toEqual([ann, ben1, ben2])
     const certIds = json(result, 'cert-ids') as Record<string, string>
     expect(Object.keys(certIds)).toEqual(['ann', 'ben'])
     expect(listed(server).sort()).toEqual([cy, certIds['ann'], certIds['ben']].sort())
     expect(server.disconnections).toEqual({ [SERVER]: 3 })
+    // Each met the gateway busy once, and its retry, with the same token, went through.
+    const busy = server.calls.filter(c => c.outcome === 'VpnGateway.Configuring')
+    expect(busy.map(c => [c.action, c.params['Name'] ?? c.params['SslVpnClientCertId']])).toEqual([
+      ['DeleteSslVpnClientCert', ann],
+      ['CreateSslVpnClientCert', 'ben'],
+      ['DeleteSslVpnClientCert', ben1],
+      ['DeleteSslVpnClientCert', ben2]
+    ])
+    for (const call of busy) {
+      const next = server.calls.slice(server.calls.indexOf(call) + 1)
+      expect(next.find(c => c.action === call.action)).toMatchObject({
+        clientToken: call.clientToken,
+        outcome: expect.stringMatching(/^(created|deleted)$/)
+      })
+    }
   }, 90_000)
 
   test('an old certificate that cannot be revoked fails the step, named; the new one is still the output', async () => {
