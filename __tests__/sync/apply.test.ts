@@ -10,10 +10,7 @@ import { applyPlan } from '../../src/sync/apply.js'
 import { computePlan, type Plan } from '../../src/sync/plan.js'
 import { parseRoster } from '../../src/sync/roster.js'
 import type { SyncSettings } from '../../src/sync/inputs.js'
-import type {
-  CertificateTarget,
-  OnboardingSettings as Settings
-} from '../../src/certificates/requests.js'
+import type { CertificateTarget, DeliveryTarget } from '../../src/certificates/requests.js'
 import type { ListedCertificate, VpcClient } from '../../src/alibaba/vpc-client.js'
 import type { ProfileSealer } from '../../src/certificates/onboarding.js'
 
@@ -146,7 +143,9 @@ function planFor(server: FakeServer, roster: string, rotate = false): Plan {
 
 function deps(
   server: FakeServer,
-  extra: { prepareDelivery?: (settings: Settings) => ReturnType<typeof sealerFor> } = {}
+  extra: {
+    prepareDelivery?: (settings: { targets: readonly DeliveryTarget[] }) => ReturnType<typeof sealerFor>
+  } = {}
 ) {
   const written: { path: string; content: string | Uint8Array }[] = []
   const log: string[] = []
@@ -171,8 +170,8 @@ function deps(
 }
 
 /** A sealer stand-in: records which targets it was asked for; seals by reversing the text. */
-function sealerFor(asked: CertificateTarget[]) {
-  return async (target: CertificateTarget): Promise<ProfileSealer | undefined> => {
+function sealerFor(asked: DeliveryTarget[]) {
+  return async (target: DeliveryTarget): Promise<ProfileSealer | undefined> => {
     asked.push(target)
     const [recipient] = target.recipients ?? []
     if (recipient === undefined) return undefined
@@ -296,8 +295,8 @@ describe('applyPlan', () => {
 
   test('a roster recipient: only the sealed <name>.ovpn.age is written, with the keys it opens with; plain names as before', async () => {
     const server = new FakeServer([])
-    const asked: CertificateTarget[] = []
-    const prepared: Settings[] = []
+    const asked: DeliveryTarget[] = []
+    const prepared: { targets: readonly DeliveryTarget[] }[] = []
     const d = deps(server, {
       prepareDelivery: settings => (prepared.push(settings), sealerFor(asked))
     })
@@ -327,7 +326,7 @@ describe('applyPlan', () => {
 
   test('a recipient without a usable key fails that name before its create; the others go on, nothing is revoked', async () => {
     const server = new FakeServer(['leaver'])
-    const asked: CertificateTarget[] = []
+    const asked: DeliveryTarget[] = []
     const d = deps(server, { prepareDelivery: () => sealerFor(asked) })
     const report = await applyPlan(
       planFor(server, roster('name: nora\n    recipient: github:nokeys', 'name: bob')),

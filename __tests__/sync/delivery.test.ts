@@ -104,7 +104,7 @@ describe('readGitHubKeySettings', () => {
 })
 
 describe("checkPlannedRecipients (plan mode reads the creates' github: accounts as apply will)", () => {
-  const EMPTY: Plan = { create: [], keep: [], revoke: [], ignored: [], expiredEntries: [] }
+  const EMPTY: Plan = { create: [], keep: [], revoke: [], ignored: [], expiredEntries: [], redeliver: [] }
   const create = (name: string, recipient: string | undefined, line = 4): PlannedCreate => ({
     name,
     recipient,

@@ -22,7 +22,7 @@ const CONTEXT: PlanContext = {
   refusal: undefined,
   runUrl: 'https://github.com/acme/vpn-admin/actions/runs/1'
 }
-const EMPTY: Plan = { create: [], keep: [], revoke: [], ignored: [], expiredEntries: [] }
+const EMPTY: Plan = { create: [], keep: [], revoke: [], ignored: [], expiredEntries: [], redeliver: [] }
 
 function revocation(name: string, n: number) {
   return {
