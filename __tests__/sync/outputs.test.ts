@@ -12,7 +12,14 @@ import {
   setPlanOutputs
 } from '../../src/sync/outputs.js'
 
-const EMPTY: Plan = { create: [], keep: [], revoke: [], ignored: [], expiredEntries: [], redeliver: [] }
+const EMPTY: Plan = {
+  create: [],
+  keep: [],
+  revoke: [],
+  ignored: [],
+  expiredEntries: [],
+  redeliver: []
+}
 const revocation = (name: string, n: number) => ({
   certId: `vsc-${n}`,
   name,

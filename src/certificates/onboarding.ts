@@ -210,7 +210,9 @@ export async function writeCertificateProfile(
   // A sealed profile needs no passphrase: none to send (key-passphrase is for the others).
   const passphrase = sealer === undefined ? placement.keyPassphrase : undefined
   const key =
-    passphrase === undefined ? material.clientKey : encryptPrivateKey(material.clientKey, passphrase)
+    passphrase === undefined
+      ? material.clientKey
+      : encryptPrivateKey(material.clientKey, passphrase)
   const profile = buildInlineProfile(material.clientConfig, { ...material, clientKey: key })
   maskMultiline(key, deps.mask)
   maskMultiline(profile, deps.mask)

@@ -10,7 +10,11 @@
 import { CancelledError, DeadlineError, InputError } from '../core/errors.js'
 import { profileFileName } from './profile.js'
 import { quote } from '../core/input-rules.js'
-import { writeCertificateProfile, type OnboardingDependencies, type SealedKey } from './onboarding.js'
+import {
+  writeCertificateProfile,
+  type OnboardingDependencies,
+  type SealedKey
+} from './onboarding.js'
 import type { DeliveryTarget } from './requests.js'
 import type { VpcClient } from '../alibaba/vpc-client.js'
 

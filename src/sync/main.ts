@@ -187,7 +187,9 @@ function describeSyncStart(settings: SyncSettings): string {
 
 function describePlan(plan: Plan, listing: readonly ListedCertificate[]): string {
   const redeliver = plan.redeliver.flatMap(r =>
-    r.action === 'deliver' ? [`${r.name} (${r.certId}${r.kept > 1 ? `, the oldest usable of ${r.kept}` : ''})`] : []
+    r.action === 'deliver'
+      ? [`${r.name} (${r.certId}${r.kept > 1 ? `, the oldest usable of ${r.kept}` : ''})`]
+      : []
   )
   return `Listed ${listing.length} ${listing.length === 1 ? 'certificate' : 'certificates'}. Plan: ${plan.create.length} to create, ${plan.revoke.length} to revoke, ${plan.keep.length} kept, ${plan.ignored.length} ignored.${redeliver.length === 0 ? '' : ` Re-deliver: ${redeliver.join(', ')}.`}`
 }

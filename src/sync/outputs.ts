@@ -153,7 +153,11 @@ export function setApplyOutputs(
   const redelivered = redeliveries.flatMap(r => (r.ok ? [r] : []))
   const keyOf = (o: Obtained) => o.requested ?? o.name
   const profiles = [
-    ...obtained.map(o => ({ name: keyOf(o), configFile: o.configFile, encryptedTo: o.encryptedTo })),
+    ...obtained.map(o => ({
+      name: keyOf(o),
+      configFile: o.configFile,
+      encryptedTo: o.encryptedTo
+    })),
     ...redelivered
   ]
   outputs.setOutput(

@@ -313,7 +313,8 @@ export function computePlan(
     }
     if (valid.length > 0) {
       keep.push({ name, certificates: valid })
-      if (redelivered) redeliver.push({ name, recipient, recipientLine, ...chooseRedelivered(valid) })
+      if (redelivered)
+        redeliver.push({ name, recipient, recipientLine, ...chooseRedelivered(valid) })
     }
   }
   revoke.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
