@@ -10,7 +10,7 @@ import { applyPlan } from '../../src/sync/apply.js'
 import { computePlan, type Plan } from '../../src/sync/plan.js'
 import { parseRoster } from '../../src/sync/roster.js'
 import type { SyncSettings } from '../../src/sync/inputs.js'
-import type { CertificateTarget, DeliveryTarget } from '../../src/certificates/requests.js'
+import type { DeliveryTarget } from '../../src/certificates/requests.js'
 import type { ListedCertificate, VpcClient } from '../../src/alibaba/vpc-client.js'
 import type { ProfileSealer } from '../../src/certificates/onboarding.js'
 
