@@ -7,7 +7,7 @@
  * summary, and that no secret is shown.
  */
 import { afterEach, describe, expect, test } from '@jest/globals'
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -17,6 +17,7 @@ import {
 } from '../../__fixtures__/age-keys.js'
 import { expectNoSecrets } from '../../__fixtures__/secrets.js'
 import { DEFAULT_KEY } from '../../__fixtures__/stand-in.js'
+import { describeCert } from '../../__fixtures__/stand-in-client.js'
 import { startGitHubStandIn } from '../../test-server/github-stand-in.mjs'
 import { runAction, type RunResult } from '../../test-server/run-action.mjs'
 import {
@@ -631,46 +632,123 @@ describe('sync, mode apply, roster recipients: profiles only their person can op
     expect(await readdir(profiles)).not.toContain('carol.laptop.ovpn')
   })
 
-  test('a certificate created whose profile was not written: named in the failure; the re-run keeps it; the main action with if-exists: reuse delivers it', async () => {
-    const vpc = await vpcWith([{ name: 'leaver' }])
-    const dir = await workspace(rosterOf('name: newbie'))
+  test('a certificate created whose profile was not written: named in the failure, which says to re-run with redeliver; a plain re-run keeps it without a profile; redeliver writes it (plain and age-encrypted, the oldest of two for a name), twice, with no Create or Delete call', async () => {
+    const keysDir = await mkdtemp(join(tmpdir(), 'sync-redeliver-keys-'))
+    cleanups.push(() => rm(keysDir, { recursive: true, force: true }))
+    const bob = await sshKeygen(keysDir, 'ed25519', 'bob')
+    const stranger = await sshKeygen(keysDir, 'ed25519', 'mallory')
+    // alice has two certificates (the first is the older); newbie and bob.desktop are new.
+    const vpc = await vpcWith([{ name: 'alice' }, { name: 'alice' }])
+    const [aliceOlder] = vpc.certificates.map(c => c.id)
+    const dir = await workspace(
+      rosterOf('name: alice', 'name: newbie', `name: bob.desktop\n    recipient: ${bob.publicKey}`)
+    )
     const profiles = join(dir, 'profiles')
-    // The create succeeds; waiting for the new certificate is refused (not retried).
-    vpc.injectFault({
-      kind: 'error',
-      code: 'Example.Refused',
-      httpStatus: 400,
-      action: 'DescribeSslVpnClientCert'
-    })
-    const first = await sync({ vpc, dir, inputs: { mode: 'apply', 'config-dir': profiles } })
+    const apply = { mode: 'apply', 'config-dir': profiles }
+    // Both creates succeed; waiting for each new certificate is refused (not retried).
+    for (let i = 0; i < 2; i++) {
+      vpc.injectFault({
+        kind: 'error',
+        code: 'Example.Refused',
+        httpStatus: 400,
+        action: 'DescribeSslVpnClientCert'
+      })
+    }
+    const first = await sync({ vpc, dir, inputs: apply })
     expect(first.exitCode).toBe(1)
     expect(first.errors.join('\n')).toMatch(
-      /newbie: created, but its profile was not written; a re-run keeps it without writing one\. Deliver it with the main action \(name, the same recipient, if-exists: reuse, config-dir\)/
+      /newbie, bob\.desktop: created, but their profiles were not written; a re-run keeps them without writing one\. Re-run apply with redeliver: newbie, bob\.desktop \(and the same config-dir\) to write them from the certificates created; nothing more is created\./
     )
-    expect(namesNow(vpc)).toEqual(['leaver', 'newbie'])
+    expect(first.errors.join('\n')).not.toMatch(/if-exists/)
+    expect(namesNow(vpc)).toEqual(['alice', 'alice', 'bob.desktop', 'newbie'])
+    const idOf = (name: string) => vpc.certificates.find(c => c.name === name)?.id ?? ''
 
-    const again = await sync({ vpc, dir, inputs: { mode: 'apply', 'config-dir': profiles } })
-    expect(again.exitCode).toBe(0)
-    expect(plan(again).counts).toMatchObject({ create: 0, revoke: 1 })
-    expect(JSON.parse(again.outputs['config-files'] ?? '')).toEqual({})
+    // A plain re-run plans them as kept and writes nothing: the gap redeliver closes.
+    const plain = await sync({ vpc, dir, inputs: apply })
+    expect(plain.exitCode).toBe(0)
+    expect(JSON.parse(plain.outputs['config-files'] ?? '')).toEqual({})
+    expect(await readdir(profiles)).toEqual([])
 
-    const delivered = await runAction({
-      inputs: {
-        'region-id': 'cn-hangzhou',
-        'ssl-vpn-server-id': SERVER,
-        'access-key-id': DEFAULT_KEY.accessKeyId,
-        'access-key-secret': DEFAULT_KEY.accessKeySecret,
-        endpoint: vpc.endpoint,
-        name: 'newbie',
-        'if-exists': 'reuse',
-        'config-dir': profiles,
-        'keep-profiles': 'true'
+    const creates = vpc.calls.filter(c => c.action === 'CreateSslVpnClientCert').length
+    const redeliver = { ...apply, redeliver: 'newbie, bob.desktop\nalice' }
+    const written: string[] = []
+    for (const attempt of [1, 2]) {
+      const from = vpc.calls.length
+      const result = await sync({ vpc, dir, inputs: redeliver })
+      expect({ attempt, errors: result.errors, exitCode: result.exitCode }).toEqual({
+        attempt,
+        errors: [],
+        exitCode: 0
+      })
+      const calls = vpc.calls.slice(from)
+      // Listings and one DescribeSslVpnClientCert per profile; no change, no ClientToken.
+      expect(new Set(calls.map(c => c.action))).toEqual(
+        new Set(['DescribeSslVpnClientCerts', 'DescribeSslVpnClientCert'])
+      )
+      expect(calls.filter(c => c.clientToken !== null || 'ClientToken' in c.params)).toEqual([])
+      expect(
+        calls
+          .filter(c => c.action === 'DescribeSslVpnClientCert')
+          .map(c => c.params['SslVpnClientCertId'])
+      ).toEqual([aliceOlder, idOf('newbie'), idOf('bob.desktop')])
+      expect(JSON.parse(result.outputs['redelivered'] ?? '')).toEqual({
+        alice: aliceOlder,
+        newbie: idOf('newbie'),
+        'bob.desktop': idOf('bob.desktop')
+      })
+      expect(JSON.parse(result.outputs['created'] ?? '')).toEqual({})
+      expect(JSON.parse(result.outputs['config-files'] ?? '')).toEqual({
+        alice: join(profiles, 'alice.ovpn'),
+        newbie: join(profiles, 'newbie.ovpn'),
+        'bob.desktop': join(profiles, 'bob.desktop.ovpn.age')
+      })
+      expect(JSON.parse(result.outputs['encrypted-to'] ?? '')).toEqual({
+        'bob.desktop': [
+          { type: 'ssh-ed25519', fingerprint: bob.fingerprint, from: 'roster line 5' }
+        ]
+      })
+      expect(result.summary).toContain(
+        `<li>newbie: <code>${join(profiles, 'newbie.ovpn')}</code> (not encrypted: no recipient), re-delivered from <code>${idOf('newbie')}</code></li>`
+      )
+      expect(result.summary).toContain(`re-delivered from <code>${aliceOlder}</code>`)
+      expect(result.stdout).toContain(
+        `alice: Writing the profile of ${aliceOlder} again (redeliver); nothing is created.`
+      )
+      written.push(await readFile(join(profiles, 'newbie.ovpn'), 'utf8'))
+      // The key material the stand-in holds for each certificate is in its profile, and in no
+      // log line, output or summary.
+      for (const name of ['newbie', 'bob.desktop', 'alice']) {
+        const certId = name === 'alice' ? aliceOlder : idOf(name)
+        const described = (await describeCert(vpc, certId ?? '')).json ?? {}
+        const clientCert = String(described['ClientCert'])
+        const clientKey = String(described['ClientKey'])
+        const profile =
+          name === 'bob.desktop'
+            ? (await ageDecrypt(bob.path, join(profiles, 'bob.desktop.ovpn.age'))).plaintext
+            : await readFile(join(profiles, `${name}.ovpn`), 'utf8')
+        expect(profile).toContain(clientCert.trim())
+        expect(profile).toContain(clientKey.trim())
+        expect(profile).toMatch(/^client$/m)
+        const bodyLines = clientKey.split('\n').filter(l => l.length > 40)
+        expectNoSecrets(result, [clientKey, ...bodyLines])
       }
-    })
-    expect(delivered.errors).toEqual([])
-    expect(delivered.outputs['created']).toBe('false')
-    expect(await readdir(profiles)).toContain('newbie.ovpn')
-    expect(vpc.calls.filter(c => c.action === 'CreateSslVpnClientCert')).toHaveLength(1)
+      expect(
+        (await ageDecrypt(stranger.path, join(profiles, 'bob.desktop.ovpn.age'))).status
+      ).not.toBe(0)
+      for (const file of ['alice.ovpn', 'newbie.ovpn', 'bob.desktop.ovpn.age']) {
+        expect((await stat(join(profiles, file))).mode & 0o777).toBe(0o600)
+      }
+      expect((await readdir(profiles)).sort()).toEqual([
+        'alice.ovpn',
+        'bob.desktop.ovpn.age',
+        'newbie.ovpn'
+      ])
+    }
+    // The same profile written again; nothing created, deleted or changed on the gateway.
+    expect(written[1]).toBe(written[0])
+    expect(vpc.calls.filter(c => c.action === 'CreateSslVpnClientCert')).toHaveLength(creates)
+    expect(vpc.calls.filter(c => c.action === 'DeleteSslVpnClientCert')).toEqual([])
+    expect(namesNow(vpc)).toEqual(['alice', 'alice', 'bob.desktop', 'newbie'])
   })
 
   test('a recipient key that is not one is refused with file and line, before any call', async () => {
@@ -683,6 +761,85 @@ describe('sync, mode apply, roster recipients: profiles only their person can op
     expect(result.errors[0]).toMatch(
       /^Input 'roster-file': "roster\.yml" line 4: the recipient of bob: Not a public key age can encrypt to .*Expected/
     )
+    expect(vpc.calls).toEqual([])
+  })
+})
+
+describe('sync, redeliver', () => {
+  test('mode plan shows a Re-deliver section (the certificate each profile would be written from; a name to create is delivered by its create), in the summary, the plan output and the plan file; nothing is called but the listing', async () => {
+    const vpc = await vpcWith([{ name: 'alice' }, { name: 'alice' }])
+    const [older] = vpc.certificates.map(c => c.id)
+    const dir = await workspace(rosterOf('name: alice', 'name: carol'))
+    const result = await sync({
+      vpc,
+      dir,
+      inputs: { 'config-dir': join(dir, 'profiles'), redeliver: 'alice,carol' }
+    })
+    expect(result.errors).toEqual([])
+    expect(result.exitCode).toBe(0)
+    expect(result.summary).toContain(
+      '1 to create, 0 to revoke, 1 kept. 1 profile to re-deliver (redeliver).'
+    )
+    expect(result.summary).toContain('**Re-deliver** (2)')
+    expect(result.summary).toContain(
+      `- <code>alice</code> <code>${older}</code>: its profile is written again (the oldest usable of the 2 kept), nothing is created`
+    )
+    expect(result.summary).toContain(
+      '- <code>carol</code>: created above; its new profile is written once'
+    )
+    expect(JSON.parse(result.outputs['plan'] ?? '')).toMatchObject({
+      counts: { create: 1, revoke: 0, keep: 1, redeliver: 1 },
+      create: ['carol'],
+      redeliver: [{ name: 'alice', 'cert-id': older }]
+    })
+    const planFile = JSON.parse(await readFile(result.outputs['plan-file'] ?? '', 'utf8')) as {
+      redeliver: unknown[]
+    }
+    expect(planFile.redeliver).toEqual([
+      { name: 'alice', 'cert-id': older, kept: 2 },
+      { name: 'carol', 'by-create': 'new' }
+    ])
+    expect(result.outputs['changes']).toBe('true')
+    expect(new Set(vpc.calls.map(c => c.action))).toEqual(new Set(['DescribeSslVpnClientCerts']))
+  })
+
+  test.each([
+    [
+      'a name not in the roster',
+      { redeliver: 'alice, alicia' },
+      /^Input 'redeliver': "alicia" is not in "roster\.yml"; expected names of roster entries/
+    ],
+    [
+      'no config-dir',
+      { redeliver: 'alice', 'config-dir': '' },
+      /^Input 'redeliver': names a certificate \("alice"\), but config-dir is empty; expected config-dir set to where their profiles are written\.$/
+    ],
+    [
+      'a name an ignore pattern matches',
+      { redeliver: 'ci-runner-1', ignore: 'ci-*' },
+      /^Input 'redeliver': "ci-runner-1" matches the ignore pattern "ci-\*": sync never touches an ignored name/
+    ],
+    [
+      'a pattern',
+      { redeliver: 'ali*' },
+      /^Input 'redeliver': "ali\*" is a pattern; expected names of roster entries, each written out/
+    ],
+    [
+      'a name whose roster entry has expired (its certificates are being revoked)',
+      { redeliver: 'gone' },
+      /^Input 'redeliver': "gone": its entry in "roster\.yml" \(line 3\) expired on 2020-01-31, so apply revokes its certificates/
+    ]
+  ])('refused before any call: %s', async (_title, inputs, expected) => {
+    const vpc = await vpcWith([{ name: 'alice' }, { name: 'gone' }, { name: 'ci-runner-1' }])
+    const dir = await workspace(rosterOf('name: alice', 'name: gone\n    expires: 2020-01-31'))
+    const result = await sync({
+      vpc,
+      dir,
+      inputs: { mode: 'apply', 'config-dir': join(dir, 'profiles'), ...inputs }
+    })
+    expect(result.exitCode).toBe(1)
+    expect(result.errors).toHaveLength(1)
+    expect(result.errors[0]).toMatch(expected)
     expect(vpc.calls).toEqual([])
   })
 })

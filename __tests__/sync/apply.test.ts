@@ -10,10 +10,7 @@ import { applyPlan } from '../../src/sync/apply.js'
 import { computePlan, type Plan } from '../../src/sync/plan.js'
 import { parseRoster } from '../../src/sync/roster.js'
 import type { SyncSettings } from '../../src/sync/inputs.js'
-import type {
-  CertificateTarget,
-  OnboardingSettings as Settings
-} from '../../src/certificates/requests.js'
+import type { DeliveryTarget } from '../../src/certificates/requests.js'
 import type { ListedCertificate, VpcClient } from '../../src/alibaba/vpc-client.js'
 import type { ProfileSealer } from '../../src/certificates/onboarding.js'
 
@@ -135,18 +132,28 @@ class FakeServer {
   }
 }
 
-function planFor(server: FakeServer, roster: string, rotate = false): Plan {
+function planFor(
+  server: FakeServer,
+  roster: string,
+  rotate = false,
+  redeliver: string[] = []
+): Plan {
   return computePlan(parseRoster(roster, 'roster.yml'), server.certificates, {
     now: NOW,
     warnDays: 30,
     rotate,
-    ignore: []
+    ignore: [],
+    redeliver
   })
 }
 
 function deps(
   server: FakeServer,
-  extra: { prepareDelivery?: (settings: Settings) => ReturnType<typeof sealerFor> } = {}
+  extra: {
+    prepareDelivery?: (settings: {
+      targets: readonly DeliveryTarget[]
+    }) => ReturnType<typeof sealerFor>
+  } = {}
 ) {
   const written: { path: string; content: string | Uint8Array }[] = []
   const log: string[] = []
@@ -171,8 +178,8 @@ function deps(
 }
 
 /** A sealer stand-in: records which targets it was asked for; seals by reversing the text. */
-function sealerFor(asked: CertificateTarget[]) {
-  return async (target: CertificateTarget): Promise<ProfileSealer | undefined> => {
+function sealerFor(asked: DeliveryTarget[]) {
+  return async (target: DeliveryTarget): Promise<ProfileSealer | undefined> => {
     asked.push(target)
     const [recipient] = target.recipients ?? []
     if (recipient === undefined) return undefined
@@ -296,8 +303,8 @@ describe('applyPlan', () => {
 
   test('a roster recipient: only the sealed <name>.ovpn.age is written, with the keys it opens with; plain names as before', async () => {
     const server = new FakeServer([])
-    const asked: CertificateTarget[] = []
-    const prepared: Settings[] = []
+    const asked: DeliveryTarget[] = []
+    const prepared: { targets: readonly DeliveryTarget[] }[] = []
     const d = deps(server, {
       prepareDelivery: settings => (prepared.push(settings), sealerFor(asked))
     })
@@ -327,7 +334,7 @@ describe('applyPlan', () => {
 
   test('a recipient without a usable key fails that name before its create; the others go on, nothing is revoked', async () => {
     const server = new FakeServer(['leaver'])
-    const asked: CertificateTarget[] = []
+    const asked: DeliveryTarget[] = []
     const d = deps(server, { prepareDelivery: () => sealerFor(asked) })
     const report = await applyPlan(
       planFor(server, roster('name: nora\n    recipient: github:nokeys', 'name: bob')),
@@ -350,5 +357,118 @@ describe('applyPlan', () => {
     await applyPlan(planFor(server, roster('name: bob')), SETTINGS, server.client(), d.value, RUN)
     expect(prepared).toBe(0)
     expect(d.written.map(w => w.path)).toEqual(['/profiles/bob.ovpn'])
+  })
+})
+
+describe('applyPlan, redeliver', () => {
+  test('after the creates and before the revocations: the oldest usable kept certificate described and its profile written; no create for it', async () => {
+    const server = new FakeServer(['alice', 'alice', 'leaver'])
+    const [older] = server.certificates
+    const plan = planFor(server, roster('name: alice', 'name: bob'), false, ['alice'])
+    const d = deps(server)
+    const report = await applyPlan(plan, SETTINGS, server.client(), d.value, RUN)
+    // alice vsc-fake1 (the older) and vsc-fake2, leaver vsc-fake3; bob is created as vsc-fake4.
+    expect(plan.revoke.map(r => r.certId)).toEqual(['vsc-fake3'])
+    expect(server.calls).toEqual([
+      'create bob',
+      'ready vsc-fake4',
+      'write bob.ovpn',
+      'ready vsc-fake1',
+      'write alice.ovpn',
+      'delete vsc-fake3'
+    ])
+    expect(older!.certId).toBe('vsc-fake1')
+    expect(report.redeliveries).toEqual([
+      {
+        ok: true,
+        name: 'alice',
+        certId: 'vsc-fake1',
+        status: 'normal',
+        configFile: '/profiles/alice.ovpn',
+        encryptedTo: undefined
+      }
+    ])
+    expect(server.calls.filter(c => c.startsWith('create '))).toEqual(['create bob'])
+    expect(d.log).toContain(
+      'alice: Writing the profile of vsc-fake1 again (redeliver); nothing is created.'
+    )
+  })
+
+  test('twice: the same profile written again each time, no create, no gateway change', async () => {
+    const server = new FakeServer(['alice'])
+    for (const run of [1, 2]) {
+      const d = deps(server)
+      const plan = planFor(server, roster('name: alice'), false, ['alice'])
+      const report = await applyPlan(plan, SETTINGS, server.client(), d.value, {
+        ...RUN,
+        runId: String(run)
+      })
+      expect(report.redeliveries).toEqual([
+        expect.objectContaining({ ok: true, certId: 'vsc-fake1' })
+      ])
+      expect(report.window).toBeUndefined()
+    }
+    expect(server.calls).toEqual([
+      'ready vsc-fake1',
+      'write alice.ovpn',
+      'ready vsc-fake1',
+      'write alice.ovpn'
+    ])
+  })
+
+  test('a roster recipient: sealed as a new profile is, the sealer prepared with the redelivery among its targets', async () => {
+    const server = new FakeServer(['alice'])
+    const asked: DeliveryTarget[] = []
+    const prepared: { targets: readonly DeliveryTarget[] }[] = []
+    const d = deps(server, {
+      prepareDelivery: settings => (prepared.push(settings), sealerFor(asked))
+    })
+    const report = await applyPlan(
+      planFor(server, roster('name: alice\n    recipient: github:alice-gh'), false, ['alice']),
+      SETTINGS,
+      server.client(),
+      d.value,
+      RUN
+    )
+    expect(prepared).toHaveLength(1)
+    expect(prepared[0]!.targets).toEqual([
+      {
+        name: 'alice',
+        recipients: [
+          { kind: 'github', username: 'alice-gh', given: { input: 'roster-file', line: 3 } }
+        ]
+      }
+    ])
+    expect(d.written.map(w => w.path)).toEqual(['/profiles/alice.ovpn.age'])
+    expect(report.redeliveries[0]).toMatchObject({
+      ok: true,
+      configFile: '/profiles/alice.ovpn.age',
+      encryptedTo: [{ type: 'ssh-ed25519', fingerprint: 'SHA256:fake', from: 'roster line 3' }]
+    })
+  })
+
+  test('a redelivery that fails (no usable key, a failed describe) is reported and does not stop the revocations', async () => {
+    const server = new FakeServer(['nora', 'olga', 'leaver'])
+    server.neverReady.add('olga')
+    const d = deps(server, { prepareDelivery: () => sealerFor([]) })
+    const report = await applyPlan(
+      planFor(server, roster('name: nora\n    recipient: github:nokeys', 'name: olga'), false, [
+        'nora',
+        'olga'
+      ]),
+      SETTINGS,
+      server.client(),
+      d.value,
+      RUN
+    )
+    expect(report.redeliveries.map(r => [r.name, r.ok])).toEqual([
+      ['nora', false],
+      ['olga', false]
+    ])
+    // nora's key could not be had: her key material was not even fetched.
+    expect(server.calls.filter(c => c.startsWith('ready '))).toEqual(['ready vsc-fake2'])
+    expect(d.written).toEqual([])
+    expect(report.revocations.map(r => r.ok)).toEqual([true])
+    expect(server.names()).toEqual(['nora', 'olga'])
   })
 })

@@ -104,7 +104,14 @@ describe('readGitHubKeySettings', () => {
 })
 
 describe("checkPlannedRecipients (plan mode reads the creates' github: accounts as apply will)", () => {
-  const EMPTY: Plan = { create: [], keep: [], revoke: [], ignored: [], expiredEntries: [] }
+  const EMPTY: Plan = {
+    create: [],
+    keep: [],
+    revoke: [],
+    ignored: [],
+    expiredEntries: [],
+    redeliver: []
+  }
   const create = (name: string, recipient: string | undefined, line = 4): PlannedCreate => ({
     name,
     recipient,
@@ -251,6 +258,51 @@ describe("checkPlannedRecipients (plan mode reads the creates' github: accounts 
         /^The keys of github:carol-gh \(the recipient of "carol"\) could not be checked: .*rate limit/
       )
     ])
+  })
+
+  test('a redelivery to a github: account is read as a create is (once per account); a redelivery by its create is not read again', async () => {
+    const ed = usable(keys.ed25519.publicKey)
+    const { reads, read } = reader({
+      'alice-gh': { username: 'alice-gh', usable: [ed], skipped: [] },
+      'bob-gh': { username: 'bob-gh', usable: [], skipped: [] }
+    })
+    const checked = await checkPlannedRecipients(
+      {
+        ...EMPTY,
+        create: [create('carol', 'github:alice-gh')],
+        redeliver: [
+          {
+            name: 'alice',
+            recipient: 'github:alice-gh',
+            recipientLine: 3,
+            action: 'deliver',
+            certId: 'vsc-a',
+            kept: 1
+          },
+          {
+            name: 'bob',
+            recipient: 'github:bob-gh',
+            recipientLine: 5,
+            action: 'deliver',
+            certId: 'vsc-b',
+            kept: 1
+          },
+          { name: 'carol', recipient: 'github:alice-gh', action: 'by-create', reason: 'new' }
+        ]
+      },
+      'roster.yml',
+      read,
+      () => undefined
+    )
+    expect(reads).toEqual(['alice-gh', 'bob-gh'])
+    expect(checked.plan.redeliver.map(r => r.github?.status)).toEqual([
+      'keys',
+      'problem',
+      undefined
+    ])
+    expect(checked.failure).toMatch(
+      /^"roster\.yml" line 5: "bob": apply would fail this name: github:bob-gh has no public SSH key age can encrypt to \(GitHub lists none\)/
+    )
   })
 
   test('cancellation and bugs are not turned into warnings', async () => {

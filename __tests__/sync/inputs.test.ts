@@ -40,6 +40,7 @@ const EVERYTHING = {
   'max-revocations': '20',
   'allow-mass-revocation': 'true',
   'config-dir': 'profiles',
+  redeliver: 'alice.laptop, bob',
   endpoint: 'vpc.example.test:8443',
   'signature-version': 'v1',
   'timeout-seconds': '600'
@@ -122,6 +123,7 @@ describe('readSyncSettings', () => {
       maxRevocations: 20,
       allowMassRevocation: true,
       configDir: 'profiles',
+      redeliver: ['alice.laptop', 'bob'],
       pullRequest: {
         number: 17,
         owner: 'acme',
@@ -141,8 +143,23 @@ describe('readSyncSettings', () => {
       maxRevocations: 5,
       allowMassRevocation: false,
       configDir: undefined,
+      redeliver: [],
       pullRequest: undefined
     })
+  })
+
+  test('redeliver: names one per line or separated by commas (a workflow_dispatch input is one line), trimmed, each once', () => {
+    const redeliver = (value: string) =>
+      read({ ...VALID, 'config-dir': 'profiles', redeliver: value }).redeliver
+    expect(redeliver('alice.laptop,bob , carol\r\n\n dave\nbob,')).toEqual([
+      'alice.laptop',
+      'bob',
+      'carol',
+      'dave'
+    ])
+    expect(redeliver(' , \n')).toEqual([])
+    // Without names, config-dir may be empty.
+    expect(read({ ...VALID, redeliver: '' }).redeliver).toEqual([])
   })
 
   test('a token outside a pull request run: no comment, said later', () => {
@@ -183,5 +200,35 @@ describe('readSyncSettings', () => {
     ['warn-days', '99999', /^Input 'warn-days'/]
   ])('refuses %s %j', (name, value, expected) => {
     expect(() => read({ ...VALID, [name]: value })).toThrow(expected)
+  })
+
+  test.each([
+    [
+      'a pattern',
+      'alice, ci-*',
+      /^Input 'redeliver': "ci-\*" is a pattern; expected names of roster entries, each written out \(every name writes a private key to disk/
+    ],
+    [
+      'a name the API would refuse',
+      'alice\n-bob',
+      /^Input 'redeliver': "-bob" is not a certificate name; expected names of roster entries, one per line or separated by commas\.$/
+    ],
+    [
+      'a name with a space (a missing comma)',
+      'alice bob',
+      /^Input 'redeliver': "alice bob" is not a certificate name/
+    ]
+  ])('refuses redeliver with %s', (_title, value, expected) => {
+    expect(() => read({ ...VALID, 'config-dir': 'profiles', redeliver: value })).toThrow(expected)
+  })
+
+  test('refuses redeliver without config-dir, naming the names and the input to set', () => {
+    expect(() => read({ ...VALID, mode: 'apply', redeliver: 'alice,bob' })).toThrow(
+      /^Input 'redeliver': names 2 certificates \("alice", "bob"\), but config-dir is empty; expected config-dir set to where their profiles are written\.$/
+    )
+    // In plan mode too: a plan apply could not carry out is refused as early.
+    expect(() => read({ ...VALID, redeliver: 'alice' })).toThrow(
+      /^Input 'redeliver': names a certificate/
+    )
   })
 })

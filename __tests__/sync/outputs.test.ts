@@ -12,7 +12,14 @@ import {
   setPlanOutputs
 } from '../../src/sync/outputs.js'
 
-const EMPTY: Plan = { create: [], keep: [], revoke: [], ignored: [], expiredEntries: [] }
+const EMPTY: Plan = {
+  create: [],
+  keep: [],
+  revoke: [],
+  ignored: [],
+  expiredEntries: [],
+  redeliver: []
+}
 const revocation = (name: string, n: number) => ({
   certId: `vsc-${n}`,
   name,
@@ -132,6 +139,7 @@ describe('setApplyOutputs', () => {
         },
         { ok: false, requested: 'dave', clientToken: 't', error: new Error('refused') }
       ],
+      [],
       [
         {
           ok: true,
@@ -147,6 +155,7 @@ describe('setApplyOutputs', () => {
     )
     expect(outputs).toEqual({
       created: '{"carol":"vsc-c"}',
+      redelivered: '{}',
       revoked: '["vsc-m"]',
       'config-files': '{}',
       'encrypted-to': '{}'
@@ -175,6 +184,7 @@ describe('setApplyOutputs', () => {
         { ...obtained('alice', '/p/alice.ovpn.age'), encryptedTo: [key] },
         obtained('bob', '/p/bob.ovpn')
       ],
+      [],
       []
     )
     expect(JSON.parse(outputs['config-files'] ?? '')).toEqual({
@@ -182,5 +192,41 @@ describe('setApplyOutputs', () => {
       bob: '/p/bob.ovpn'
     })
     expect(JSON.parse(outputs['encrypted-to'] ?? '')).toEqual({ alice: [key] })
+  })
+
+  test('redelivered: name → the ID whose profile was written again; its profile is in config-files and encrypted-to as a new one is; a failed one is in none', () => {
+    const outputs: Record<string, string> = {}
+    const key = { type: 'ssh-ed25519', fingerprint: 'SHA256:erin', from: 'roster line 4' }
+    setApplyOutputs(
+      { setOutput: (name, value) => (outputs[name] = value) },
+      [],
+      [
+        {
+          ok: true,
+          name: 'erin',
+          certId: 'vsc-erin',
+          status: 'normal',
+          configFile: '/p/erin.ovpn.age',
+          encryptedTo: [key]
+        },
+        {
+          ok: true,
+          name: 'frank',
+          certId: 'vsc-frank',
+          status: 'normal',
+          configFile: '/p/frank.ovpn',
+          encryptedTo: undefined
+        },
+        { ok: false, name: 'gina', certId: 'vsc-gina', error: new Error('disk full') }
+      ],
+      []
+    )
+    expect(outputs).toEqual({
+      created: '{}',
+      redelivered: '{"erin":"vsc-erin","frank":"vsc-frank"}',
+      revoked: '[]',
+      'config-files': '{"erin":"/p/erin.ovpn.age","frank":"/p/frank.ovpn"}',
+      'encrypted-to': JSON.stringify({ erin: [key] })
+    })
   })
 })

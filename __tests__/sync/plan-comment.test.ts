@@ -22,7 +22,14 @@ const CONTEXT: PlanContext = {
   refusal: undefined,
   runUrl: 'https://github.com/acme/vpn-admin/actions/runs/1'
 }
-const EMPTY: Plan = { create: [], keep: [], revoke: [], ignored: [], expiredEntries: [] }
+const EMPTY: Plan = {
+  create: [],
+  keep: [],
+  revoke: [],
+  ignored: [],
+  expiredEntries: [],
+  redeliver: []
+}
 
 function revocation(name: string, n: number) {
   return {
@@ -49,6 +56,56 @@ describe('planMarkdown', () => {
     expect(text).toContain('- <code>carol</code>')
     expect(text).toContain('- <code>mallory</code> <code>vsc-1</code>: not in the roster')
     expect(text).toContain('disconnects every client')
+  })
+
+  test('a Re-deliver section, after Create: the certificate each profile is written from, of how many kept; by its create; or ✗ why not', () => {
+    const text = planMarkdown(
+      {
+        ...EMPTY,
+        create: [{ name: 'carol', recipient: undefined, reason: 'new' }],
+        redeliver: [
+          { name: 'alice', recipient: undefined, action: 'deliver', certId: 'vsc-a1', kept: 2 },
+          {
+            name: 'bob',
+            recipient: 'github:bob-gh',
+            action: 'deliver',
+            certId: 'vsc-b1',
+            kept: 1,
+            github: {
+              status: 'keys',
+              username: 'bob-gh',
+              keys: [{ type: 'ssh-ed25519', fingerprint: 'SHA256:bob', from: 'github:bob-gh' }],
+              skipped: 0
+            }
+          },
+          { name: 'carol', recipient: undefined, action: 'by-create', reason: 'new' },
+          {
+            name: 'erin',
+            recipient: undefined,
+            action: 'unusable',
+            certificates: [{ certId: 'vsc-e1', status: 'expired' }]
+          }
+        ]
+      },
+      CONTEXT
+    )
+    expect(text).toContain(
+      '1 to create, 0 to revoke, 0 kept. 2 profiles to re-deliver (redeliver).'
+    )
+    const section = text.slice(text.indexOf('**Re-deliver** (4)'))
+    expect(text.indexOf('**Create**')).toBeLessThan(text.indexOf('**Re-deliver**'))
+    expect(section).toContain(
+      '- <code>alice</code> <code>vsc-a1</code>: its profile is written again (the oldest usable of the 2 kept), nothing is created\n'
+    )
+    expect(section).toContain(
+      '- <code>bob</code> <code>vsc-b1</code>: its profile is written again, nothing is created: encrypted to ssh-ed25519 <code>SHA256:bob</code> (github:bob-gh)\n'
+    )
+    expect(section).toContain(
+      '- <code>carol</code>: created above; its new profile is written once\n'
+    )
+    expect(section).toContain(
+      '- <code>erin</code>: ✗ <strong>no certificate of that name can be used</strong> (<code>vsc-e1</code> expired): set rotate: true, or leave the name out of redeliver\n'
+    )
   })
 
   test('no changes says so', () => {

@@ -8,11 +8,13 @@ import fc from 'fast-check'
 import { InputError } from '../../src/core/errors.js'
 import type { ListedCertificate } from '../../src/alibaba/vpc-client.js'
 import {
+  checkRedeliverNames,
   checkRosterAgainstIgnore,
   compileIgnorePatterns,
   computePlan,
   massRevocationRefusal,
   planChangesNothing,
+  redeliveryRefusal,
   type PlanOptions
 } from '../../src/sync/plan.js'
 import type { Roster, RosterEntry } from '../../src/sync/roster.js'
@@ -194,6 +196,124 @@ describe('compileIgnorePatterns and checkRosterAgainstIgnore', () => {
     expect(() => checkRosterAgainstIgnore(r, compileIgnorePatterns(['ci-*']))).toThrow(
       /"roster.yml" line 7/
     )
+  })
+})
+
+describe('redeliver', () => {
+  test('a kept name: the oldest usable certificate (as if-exists: reuse picks), of how many kept; nothing created or revoked', () => {
+    const expired = cert('alice', { status: 'expired', endTime: NOW - DAY })
+    const older = cert('alice')
+    const newer = cert('alice')
+    const plan = computePlan(
+      roster(entry('alice'), { ...entry('bob'), recipient: 'github:bob-gh', recipientLine: 4 }),
+      [newer, cert('bob'), older, expired],
+      options({ redeliver: ['alice', 'bob'] })
+    )
+    expect(plan.create).toEqual([])
+    expect(plan.revoke).toEqual([])
+    expect(plan.redeliver).toEqual([
+      { name: 'alice', recipient: undefined, action: 'deliver', certId: older.certId, kept: 3 },
+      {
+        name: 'bob',
+        recipient: 'github:bob-gh',
+        recipientLine: 4,
+        action: 'deliver',
+        certId: expect.stringMatching(/^vsc-/),
+        kept: 1
+      }
+    ])
+    expect(planChangesNothing(plan)).toBe(true)
+    expect(redeliveryRefusal(plan)).toBeUndefined()
+  })
+
+  test('a name the plan creates (not listed, or rotated) is delivered by its create, once', () => {
+    const stale = cert('carol', { status: 'expiring-soon', endTime: NOW + 3 * DAY })
+    const plan = computePlan(
+      roster(entry('bob'), entry('carol')),
+      [stale],
+      options({ rotate: true, redeliver: ['carol', 'bob'] })
+    )
+    expect(plan.create.map(c => [c.name, c.reason])).toEqual([
+      ['bob', 'new'],
+      ['carol', 'rotation']
+    ])
+    expect(plan.redeliver).toEqual([
+      { name: 'bob', recipient: undefined, action: 'by-create', reason: 'new' },
+      { name: 'carol', recipient: undefined, action: 'by-create', reason: 'rotation' }
+    ])
+  })
+
+  test('with rotate, a superseded certificate is revoked and the valid one re-delivered', () => {
+    const stale = cert('dave', { status: 'expired', endTime: NOW - DAY })
+    const valid = cert('dave')
+    const plan = computePlan(
+      roster(entry('dave')),
+      [stale, valid],
+      options({ rotate: true, redeliver: ['dave'] })
+    )
+    expect(plan.revoke.map(r => [r.certId, r.reason])).toEqual([[stale.certId, 'superseded']])
+    expect(plan.redeliver).toEqual([
+      expect.objectContaining({ action: 'deliver', certId: valid.certId, kept: 1 })
+    ])
+  })
+
+  test('no kept certificate can be used (expired, without rotate): refused, naming each and what to do', () => {
+    const expired = cert('erin', { status: 'expired', endTime: NOW - DAY })
+    const plan = computePlan(roster(entry('erin')), [expired], options({ redeliver: ['erin'] }))
+    expect(plan.redeliver).toEqual([
+      {
+        name: 'erin',
+        recipient: undefined,
+        action: 'unusable',
+        certificates: [{ certId: expired.certId, status: 'expired' }]
+      }
+    ])
+    expect(redeliveryRefusal(plan)).toBe(
+      `redeliver: "erin": no certificate of that name can be used (${expired.certId} Status "expired"), so no profile can be written from one; nothing was changed. Set rotate: true to replace it (its new profile is written), or leave the name out of redeliver.`
+    )
+  })
+
+  test('names not asked for are not re-delivered; no redeliver, no section', () => {
+    const plan = computePlan(roster(entry('alice')), [cert('alice')], options())
+    expect(plan.redeliver).toEqual([])
+  })
+
+  describe('checkRedeliverNames, before any call', () => {
+    const file = roster(entry('alice'), { ...entry('carol', '2026-11-30'), line: 7 })
+    const check =
+      (names: string[], ignore: string[] = []) =>
+      () =>
+        checkRedeliverNames(names, file, compileIgnorePatterns(ignore), NOW)
+
+    test('roster names that hold pass', () => {
+      expect(check(['alice'])).not.toThrow()
+      expect(check([])).not.toThrow()
+    })
+
+    test.each([
+      [
+        'a name not in the roster',
+        ['alice', 'alicia'],
+        [],
+        /^Input 'redeliver': "alicia" is not in "roster\.yml"; expected names of roster entries \(redeliver writes again the profile of a certificate the roster keeps\)\. Names are compared exactly\.$/
+      ],
+      [
+        'a name an ignore pattern matches',
+        ['ci-runner-1'],
+        ['ci-*'],
+        /^Input 'redeliver': "ci-runner-1" matches the ignore pattern "ci-\*": sync never touches an ignored name, so it writes no profile for it; .*if-exists: reuse/
+      ],
+      [
+        'a name whose entry has expired (its certificates are being revoked)',
+        ['carol'],
+        [],
+        /^Input 'redeliver': "carol": its entry in "roster\.yml" \(line 7\) expired on 2026-11-30, so apply revokes its certificates and writes no profile for them\./
+      ]
+    ])('refuses %s', (_title, names, ignore, expected) => {
+      const run = check(names, ignore)
+      expect(run).toThrow(InputError)
+      expect(run).toThrow(expected)
+    })
   })
 })
 

@@ -35,6 +35,7 @@ import {
 export type { VpcClientParameters, VpcTarget } from './vpc-call.js'
 export type { NewCertificate } from './vpc-create.js'
 export { USABLE_STATUSES } from './vpc-details.js'
+export type { CertificateMaterial } from './vpc-details.js'
 export type { ExistingCertificate, ListedCertificate } from './vpc-listing.js'
 
 /** The VPC operations, bound to one target, one set of keys and one deadline. */

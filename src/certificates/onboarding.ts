@@ -21,8 +21,13 @@ import {
   type CertificateRevocation,
   type RevocationDependencies
 } from './revocation.js'
-import type { CertificateTarget, OnboardingSettings } from './requests.js'
-import { USABLE_STATUSES, type ExistingCertificate, type VpcClient } from '../alibaba/vpc-client.js'
+import type { CertificateTarget, DeliveryTarget, OnboardingSettings } from './requests.js'
+import {
+  USABLE_STATUSES,
+  type CertificateMaterial,
+  type ExistingCertificate,
+  type VpcClient
+} from '../alibaba/vpc-client.js'
 
 /** What onboarding needs besides the VPC client (which calls the API, by the run's deadline). */
 export interface OnboardingDependencies extends RevocationDependencies {
@@ -40,7 +45,7 @@ export interface OnboardingDependencies extends RevocationDependencies {
    * sealed, asked before its certificate is obtained (a recipient whose keys cannot be had fails
    * the name first); undefined for a profile written as it is.
    */
-  sealerFor?: ((target: CertificateTarget) => Promise<ProfileSealer | undefined>) | undefined
+  sealerFor?: ((target: DeliveryTarget) => Promise<ProfileSealer | undefined>) | undefined
 }
 
 /** A key a profile was encrypted to, as the outputs and the summary name it. */
@@ -178,6 +183,55 @@ function unnameableProfile(
   )
 }
 
+/** Where and how {@link writeCertificateProfile} writes one profile. */
+interface ProfilePlacement {
+  configDir: string
+  /** `<name>.ovpn` (profile.ts `profileFileName`); a sealer adds `.age`. */
+  fileName: string
+  /** Encrypts the key inside a profile written as it is; a sealed profile needs none. */
+  keyPassphrase: string | undefined
+  /** Encrypts the whole profile to its person's keys; undefined: written as it is. */
+  sealer: ProfileSealer | undefined
+}
+
+/**
+ * Writes the OpenVPN profile of a certificate from its key material (DescribeSslVpnClientCert),
+ * mode 0600: as it is (the key encrypted with `keyPassphrase` when given), or only sealed to its
+ * recipient's keys, as `<name>.ovpn.age`. The key and the profile are masked before anything could
+ * print them. The one way a profile is written, for a new certificate and for one written again
+ * (redelivery.ts).
+ */
+export async function writeCertificateProfile(
+  placement: ProfilePlacement,
+  material: CertificateMaterial,
+  deps: Pick<OnboardingDependencies, 'log' | 'mask' | 'writeFile'>
+): Promise<{ configFile: string; encryptedTo: SealedKey[] | undefined }> {
+  const { configDir, fileName, sealer } = placement
+  // A sealed profile needs no passphrase: none to send (key-passphrase is for the others).
+  const passphrase = sealer === undefined ? placement.keyPassphrase : undefined
+  const key =
+    passphrase === undefined
+      ? material.clientKey
+      : encryptPrivateKey(material.clientKey, passphrase)
+  const profile = buildInlineProfile(material.clientConfig, { ...material, clientKey: key })
+  maskMultiline(key, deps.mask)
+  maskMultiline(profile, deps.mask)
+  if (sealer === undefined) {
+    const configFile = await deps.writeFile(configDir, fileName, profile)
+    deps.log(
+      `Profile written: ${configFile} (mode 0600${passphrase === undefined ? '' : ', key encrypted with key-passphrase'}).`
+    )
+    return { configFile, encryptedTo: undefined }
+  }
+  // Only the encrypted profile touches the disk.
+  const sealed = await sealer.seal(fileName, profile)
+  const configFile = await deps.writeFile(configDir, sealed.fileName, sealed.content)
+  deps.log(
+    `Profile written encrypted (age): ${configFile} (mode 0600), for ${sealer.recipients.map(k => `${k.type} ${k.fingerprint} (${k.from})`).join(', ')}.`
+  )
+  return { configFile, encryptedTo: sealer.recipients }
+}
+
 async function obtainOne(
   settings: OnboardingSettings,
   target: CertificateTarget,
@@ -245,29 +299,11 @@ async function obtainOne(
     waitedMs += material.waitedMs
     found.status = material.status
     if (progress.created) progress.created.status = material.status
-    // A sealed profile needs no passphrase: none to send (key-passphrase is for the others).
-    const passphrase = sealer === undefined ? settings.keyPassphrase : undefined
-    const key =
-      passphrase === undefined
-        ? material.clientKey
-        : encryptPrivateKey(material.clientKey, passphrase)
-    const profile = buildInlineProfile(material.clientConfig, { ...material, clientKey: key })
-    maskMultiline(key, deps.mask)
-    maskMultiline(profile, deps.mask)
-    if (sealer === undefined) {
-      configFile = await deps.writeFile(settings.configDir, fileName, profile)
-      deps.log(
-        `Profile written: ${configFile} (mode 0600${passphrase === undefined ? '' : ', key encrypted with key-passphrase'}).`
-      )
-    } else {
-      // Only the encrypted profile touches the disk.
-      const sealed = await sealer.seal(fileName, profile)
-      configFile = await deps.writeFile(settings.configDir, sealed.fileName, sealed.content)
-      encryptedTo = sealer.recipients
-      deps.log(
-        `Profile written encrypted (age): ${configFile} (mode 0600), for ${sealer.recipients.map(k => `${k.type} ${k.fingerprint} (${k.from})`).join(', ')}.`
-      )
-    }
+    ;({ configFile, encryptedTo } = await writeCertificateProfile(
+      { configDir: settings.configDir, fileName, keyPassphrase: settings.keyPassphrase, sealer },
+      material,
+      deps
+    ))
   } else if (settings.ifExists === 'replace') {
     // The old ones go only once the new one can be used, profile or not.
     const material = await vpc.waitUntilReady(found.certId)

@@ -43,6 +43,13 @@ export interface CertificateTarget {
 }
 
 /**
+ * What delivery needs of a target: its name and whom its profile is encrypted to. A certificate
+ * whose profile is written again (sync's `redeliver`) is one too, with no create and so no
+ * ClientToken.
+ */
+export type DeliveryTarget = Pick<CertificateTarget, 'name' | 'recipients'>
+
+/**
  * `if-exists`: what to do when a certificate of that name is already on the SSL server; `replace`
  * creates a new one and then revokes the others of that name (rotation).
  */

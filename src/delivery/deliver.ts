@@ -13,7 +13,7 @@
 import { ExpectedFailure, InputError, RecipientError } from '../core/errors.js'
 import type { ProfileSealer, SealedKey } from '../certificates/onboarding.js'
 import { type CallContext } from '../http/call-context.js'
-import type { CertificateTarget, Recipient } from '../certificates/requests.js'
+import type { DeliveryTarget, Recipient } from '../certificates/requests.js'
 import type { DeliverySettings } from './settings.js'
 import { encryptAge } from './age.js'
 import { createGitHubKeysReader, type GitHubAccountKeys } from './github-keys.js'
@@ -41,7 +41,7 @@ const ENCRYPTED_EXTENSION = '.age'
 export function prepareDelivery(
   settings: DeliverySettings,
   deps: DeliveryDependencies
-): (target: CertificateTarget) => Promise<ProfileSealer | undefined> {
+): (target: DeliveryTarget) => Promise<ProfileSealer | undefined> {
   const given = new Map<Recipient, KeyFromRecipient>()
   for (const recipient of settings.targets.flatMap(t => t.recipients ?? [])) {
     if (recipient.kind === 'key') given.set(recipient, readGivenKey(recipient))

@@ -2,7 +2,11 @@
  * `mode: apply`: the plan carried out, with the machinery the other actions use. First every
  * certificate to create, one at a time (onboarding.ts, with the batch's pacing; with `config-dir`
  * each is waited for and its profile delivered); a rotation's new certificate is always waited
- * for. Then, only when every create succeeded, every certificate to revoke, back to back
+ * for. Then the profiles of `redeliver` written again from their kept certificates
+ * (redelivery.ts: no create, no gateway change; before the revocations, so a deadline or a
+ * cancellation in their window leaves those written). Then, only when every create succeeded
+ * (whatever became of the redeliveries: none of their certificates is revoked), every
+ * certificate to revoke, back to back
  * (revocation.ts): each delete disconnects every client of the SSL server, so they all go in one
  * window whose start and end the summary states, instead of one disconnection at a time over the
  * run.
@@ -19,11 +23,21 @@ import {
   type CertificateOutcome,
   type OnboardingDependencies
 } from '../certificates/onboarding.js'
+import {
+  redeliverProfiles,
+  type Redelivery,
+  type RedeliveryOutcome
+} from '../certificates/redelivery.js'
 import { revokeCertificates, type CertificateRevocation } from '../certificates/revocation.js'
-import type { CertificateTarget, OnboardingSettings, Recipient } from '../certificates/requests.js'
+import type {
+  CertificateTarget,
+  DeliveryTarget,
+  OnboardingSettings,
+  Recipient
+} from '../certificates/requests.js'
 import type { VpcClient } from '../alibaba/vpc-client.js'
 import type { SyncSettings } from './inputs.js'
-import type { Plan, PlannedCreate } from './plan.js'
+import type { Plan, PlannedCreate, PlannedRedelivery } from './plan.js'
 
 interface ApplyDependencies extends OnboardingDependencies {
   now: () => number
@@ -31,15 +45,19 @@ interface ApplyDependencies extends OnboardingDependencies {
   randomClientToken: () => string
   /**
    * With recipients in the plan (sync/delivery.ts, loaded only then): the sealer of each target,
-   * made from the onboarding settings (targets and GitHub settings). Undefined: no recipient.
+   * made from every target to deliver (the creates' and the redeliveries'). Undefined: no
+   * recipient.
    */
   prepareDelivery?:
-    ((settings: OnboardingSettings) => OnboardingDependencies['sealerFor']) | undefined
+    | ((settings: { targets: readonly DeliveryTarget[] }) => OnboardingDependencies['sealerFor'])
+    | undefined
 }
 
 export interface ApplyReport {
   /** One per planned create, in plan order. */
   creates: CertificateOutcome[]
+  /** One per planned redelivery (`deliver`), in plan order. */
+  redeliveries: RedeliveryOutcome[]
   /** One per planned revocation, in plan order; none when they were skipped. */
   revocations: CertificateRevocation[]
   /** When the revocations began and ended (ms); undefined when none ran. */
@@ -82,7 +100,7 @@ function createTargets(
  * DELIVERY: a roster `recipient` is where the profile is encrypted to (`github:USER`, or a key
  * checked by sync/delivery.ts `checkRosterKeys` before any call); none: written as it is.
  */
-function rosterRecipients(create: PlannedCreate): Recipient[] {
+function rosterRecipients(create: PlannedCreate | PlannedRedelivery): Recipient[] {
   const { recipient } = create
   if (recipient === undefined) return []
   const given = { input: 'roster-file', line: create.recipientLine ?? 0 } as const
@@ -106,17 +124,27 @@ export async function applyPlan(
     ifExists: 'create',
     keyPassphrase: undefined
   }
+  const redeliveries = redeliveryOf(plan)
+  const delivered: DeliveryTarget[] = [...targets, ...redeliveries.map(r => r.target)]
   // The root action's order (onboarding.ts): a target's keys are read just before its create, so
   // a `github:` account without a usable key fails that name before anything is created for it.
-  const sealerFor = targets.some(t => (t.recipients?.length ?? 0) > 0)
-    ? deps.prepareDelivery?.(onboarding)
+  const sealerFor = delivered.some(t => (t.recipients?.length ?? 0) > 0)
+    ? deps.prepareDelivery?.({ targets: delivered })
     : undefined
   const creates =
     targets.length === 0 ? [] : await obtainCertificates(onboarding, vpc, { ...deps, sealerFor })
   await waitForRotations(plan, creates, vpc, deps)
+  const redelivered =
+    redeliveries.length === 0
+      ? []
+      : await redeliverProfiles(redeliveries, requiredConfigDir(settings), vpc, {
+          ...deps,
+          sealerFor
+        })
   if (creates.some(o => !o.ok) || plan.revoke.length === 0) {
     return {
       creates,
+      redeliveries: redelivered,
       revocations: [],
       window: undefined,
       revocationsSkipped: plan.revoke.length > 0
@@ -134,10 +162,26 @@ export async function applyPlan(
   )
   return {
     creates,
+    redeliveries: redelivered,
     revocations,
     window: { startedAt, endedAt: deps.now() },
     revocationsSkipped: false
   }
+}
+
+/** The kept certificates whose profile `redeliver` writes again, each with its roster recipient. */
+function redeliveryOf(plan: Plan): Redelivery[] {
+  return plan.redeliver.flatMap(r =>
+    r.action === 'deliver'
+      ? [{ target: { name: r.name, recipients: rosterRecipients(r) }, certId: r.certId }]
+      : []
+  )
+}
+
+/** `config-dir`, which the inputs require with `redeliver` (inputs.ts `parseRedeliver`). */
+function requiredConfigDir(settings: SyncSettings): string {
+  if (settings.configDir === undefined) throw new Error('redeliver without config-dir')
+  return settings.configDir
 }
 
 /**

@@ -12,7 +12,7 @@ import { type Environment } from '../core/environment.js'
 import { parseRecipientKey } from '../delivery/recipients.js'
 import type { DeliverySettings } from '../delivery/settings.js'
 import type { GitHubAccountKeys } from '../delivery/github-keys.js'
-import type { GitHubRecipientCheck, Plan, PlannedCreate } from './plan.js'
+import type { GitHubRecipientCheck, Plan, PlannedCreate, PlannedRedelivery } from './plan.js'
 import type { Roster } from './roster.js'
 
 /**
@@ -74,9 +74,12 @@ export { prepareDelivery } from '../delivery/deliver.js'
  */
 export { createGitHubKeysReader } from '../delivery/github-keys.js'
 
-/** What plan mode learnt of the creates' `github:` recipients. */
+/** What plan mode learnt of the `github:` recipients of the creates and the redeliveries. */
 export interface PlannedRecipientsCheck {
-  /** The plan, each create with a `github:` recipient carrying what was found ({@link GitHubRecipientCheck}). */
+  /**
+   * The plan, each create and redelivery with a `github:` recipient carrying what was found
+   * ({@link GitHubRecipientCheck}).
+   */
   plan: Plan
   /**
    * The step's failure when an account has no usable key or does not exist: one line per such
@@ -91,11 +94,12 @@ export interface PlannedRecipientsCheck {
 const MAX_SKIPPED_NAMED = 5
 
 /**
- * Plan mode: reads the keys of every `github:` account a planned create names, once each, with
- * apply's reader, so the plan shows the keys each new profile will be encrypted to and a name apply
- * would fail (an account with no key age can use, or none GitHub knows) fails the plan instead,
- * before the merge. Kept, revoked and ignored names are not read. An account GitHub could not be
- * asked about is a warning: the plan is still worth showing. Cancellation, and bugs, are thrown.
+ * Plan mode: reads the keys of every `github:` account a planned create or redelivery names, once
+ * each, with apply's reader, so the plan shows the keys each profile will be encrypted to and a
+ * name apply would fail (an account with no key age can use, or none GitHub knows) fails the plan
+ * instead, before the merge. Other kept names, and revoked and ignored ones, are not read. An
+ * account GitHub could not be asked about is a warning: the plan is still worth showing.
+ * Cancellation, and bugs, are thrown.
  */
 export async function checkPlannedRecipients(
   plan: Plan,
@@ -105,24 +109,28 @@ export async function checkPlannedRecipients(
 ): Promise<PlannedRecipientsCheck> {
   const checked = new Map<string, GitHubRecipientCheck>()
   const warnings: string[] = []
-  for (const create of plan.create) {
-    const username = githubUser(create)
+  // A redelivery by its create is the create's: read once, shown there.
+  const delivered = [...plan.create, ...plan.redeliver.filter(r => r.action === 'deliver')]
+  for (const item of delivered) {
+    const username = githubUser(item)
     if (username === undefined || checked.has(username.toLowerCase())) continue
     const check = await checkAccount(username, readAccount, log)
     checked.set(username.toLowerCase(), check)
     if (check.status === 'unchecked') {
-      const names = plan.create.filter(c => githubUser(c)?.toLowerCase() === username.toLowerCase())
+      const names = delivered.filter(c => githubUser(c)?.toLowerCase() === username.toLowerCase())
       warnings.push(
         `The keys of github:${username} (the recipient of ${names.map(c => quote(c.name)).join(', ')}) could not be checked: ${check.message} The plan does not show them; apply reads them again, and fails that name if the account has no key age can use.`
       )
     }
   }
-  const create = plan.create.map(c => {
-    const username = githubUser(c)
+  const withCheck = <T extends PlannedCreate | PlannedRedelivery>(item: T): T => {
+    const username = githubUser(item)
     const check = username === undefined ? undefined : checked.get(username.toLowerCase())
-    return check === undefined ? c : { ...c, github: check }
-  })
-  const failures = create.flatMap(c =>
+    return check === undefined ? item : { ...item, github: check }
+  }
+  const create = plan.create.map(withCheck)
+  const redeliver = plan.redeliver.map(r => (r.action === 'deliver' ? withCheck(r) : r))
+  const failures = [...create, ...redeliver].flatMap(c =>
     c.github?.status === 'problem'
       ? [
           `${quote(rosterFile)} line ${c.recipientLine ?? '?'}: ${quote(c.name)}: apply would fail this name: ${c.github.message}`
@@ -130,16 +138,14 @@ export async function checkPlannedRecipients(
       : []
   )
   return {
-    plan: { ...plan, create },
+    plan: { ...plan, create, redeliver },
     failure: failures.length === 0 ? undefined : failures.join('\n'),
     warnings
   }
 }
 
-function githubUser(create: PlannedCreate): string | undefined {
-  return create.recipient?.startsWith('github:')
-    ? create.recipient.slice('github:'.length)
-    : undefined
+function githubUser(item: { recipient: string | undefined }): string | undefined {
+  return item.recipient?.startsWith('github:') ? item.recipient.slice('github:'.length) : undefined
 }
 
 async function checkAccount(

@@ -2,8 +2,8 @@
  * The sync sub-action's inputs (sync/action.yml), read, defaulted and validated in one place into
  * one {@link SyncSettings} value: the GitHub token and the connection inputs first (every secret
  * masked before anything else can fail), then what sync itself is asked: the SSL server, the mode,
- * the roster file's path, `ignore`, rotation, the safety rail, where profiles go, and the pull
- * request the plan is commented on. A bad value gets an InputError that names the input and says
+ * the roster file's path, `ignore`, rotation, the safety rail, where profiles go, the names whose
+ * profile is written again, and the pull request the plan is commented on. A bad value gets an InputError that names the input and says
  * what is expected. The roster's content is read later (main.ts), still before any network call.
  */
 import { isAbsolute, normalize, resolve } from 'node:path'
@@ -19,6 +19,7 @@ import {
 import { parseGitHubToken, readGitHubVariables } from '../github/rules.js'
 import { type Environment, type InputReader } from '../core/environment.js'
 import type { ConnectionSettings } from '../alibaba/settings.js'
+import { NAME_PATTERN } from '../alibaba/rules.js'
 import { compileIgnorePatterns, type IgnorePattern } from './plan.js'
 
 /** `plan`: compute and show, change nothing; `apply`: carry the plan out. */
@@ -48,6 +49,12 @@ export interface SyncSettings extends ConnectionSettings {
   allowMassRevocation: boolean
   /** Where `apply` writes the profiles of new certificates; undefined: none are written. */
   configDir: string | undefined
+  /**
+   * `redeliver`: roster names whose current certificate's profile apply writes again into
+   * {@link configDir} (set whenever this is not empty), each once, as given. Checked against the
+   * roster once it is read (plan.ts `checkRedeliverNames`), still before any call.
+   */
+  redeliver: string[]
   /**
    * With `github-token` on a pull request: where the plan comment goes. Undefined without a token;
    * `no-pull-request` when the run is not for one (the comment is then skipped, said in the log).
@@ -97,6 +104,7 @@ export function readSyncSettings(
     'carry out a plan that revokes more than max-revocations'
   )
   const configDir = parseConfigDir(getInput('config-dir'))
+  const redeliver = parseRedeliver(getInput('redeliver'), configDir)
   const pullRequest = token === undefined ? undefined : readPullRequest(token, env)
   return {
     ...connection,
@@ -109,6 +117,7 @@ export function readSyncSettings(
     maxRevocations,
     allowMassRevocation,
     configDir,
+    redeliver,
     pullRequest,
     githubToken: token
   }
@@ -133,6 +142,44 @@ function parseMaxRevocations(raw: string): number {
     )
   }
   return value
+}
+
+/**
+ * `redeliver`: certificate names, one per line or separated by commas (a `workflow_dispatch` text
+ * input is one line; a name holds no comma), each once. Names, not patterns: every name writes a
+ * private key to disk, so each is asked for by name and must be a roster entry (a pattern that
+ * matched more than meant, or nothing, could not be told from a typo). Needs `config-dir`.
+ */
+function parseRedeliver(raw: string, configDir: string | undefined): string[] {
+  const names = [
+    ...new Set(
+      raw
+        .split(/[\r\n,]/)
+        .map(name => name.trim())
+        .filter(name => name !== '')
+    )
+  ]
+  for (const name of names) {
+    if (/[*?]/.test(name)) {
+      throw new InputError(
+        'redeliver',
+        `${quote(name)} is a pattern; expected names of roster entries, each written out (every name writes a private key to disk, so none is matched by a wildcard).`
+      )
+    }
+    if (!NAME_PATTERN.test(name)) {
+      throw new InputError(
+        'redeliver',
+        `${quote(name)} is not a certificate name; expected names of roster entries, one per line or separated by commas.`
+      )
+    }
+  }
+  if (names.length > 0 && configDir === undefined) {
+    throw new InputError(
+      'redeliver',
+      `names ${names.length === 1 ? 'a certificate' : `${names.length} certificates`} (${names.slice(0, 3).map(quote).join(', ')}${names.length > 3 ? ', …' : ''}), but config-dir is empty; expected config-dir set to where their profiles are written.`
+    )
+  }
+  return names
 }
 
 /**

@@ -24,18 +24,25 @@ import {
   describeFlaggedCertificates,
   formatDate
 } from '../certificates/expiry.js'
-import { describeBatchFailure } from '../runner/failure.js'
+import { describeBatchFailure, describeFailure } from '../runner/failure.js'
 import { createCommentClient } from '../github/client.js'
 import { cellText, code, describeCredentials } from '../runner/summary.js'
 import { setReportOutputs, writeExpirySummary } from '../runner/expiry-report.js'
 import { describeRevokeFailures, disconnectionWarning } from '../runner/revocation-report.js'
 import { type CallContext } from '../http/call-context.js'
 import type { ListedCertificate, VpcClient } from '../alibaba/vpc-client.js'
-import type { OnboardingSettings } from '../certificates/requests.js'
-import type { OnboardingDependencies } from '../certificates/onboarding.js'
+import type { DeliveryTarget } from '../certificates/requests.js'
+import type { OnboardingDependencies, SealedKey } from '../certificates/onboarding.js'
 import { applyPlan, type ApplyReport } from './apply.js'
 import { readSyncSettings, type PullRequestTarget, type SyncSettings } from './inputs.js'
-import { checkRosterAgainstIgnore, computePlan, massRevocationRefusal, type Plan } from './plan.js'
+import {
+  checkRedeliverNames,
+  checkRosterAgainstIgnore,
+  computePlan,
+  massRevocationRefusal,
+  redeliveryRefusal,
+  type Plan
+} from './plan.js'
 import { keepPlanComment, planMarkdown, type PlanContext } from './plan-comment.js'
 import { fullPlan, setApplyOutputs, setPlanOutputs } from './outputs.js'
 import { MAX_ROSTER_BYTES, parseRoster } from './roster.js'
@@ -75,6 +82,7 @@ async function sync(io: SyncIo, settings: SyncSettings, session: StepSession): P
     settings.rosterFile.given
   )
   checkRosterAgainstIgnore(roster, settings.ignore)
+  checkRedeliverNames(settings.redeliver, roster, settings.ignore, io.now())
   // The delivery code loads only for a roster that names a recipient; its keys are read with
   // delivery's own parser here, before any network call.
   const delivery = roster.entries.some(e => e.recipient !== undefined)
@@ -102,7 +110,8 @@ async function sync(io: SyncIo, settings: SyncSettings, session: StepSession): P
     now: checkedAt,
     warnDays: settings.warnDays,
     rotate: settings.rotate,
-    ignore: settings.ignore
+    ignore: settings.ignore,
+    redeliver: settings.redeliver
   })
   // Plan mode reads the `github:` accounts of the creates as apply will, so the plan shows their
   // keys and a name apply would fail fails the plan (after its summary, comment and outputs).
@@ -122,7 +131,12 @@ async function sync(io: SyncIo, settings: SyncSettings, session: StepSession): P
     recipientFailure = checked.failure
     for (const warning of checked.warnings) logger.warning(warning)
   }
-  const refusal = massRevocationRefusal(plan, settings.maxRevocations, settings.allowMassRevocation)
+  // Either refusal stops the apply before any change; plan mode shows the plan and fails.
+  const refusals = [
+    massRevocationRefusal(plan, settings.maxRevocations, settings.allowMassRevocation),
+    redeliveryRefusal(plan)
+  ].filter((m): m is string => m !== undefined)
+  const refusal = refusals.length === 0 ? undefined : refusals.join('\n')
   logger.info(describePlan(plan, listing))
   const planFile = await io.writePlanFile(
     `ssl-vpn-sync-plan-${settings.sslVpnServerId}.json`,
@@ -152,9 +166,9 @@ async function sync(io: SyncIo, settings: SyncSettings, session: StepSession): P
     return
   }
   const prepareDelivery = delivery
-    ? (onboarding: OnboardingSettings) =>
+    ? ({ targets }: { targets: readonly DeliveryTarget[] }) =>
         delivery.prepareDelivery(
-          { ...onboarding, ...(github ? { github } : {}) },
+          { targets, ...(github ? { github } : {}) },
           { ...session.deps, deadline: session.deadline }
         )
     : undefined
@@ -167,12 +181,17 @@ function describeSyncStart(settings: SyncSettings): string {
     `Syncing the SSL-VPN client certificates of ${settings.sslVpnServerId} (${settings.regionId}) with ${settings.rosterFile.given}: mode ${settings.mode}`,
     `  endpoint: ${settings.endpoint.origin}, signature ${settings.signatureVersion}, ${describeCredentials(settings.credentials)}`,
     `  rotate: ${settings.rotate} (warn-days ${settings.warnDays}), ignore: ${settings.ignore.map(p => p.glob).join(', ') || 'none'}, max-revocations: ${settings.maxRevocations}${settings.allowMassRevocation ? ' (allow-mass-revocation)' : ''}`,
-    `  profiles: ${settings.configDir === undefined ? 'none (no config-dir)' : settings.configDir}, timeout-seconds: ${settings.timeoutMs / 1000}`
+    `  profiles: ${settings.configDir === undefined ? 'none (no config-dir)' : settings.configDir}${settings.redeliver.length === 0 ? '' : `, redeliver: ${settings.redeliver.join(', ')}`}, timeout-seconds: ${settings.timeoutMs / 1000}`
   ].join('\n')
 }
 
 function describePlan(plan: Plan, listing: readonly ListedCertificate[]): string {
-  return `Listed ${listing.length} ${listing.length === 1 ? 'certificate' : 'certificates'}. Plan: ${plan.create.length} to create, ${plan.revoke.length} to revoke, ${plan.keep.length} kept, ${plan.ignored.length} ignored.`
+  const redeliver = plan.redeliver.flatMap(r =>
+    r.action === 'deliver'
+      ? [`${r.name} (${r.certId}${r.kept > 1 ? `, the oldest usable of ${r.kept}` : ''})`]
+      : []
+  )
+  return `Listed ${listing.length} ${listing.length === 1 ? 'certificate' : 'certificates'}. Plan: ${plan.create.length} to create, ${plan.revoke.length} to revoke, ${plan.keep.length} kept, ${plan.ignored.length} ignored.${redeliver.length === 0 ? '' : ` Re-deliver: ${redeliver.join(', ')}.`}`
 }
 
 /**
@@ -224,7 +243,8 @@ async function applyAndReport(
   plan: Plan,
   markdown: string,
   prepareDelivery:
-    ((settings: OnboardingSettings) => OnboardingDependencies['sealerFor']) | undefined
+    | ((settings: { targets: readonly DeliveryTarget[] }) => OnboardingDependencies['sealerFor'])
+    | undefined
 ): Promise<void> {
   const { logger } = io
   const run = readWorkflowRunContext(io.env)
@@ -245,7 +265,7 @@ async function applyAndReport(
     },
     run
   )
-  setApplyOutputs(io, report.creates, report.revocations)
+  setApplyOutputs(io, report.creates, report.redeliveries, report.revocations)
   const warning = disconnectionWarning(report.revocations, settings.sslVpnServerId)
   if (warning !== undefined) logger.warning(warning)
   // The report, as report/ makes it, on the listing after the changes.
@@ -269,6 +289,7 @@ async function applyAndReport(
       ? `No certificate was revoked because a create failed: re-run to finish (the plan is made again; what was created is kept).`
       : undefined,
     undeliveredProfiles(report, plan, after.certificates, settings),
+    failedRedeliveries(report, settings.timeoutMs / 1000),
     describeRevokeFailures(
       { resolutions: [], revocations: report.revocations, dryRun: false },
       settings.timeoutMs / 1000
@@ -280,7 +301,7 @@ async function applyAndReport(
 /**
  * New names whose create failed but which the listing after apply shows: created, their profile
  * not written (the wait ran out, the disk failed). The re-run plans them as kept and writes no
- * profile, so the message says how to deliver one. Undefined when there is none.
+ * profile unless asked to, so the message says how: `redeliver`. Undefined when there is none.
  */
 function undeliveredProfiles(
   report: ApplyReport,
@@ -295,7 +316,24 @@ function undeliveredProfiles(
     .map(c => c.name)
     .filter(name => listedAfter.some(c => c.name === name))
   if (names.length === 0) return undefined
-  return `${names.join(', ')}: created, but ${names.length === 1 ? 'its profile was' : 'their profiles were'} not written; a re-run keeps ${names.length === 1 ? 'it' : 'them'} without writing one. Deliver ${names.length === 1 ? 'it' : 'each'} with the main action (name, the same recipient, if-exists: reuse, config-dir).`
+  return `${names.join(', ')}: created, but ${names.length === 1 ? 'its profile was' : 'their profiles were'} not written; a re-run keeps ${names.length === 1 ? 'it' : 'them'} without writing one. Re-run apply with redeliver: ${names.join(', ')} (and the same config-dir) to write ${names.length === 1 ? 'it' : 'them'} from the certificate${names.length === 1 ? '' : 's'} created; nothing more is created.`
+}
+
+/**
+ * The redeliveries that failed, one line each: the name, the certificate, and why (a message of
+ * the API, the disk or GitHub: never key material, which is masked and never put in an error).
+ * Undefined when none failed.
+ */
+function failedRedeliveries(report: ApplyReport, timeoutSeconds: number): string | undefined {
+  const failed = report.redeliveries.flatMap(r => (r.ok ? [] : [r]))
+  if (failed.length === 0) return undefined
+  return [
+    `${failed.length} of ${report.redeliveries.length} profiles were not re-delivered (nothing was created for them; re-run with the same redeliver once the cause is fixed):`,
+    ...failed.map(
+      r =>
+        `- ${r.name} (${r.certId}): ${describeFailure(r.error, { clientToken: undefined, timeoutSeconds }).split('\n').join(' ')}`
+    )
+  ].join('\n')
 }
 
 /** What apply did, in one paragraph: creates, and when the revocation window was. */
@@ -306,7 +344,11 @@ function applyLine(report: ApplyReport, settings: SyncSettings): string {
     report.window === undefined
       ? 'No certificate was revoked, so no client was disconnected.'
       : `Revoked ${revoked} back to back between ${formatDate(report.window.startedAt).replace(' UTC', '')}:${seconds(report.window.startedAt)} and ${formatDate(report.window.endedAt).replace(' UTC', '')}:${seconds(report.window.endedAt)} UTC: clients of <code>${settings.sslVpnServerId}</code> were disconnected in that window.`
-  return `<p><strong>Applied:</strong> created ${created} of ${report.creates.length}. ${window}</p>${profilesList(report)}`
+  const redelivered =
+    report.redeliveries.length === 0
+      ? ''
+      : ` Re-delivered ${report.redeliveries.filter(r => r.ok).length} of ${report.redeliveries.length} (no certificate created for them).`
+  return `<p><strong>Applied:</strong> created ${created} of ${report.creates.length}.${redelivered} ${window}</p>${profilesList(report)}`
 }
 
 /**
@@ -315,14 +357,25 @@ function applyLine(report: ApplyReport, settings: SyncSettings): string {
  * one (`ssh-keygen -l -f ~/.ssh/id_ed25519.pub`).
  */
 function profilesList(report: ApplyReport): string {
-  const items = report.creates.flatMap(o => {
-    if (!o.ok || o.configFile === undefined) return []
-    const keys =
-      o.encryptedTo === undefined
-        ? ' (not encrypted: no recipient)'
-        : `, encrypted to ${o.encryptedTo.map(k => `${cellText(k.type)} ${code(k.fingerprint)} (${cellText(k.from)})`).join(', ')}`
-    return [`<li>${cellText(o.requested ?? o.name)}: ${code(o.configFile)}${keys}</li>`]
-  })
+  const keysOf = (encryptedTo: readonly SealedKey[] | undefined) =>
+    encryptedTo === undefined
+      ? ' (not encrypted: no recipient)'
+      : `, encrypted to ${encryptedTo.map(k => `${cellText(k.type)} ${code(k.fingerprint)} (${cellText(k.from)})`).join(', ')}`
+  const items = [
+    ...report.creates.flatMap(o => {
+      if (!o.ok || o.configFile === undefined) return []
+      return [
+        `<li>${cellText(o.requested ?? o.name)}: ${code(o.configFile)}${keysOf(o.encryptedTo)}</li>`
+      ]
+    }),
+    ...report.redeliveries.flatMap(r =>
+      r.ok
+        ? [
+            `<li>${cellText(r.name)}: ${code(r.configFile)}${keysOf(r.encryptedTo)}, re-delivered from ${code(r.certId)}</li>`
+          ]
+        : []
+    )
+  ]
   return items.length === 0 ? '' : `\n<p>Profiles:</p><ul>${items.join('')}</ul>`
 }
 

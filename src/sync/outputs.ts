@@ -1,7 +1,8 @@
 /**
  * What sync leaves behind for the rest of the workflow: the plan as a JSON output (counts and
  * names, kept within GitHub's output limits), the whole plan as a JSON file (its path an output),
- * the counts as outputs for `if:` conditions, and after `apply` the IDs created and revoked.
+ * the counts as outputs for `if:` conditions, and after `apply` the IDs created, re-delivered and
+ * revoked.
  * Names from the listing may be any string: `oneLineJson` (core/text.ts) escapes every line break, and
  * `singleLineOutputs` refuses a value that would still hold one.
  */
@@ -9,7 +10,8 @@ import type { CertificateOutcome, Obtained } from '../certificates/onboarding.js
 import { oneLineJson } from '../core/text.js'
 import { singleLineOutputs, type OutputSink } from '../runner/summary.js'
 import type { CertificateRevocation, Revoked } from '../certificates/revocation.js'
-import type { Plan, PlannedCreate, PlannedKey } from './plan.js'
+import type { RedeliveryOutcome } from '../certificates/redelivery.js'
+import type { Plan, PlannedCreate, PlannedKey, PlannedRedelivery } from './plan.js'
 
 /**
  * The largest `plan` output: GitHub allows 1 MB per output (and per job in all); the rest of the
@@ -36,7 +38,23 @@ export function fullPlan(
     })),
     keep: plan.keep.map(k => ({ name: k.name, 'cert-ids': k.certificates.map(c => c.certId) })),
     ignored: plan.ignored.map(i => ({ 'cert-id': i.certId, name: i.name, pattern: i.pattern })),
-    'expired-entries': plan.expiredEntries
+    'expired-entries': plan.expiredEntries,
+    redeliver: plan.redeliver.map(r => ({ name: r.name, ...redeliveryFields(r) }))
+  }
+}
+
+/**
+ * A redelivery in the plan file: the certificate whose profile is written again (and of how many
+ * kept), or `by-create` (new, rotation), or the certificates none of which can be used.
+ */
+function redeliveryFields(r: PlannedRedelivery) {
+  switch (r.action) {
+    case 'deliver':
+      return { 'cert-id': r.certId, kept: r.kept, ...recipientFields(r) }
+    case 'by-create':
+      return { 'by-create': r.reason }
+    case 'unusable':
+      return { unusable: r.certificates.map(c => ({ 'cert-id': c.certId, status: c.status })) }
   }
 }
 
@@ -45,7 +63,7 @@ export function fullPlan(
  * `encrypted-to` output names them), or `recipient-problem` (apply would fail the name), or
  * `recipient-unchecked` (GitHub could not be asked). Nothing for other creates.
  */
-function recipientFields(create: PlannedCreate) {
+function recipientFields(create: PlannedCreate | PlannedRedelivery) {
   const check = create.github
   if (check === undefined) return {}
   switch (check.status) {
@@ -59,21 +77,24 @@ function recipientFields(create: PlannedCreate) {
 }
 
 /**
- * The keys each create's profile will be encrypted to, by name, for the creates whose `github:`
- * recipient plan mode read; undefined when there is none (the output is then as before).
+ * The keys each profile to write will be encrypted to, by name, for the creates and redeliveries
+ * whose `github:` recipient plan mode read; undefined when there is none (the output is then as
+ * before).
  */
 function plannedKeys(plan: Plan): Record<string, PlannedKey[]> | undefined {
-  const entries = plan.create.flatMap(c =>
+  const entries = [...plan.create, ...plan.redeliver].flatMap(c =>
     c.github?.status === 'keys' ? [[c.name, c.github.keys] as const] : []
   )
   return entries.length === 0 ? undefined : Object.fromEntries(entries)
 }
 
 /**
- * The `plan` output: counts, the names to create and the certificates to revoke, and (plan mode,
- * `github:` recipients) `keys`, name → the keys its profile will be encrypted to; when that
- * would pass {@link MAX_PLAN_OUTPUT_BYTES}, the counts alone and `"truncated": true` (the plan
- * file has everything).
+ * The `plan` output: counts, the names to create and the certificates to revoke, with `redeliver`
+ * the certificates whose profile is written again (name, cert-id), and (plan mode, `github:`
+ * recipients) `keys`, name → the keys its profile will be encrypted to; when that would pass
+ * {@link MAX_PLAN_OUTPUT_BYTES}, the counts alone and `"truncated": true` (the plan file has
+ * everything). The keys only present when there is any stay out of a plan without: the output is
+ * then as it was before they existed.
  */
 export function planOutput(plan: Plan): string {
   const counts = {
@@ -83,18 +104,23 @@ export function planOutput(plan: Plan): string {
     ignored: plan.ignored.length
   }
   const keys = plannedKeys(plan)
+  const redeliver = plan.redeliver.flatMap(r =>
+    r.action === 'deliver' ? [{ name: r.name, 'cert-id': r.certId }] : []
+  )
   const full = oneLineJson({
-    counts,
+    counts: redeliver.length === 0 ? counts : { ...counts, redeliver: redeliver.length },
     create: plan.create.map(c => c.name),
     revoke: plan.revoke.map(r => ({ 'cert-id': r.certId, name: r.name, reason: r.reason })),
+    ...(redeliver.length === 0 ? {} : { redeliver }),
     ...(keys === undefined ? {} : { keys }),
     truncated: false
   })
   if (Buffer.byteLength(full, 'utf8') <= MAX_PLAN_OUTPUT_BYTES) return full
   return oneLineJson({
-    counts,
+    counts: redeliver.length === 0 ? counts : { ...counts, redeliver: redeliver.length },
     create: [],
     revoke: [],
+    ...(redeliver.length === 0 ? {} : { redeliver: [] }),
     ...(keys === undefined ? {} : { keys: {} }),
     truncated: true
   })
@@ -111,21 +137,36 @@ export function setPlanOutputs(sink: OutputSink, plan: Plan, planFile: string): 
 }
 
 /**
- * After apply: `created` (name → new certificate ID), `revoked` (the IDs now gone),
- * `config-files` (name → profile written, `.ovpn.age` when encrypted) and `encrypted-to` (name →
- * the keys an encrypted profile opens with, as the main action sets it).
+ * After apply: `created` (name → new certificate ID), `redelivered` (name → the ID whose profile
+ * was written again), `revoked` (the IDs now gone), `config-files` (name → profile written,
+ * `.ovpn.age` when encrypted) and `encrypted-to` (name → the keys an encrypted profile opens
+ * with, as the main action sets it): a re-delivered profile is in these two as a new one is.
  */
 export function setApplyOutputs(
   sink: OutputSink,
   created: readonly CertificateOutcome[],
+  redeliveries: readonly RedeliveryOutcome[],
   revocations: readonly CertificateRevocation[]
 ): void {
   const outputs = singleLineOutputs(sink)
   const obtained = created.filter((o): o is Obtained => o.ok)
+  const redelivered = redeliveries.flatMap(r => (r.ok ? [r] : []))
   const keyOf = (o: Obtained) => o.requested ?? o.name
+  const profiles = [
+    ...obtained.map(o => ({
+      name: keyOf(o),
+      configFile: o.configFile,
+      encryptedTo: o.encryptedTo
+    })),
+    ...redelivered
+  ]
   outputs.setOutput(
     'created',
     oneLineJson(Object.fromEntries(obtained.map(o => [keyOf(o), o.certId])))
+  )
+  outputs.setOutput(
+    'redelivered',
+    oneLineJson(Object.fromEntries(redelivered.map(r => [r.name, r.certId])))
   )
   outputs.setOutput(
     'revoked',
@@ -135,7 +176,7 @@ export function setApplyOutputs(
     'config-files',
     oneLineJson(
       Object.fromEntries(
-        obtained.flatMap(o => (o.configFile === undefined ? [] : [[keyOf(o), o.configFile]]))
+        profiles.flatMap(p => (p.configFile === undefined ? [] : [[p.name, p.configFile]]))
       )
     )
   )
@@ -143,7 +184,7 @@ export function setApplyOutputs(
     'encrypted-to',
     oneLineJson(
       Object.fromEntries(
-        obtained.flatMap(o => (o.encryptedTo === undefined ? [] : [[keyOf(o), o.encryptedTo]]))
+        profiles.flatMap(p => (p.encryptedTo === undefined ? [] : [[p.name, p.encryptedTo]]))
       )
     )
   )

@@ -9,7 +9,13 @@ import { formatDate } from '../certificates/expiry.js'
 import type { CommentClient } from '../github/client.js'
 import { cellText, code, escapeHtml } from '../runner/summary.js'
 import { cutText, singleLine } from '../core/text.js'
-import type { GitHubRecipientCheck, Plan, PlannedCreate, RevokeReason } from './plan.js'
+import type {
+  GitHubRecipientCheck,
+  Plan,
+  PlannedCreate,
+  PlannedRedelivery,
+  RevokeReason
+} from './plan.js'
 
 /** What the text says besides the plan: where, when, which mode, and whether the rail holds. */
 export interface PlanContext {
@@ -66,6 +72,21 @@ function createLine(c: PlannedCreate): string {
   return `${shown(c.name)}${c.reason === 'rotation' ? ' (rotation)' : ''}${recipientLine(c.github)}`
 }
 
+/**
+ * A name of `redeliver`: the certificate whose profile apply writes again (and, for a `github:`
+ * recipient, its keys), or that its create delivers it, or ✗ why no profile can be written.
+ */
+function redeliveryLine(r: PlannedRedelivery): string {
+  switch (r.action) {
+    case 'deliver':
+      return `${shown(r.name)} ${shown(r.certId)}: its profile is written again${r.kept > 1 ? ` (the oldest usable of the ${r.kept} kept)` : ''}, nothing is created${recipientLine(r.github)}`
+    case 'by-create':
+      return `${shown(r.name)}: ${r.reason === 'rotation' ? 'rotated' : 'created'} above; its new profile is written once`
+    case 'unusable':
+      return `${shown(r.name)}: ✗ <strong>no certificate of that name can be used</strong> (${r.certificates.map(c => `${shown(c.certId)} ${said(c.status || '(no Status)')}`).join(', ')}): set rotate: true, or leave the name out of redeliver`
+  }
+}
+
 /** A name or ID from the listing or the roster, safe in Markdown and HTML. */
 function shown(text: string): string {
   if (text === '') return '<em>(no name)</em>'
@@ -95,10 +116,14 @@ function section(title: string, lines: string[]): string[] {
 /** The plan as Markdown (with the marker first, for the comment). */
 export function planMarkdown(plan: Plan, context: PlanContext): string {
   const revokes = plan.revoke.length
+  const rewritten = plan.redeliver.filter(r => r.action === 'deliver').length
   const headline =
-    plan.create.length + revokes === 0
+    (plan.create.length + revokes === 0
       ? 'No changes: the SSL server matches the roster.'
-      : `${plan.create.length} to create, ${revokes} to revoke, ${plan.keep.length} kept.`
+      : `${plan.create.length} to create, ${revokes} to revoke, ${plan.keep.length} kept.`) +
+    (rewritten === 0
+      ? ''
+      : ` ${rewritten} ${rewritten === 1 ? 'profile' : 'profiles'} to re-deliver (redeliver).`)
   const where = `SSL server <code>${context.sslVpnServerId}</code> in <code>${context.regionId}</code> against <code>${escapeHtml(singleLine(context.rosterFile))}</code>`
   const lines = [
     planMarker(context.sslVpnServerId),
@@ -109,7 +134,9 @@ export function planMarkdown(plan: Plan, context: PlanContext): string {
   ]
   if (context.refusal !== undefined)
     lines.push(`> [!WARNING]\n> ${escapeHtml(context.refusal)}`, '')
-  const failing = plan.create.filter(c => c.github?.status === 'problem').length
+  const failing = [...plan.create, ...plan.redeliver].filter(
+    c => c.github?.status === 'problem'
+  ).length
   if (failing > 0) {
     lines.push(
       `> [!CAUTION]\n> Apply would fail ${failing} ${failing === 1 ? 'name' : 'names'}: ${failing === 1 ? 'its' : 'their'} <code>github:</code> recipient has no SSH key age can use, or GitHub has no such account (✗ below).`,
@@ -124,6 +151,7 @@ export function planMarkdown(plan: Plan, context: PlanContext): string {
   }
   lines.push(
     ...section('Create', plan.create.map(createLine)),
+    ...section('Re-deliver', plan.redeliver.map(redeliveryLine)),
     ...section(
       'Revoke',
       plan.revoke.map(

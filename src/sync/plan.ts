@@ -13,11 +13,17 @@
  * - listed, not in the roster or past its `expires`: **revoke**;
  * - listed under a name matching an `ignore` pattern: never touched (a roster entry may not match
  *   one: that is refused before any call, {@link checkRosterAgainstIgnore}).
+ *
+ * A name in `redeliver` (names of roster entries that hold, {@link checkRedeliverNames}) is also
+ * **re-delivered**: apply writes the profile of one of its kept certificates again, the one the
+ * root action's `if-exists: reuse` would pick (the oldest whose Status can be used). A name the
+ * plan creates (new, or rotated) is delivered by its create, once; a name none of whose kept
+ * certificates can be used is refused ({@link redeliveryRefusal}).
  */
 import { InputError } from '../core/errors.js'
 import { classify } from '../certificates/expiry.js'
 import { quote } from '../core/input-rules.js'
-import type { ListedCertificate } from '../alibaba/vpc-client.js'
+import { USABLE_STATUSES, type ListedCertificate } from '../alibaba/vpc-client.js'
 import type { Roster, RosterEntry } from './roster.js'
 
 export interface PlanOptions {
@@ -29,6 +35,8 @@ export interface PlanOptions {
   rotate: boolean
   /** `ignore` patterns, compiled ({@link compileIgnorePatterns}). */
   ignore: readonly IgnorePattern[]
+  /** `redeliver`: roster names whose profile apply writes again (none when absent). */
+  redeliver?: readonly string[] | undefined
 }
 
 /** One `ignore` glob: `*` any run of characters, `?` one character, the rest literal. */
@@ -72,6 +80,29 @@ export type GitHubRecipientCheck =
   | { status: 'unchecked'; username: string; message: string }
 
 /**
+ * A name of `redeliver`, as the plan has it:
+ * - `deliver`: the profile of `certId`, a kept certificate (the oldest whose Status can be used,
+ *   of `kept`), is written again;
+ * - `by-create`: the plan creates the name (`new`, or a `rotation`): its new profile is delivered
+ *   by the create, once;
+ * - `unusable`: none of its kept certificates can be used (expired, without `rotate`): no profile
+ *   can be written from them; the plan is refused ({@link redeliveryRefusal}).
+ */
+export type PlannedRedelivery = {
+  name: string
+  /** The roster's `recipient`, as written: the profile is encrypted to it. */
+  recipient: string | undefined
+  recipientLine?: number | undefined
+  /** In plan mode, for a `github:USER` recipient to deliver to: as on {@link PlannedCreate}. */
+  github?: GitHubRecipientCheck | undefined
+} & RedeliveryAction
+
+type RedeliveryAction =
+  | { action: 'deliver'; certId: string; kept: number }
+  | { action: 'by-create'; reason: PlannedCreate['reason'] }
+  | { action: 'unusable'; certificates: { certId: string; status: string }[] }
+
+/**
  * - `not-in-roster`: its name is in no roster entry.
  * - `entry-expired`: its roster entry's `expires` has passed.
  * - `rotated`: replaced by a certificate this run creates, revoked once that one is ready.
@@ -108,6 +139,8 @@ export interface Plan {
   ignored: IgnoredCertificate[]
   /** Roster entries past their `expires` (their certificates, if any, are in `revoke`). */
   expiredEntries: { name: string; expires: string }[]
+  /** The names of `redeliver`, in roster order. */
+  redeliver: PlannedRedelivery[]
 }
 
 const GLOB_PATTERN = /^[A-Za-z0-9._*?-]{1,128}$/
@@ -159,6 +192,60 @@ export function checkRosterAgainstIgnore(roster: Roster, ignore: readonly Ignore
   }
 }
 
+/**
+ * Refuses, before any call, a `redeliver` name sync would not write a profile for: one an `ignore`
+ * pattern matches (sync never touches it), one the roster does not list (its certificates are
+ * revoked, or there are none), one whose roster entry is past its `expires` (its certificates are
+ * revoked: a profile of a certificate about to go is of no use, and writing its private key again
+ * only spreads it).
+ */
+export function checkRedeliverNames(
+  names: readonly string[],
+  roster: Roster,
+  ignore: readonly IgnorePattern[],
+  now: number
+): void {
+  const entries = new Map(roster.entries.map(e => [e.name, e]))
+  for (const name of names) {
+    const pattern = ignoredBy(name, ignore)
+    if (pattern !== undefined) {
+      throw new InputError(
+        'redeliver',
+        `${quote(name)} matches the ignore pattern ${quote(pattern.glob)}: sync never touches an ignored name, so it writes no profile for it; expected names of roster entries (for a certificate another tool manages, use the main action with if-exists: reuse).`
+      )
+    }
+    const entry = entries.get(name)
+    if (entry === undefined) {
+      throw new InputError(
+        'redeliver',
+        `${quote(name)} is not in ${quote(roster.file)}; expected names of roster entries (redeliver writes again the profile of a certificate the roster keeps). Names are compared exactly.`
+      )
+    }
+    if (!holds(entry, now)) {
+      throw new InputError(
+        'redeliver',
+        `${quote(name)}: its entry in ${quote(roster.file)} (line ${entry.line}) expired on ${entry.expires ?? '?'}, so apply revokes its certificates and writes no profile for them. Move "expires" later to give access again, or leave the name out of redeliver.`
+      )
+    }
+  }
+}
+
+/**
+ * The refusal of a plan that re-delivers a name none of whose kept certificates can be used, or
+ * undefined. Like the safety rail, it stops the whole apply before any change: the run was asked
+ * for something it cannot do, and the person would be left without a profile.
+ */
+export function redeliveryRefusal(plan: Plan): string | undefined {
+  const lines = plan.redeliver.flatMap(r =>
+    r.action === 'unusable'
+      ? [
+          `redeliver: ${quote(r.name)}: no certificate of that name can be used (${r.certificates.map(c => `${c.certId} Status ${quote(c.status)}`).join(', ')}), so no profile can be written from one; nothing was changed. Set rotate: true to replace it (its new profile is written), or leave the name out of redeliver.`
+        ]
+      : []
+  )
+  return lines.length === 0 ? undefined : lines.join('\n')
+}
+
 /** Whether the entry still holds at `now` (its `expires` day not yet over). */
 function holds(entry: RosterEntry, now: number): boolean {
   return entry.expiresAt === undefined || now < entry.expiresAt
@@ -176,6 +263,7 @@ export function computePlan(
   options: PlanOptions
 ): Plan {
   const { now, warnDays, rotate, ignore } = options
+  const redeliverNames = new Set(options.redeliver ?? [])
   const active = new Map<string, RosterEntry>()
   const expiredEntries = new Map<string, string>()
   for (const entry of roster.entries) {
@@ -204,11 +292,14 @@ export function computePlan(
   }
   const create: PlannedCreate[] = []
   const keep: KeptName[] = []
+  const redeliver: PlannedRedelivery[] = []
   for (const entry of active.values()) {
     const listed = byName.get(entry.name) ?? []
     const { name, recipient, recipientLine } = entry
+    const redelivered = redeliverNames.has(name)
     if (listed.length === 0) {
       create.push({ name, recipient, recipientLine, reason: 'new' })
+      if (redelivered) redeliver.push({ name, recipient, action: 'by-create', reason: 'new' })
       continue
     }
     const stale = rotate ? listed.filter(c => classify(c, now, warnDays) !== 'valid') : []
@@ -216,10 +307,15 @@ export function computePlan(
     if (stale.length > 0 && valid.length === 0) {
       create.push({ name, recipient, recipientLine, reason: 'rotation' })
       for (const c of stale) planRevocation(c, 'rotated')
+      if (redelivered) redeliver.push({ name, recipient, action: 'by-create', reason: 'rotation' })
     } else {
       for (const c of stale) planRevocation(c, 'superseded')
     }
-    if (valid.length > 0) keep.push({ name, certificates: valid })
+    if (valid.length > 0) {
+      keep.push({ name, certificates: valid })
+      if (redelivered)
+        redeliver.push({ name, recipient, recipientLine, ...chooseRedelivered(valid) })
+    }
   }
   revoke.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   return {
@@ -227,7 +323,25 @@ export function computePlan(
     keep,
     revoke,
     ignored,
-    expiredEntries: [...expiredEntries].map(([name, expires]) => ({ name, expires }))
+    expiredEntries: [...expiredEntries].map(([name, expires]) => ({ name, expires })),
+    redeliver
+  }
+}
+
+/**
+ * Which kept certificate's profile is written again: the oldest whose Status can be used
+ * (`normal`, `expiring-soon`), ties by ID, the rule of the root action's `if-exists: reuse`
+ * (onboarding.ts `chooseReusable`), so both give a person the same certificate. `kept` is oldest
+ * first.
+ */
+function chooseRedelivered(
+  kept: readonly ListedCertificate[]
+): Exclude<RedeliveryAction, { action: 'by-create' }> {
+  const usable = kept.find(c => USABLE_STATUSES.has(c.status))
+  if (usable !== undefined) return { action: 'deliver', certId: usable.certId, kept: kept.length }
+  return {
+    action: 'unusable',
+    certificates: kept.map(c => ({ certId: c.certId, status: c.status }))
   }
 }
 
