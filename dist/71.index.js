@@ -1,8 +1,8 @@
-export const id = 722;
-export const ids = [722];
+export const id = 71;
+export const ids = [71];
 export const modules = {
 
-/***/ 5722:
+/***/ 2071:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -10,23 +10,15 @@ __webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  checkPlannedRecipients: () => (/* binding */ checkPlannedRecipients),
-  checkRosterKeys: () => (/* binding */ checkRosterKeys),
-  createGitHubKeysReader: () => (/* reexport */ createGitHubKeysReader),
-  prepareDelivery: () => (/* reexport */ prepareDelivery),
-  readGitHubKeySettings: () => (/* binding */ readGitHubKeySettings)
+  prepareDelivery: () => (/* binding */ prepareDelivery)
 });
 
 // EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __webpack_require__(2091);
-// EXTERNAL MODULE: ./src/core/input-rules.ts
-var input_rules = __webpack_require__(4664);
-// EXTERNAL MODULE: ./src/github/rules.ts
-var rules = __webpack_require__(9461);
+var errors = __webpack_require__(4296);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: ./src/core/text.ts
-var core_text = __webpack_require__(4283);
+var core_text = __webpack_require__(2020);
 ;// CONCATENATED MODULE: ./src/delivery/recipients.ts
 /**
  * One public key a profile can be encrypted to, parsed from what a person or GitHub gives: an
@@ -543,7 +535,7 @@ const MAX_PAGES = 3;
  * group, loaded with any recipient.)
  */
 function loadGitHubClient() {
-    return Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 7707));
+    return Promise.all(/* import() */[__webpack_require__.e(413), __webpack_require__.e(584)]).then(__webpack_require__.bind(__webpack_require__, 6584));
 }
 /**
  * The reader of accounts' keys, its Octokit built on first use (so the GitHub client and
@@ -759,156 +751,9 @@ function sealer(keys) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/sync/delivery.ts
-/**
- * Sync's side of encrypted delivery: the roster's recipients read with src/delivery's own parser
- * (a key that is not one, or one age cannot use, is refused with the file and line, before any
- * network call), and the sealer each new certificate's profile goes through (deliver.ts
- * `prepareDelivery`, the root action's). main.ts loads this module, and with it the encryption
- * code, only when the roster names a recipient.
- */
-
-
-
-
-/**
- * Reads every key the roster gives (not `github:` accounts: those are read when their certificate
- * is created). A text that is not a public key, or a key age cannot encrypt to (ECDSA, `sk-`,
- * RSA under 2048 bits…), is an InputError naming `roster-file`, the file, the line, and what is
- * expected.
- */
-function checkRosterKeys(roster) {
-    for (const entry of roster.entries) {
-        const { recipient } = entry;
-        if (recipient === undefined || recipient.startsWith('github:'))
-            continue;
-        const where = `${(0,input_rules/* quote */.hD)(roster.file)} line ${entry.recipientLine ?? entry.line}`;
-        let key;
-        try {
-            key = parseRecipientKey(recipient);
-        }
-        catch (error) {
-            if (!(error instanceof errors/* ExpectedFailure */.Hb))
-                throw error;
-            // The parser's message quotes at most a short, cleaned prefix (never a private key) and
-            // says what is expected.
-            throw new errors/* InputError */.dz('roster-file', `${where}: the recipient of ${entry.name}: ${error.message}`);
-        }
-        if (key.type === 'unusable') {
-            throw new errors/* InputError */.dz('roster-file', `${where}: the recipient of ${entry.name} is a key age cannot encrypt to (${key.reason}); expected "github:USER", an ssh-ed25519 or ssh-rsa (2048 bits or more) public key line, or an age1… recipient.`);
-        }
-    }
-}
-/**
- * Where `github:` recipients' keys are read: GITHUB_API_URL (https only), with `github-token` or
- * none. Undefined when the roster has no such recipient (then GITHUB_API_URL is not read).
- */
-function readGitHubKeySettings(roster, env, token) {
-    if (!roster.entries.some(e => e.recipient?.startsWith('github:')))
-        return undefined;
-    return { apiUrl: (0,rules/* parseGitHubApiUrl */.el)(env), token };
-}
-/**
- * The sealer of each target, the root action's own (deliver.ts): keys given in the roster read up
- * front, a `github:` account read once per run when the first of its certificates is about to be
- * created, so an account without a usable key fails that name before anything is created for it.
- * Exported from here so that main.ts reaches it through this lazily loaded module.
- */
-
-/**
- * The reader of `github:` accounts' keys apply uses (github-keys.ts: GITHUB_API_URL, the token or
- * none, Octokit loaded on the first read), for plan mode's {@link checkPlannedRecipients}.
- */
-
-/** Most keys named in one problem (the log names every skipped key). */
-const MAX_SKIPPED_NAMED = 5;
-/**
- * Plan mode: reads the keys of every `github:` account a planned create or redelivery names, once
- * each, with apply's reader, so the plan shows the keys each profile will be encrypted to and a
- * name apply would fail (an account with no key age can use, or none GitHub knows) fails the plan
- * instead, before the merge. Other kept names, and revoked and ignored ones, are not read. An
- * account GitHub could not be asked about is a warning: the plan is still worth showing.
- * Cancellation, and bugs, are thrown.
- */
-async function checkPlannedRecipients(plan, rosterFile, readAccount, log) {
-    const checked = new Map();
-    const warnings = [];
-    // A redelivery by its create is the create's: read once, shown there.
-    const delivered = [...plan.create, ...plan.redeliver.filter(r => r.action === 'deliver')];
-    for (const item of delivered) {
-        const username = githubUser(item);
-        if (username === undefined || checked.has(username.toLowerCase()))
-            continue;
-        const check = await checkAccount(username, readAccount, log);
-        checked.set(username.toLowerCase(), check);
-        if (check.status === 'unchecked') {
-            const names = delivered.filter(c => githubUser(c)?.toLowerCase() === username.toLowerCase());
-            warnings.push(`The keys of github:${username} (the recipient of ${names.map(c => (0,input_rules/* quote */.hD)(c.name)).join(', ')}) could not be checked: ${check.message} The plan does not show them; apply reads them again, and fails that name if the account has no key age can use.`);
-        }
-    }
-    const withCheck = (item) => {
-        const username = githubUser(item);
-        const check = username === undefined ? undefined : checked.get(username.toLowerCase());
-        return check === undefined ? item : { ...item, github: check };
-    };
-    const create = plan.create.map(withCheck);
-    const redeliver = plan.redeliver.map(r => (r.action === 'deliver' ? withCheck(r) : r));
-    const failures = [...create, ...redeliver].flatMap(c => c.github?.status === 'problem'
-        ? [
-            `${(0,input_rules/* quote */.hD)(rosterFile)} line ${c.recipientLine ?? '?'}: ${(0,input_rules/* quote */.hD)(c.name)}: apply would fail this name: ${c.github.message}`
-        ]
-        : []);
-    return {
-        plan: { ...plan, create, redeliver },
-        failure: failures.length === 0 ? undefined : failures.join('\n'),
-        warnings
-    };
-}
-function githubUser(item) {
-    return item.recipient?.startsWith('github:') ? item.recipient.slice('github:'.length) : undefined;
-}
-async function checkAccount(username, readAccount, log) {
-    const from = `github:${username}`;
-    let found;
-    try {
-        found = await readAccount(username);
-    }
-    catch (error) {
-        if (!(error instanceof errors/* ExpectedFailure */.Hb) || error instanceof errors/* CancelledError */.cc)
-            throw error;
-        // No such account (or more keys than are read): apply fails the name the same way.
-        if (error instanceof errors/* RecipientError */.UQ)
-            return { status: 'problem', username, message: error.message };
-        return { status: 'unchecked', username, message: error.message };
-    }
-    for (const skipped of found.skipped) {
-        log(`Skipping a key of ${from}${skipped.fingerprint ? ` (${skipped.keyType} ${skipped.fingerprint})` : ''}: ${skipped.reason}`);
-    }
-    if (found.usable.length === 0) {
-        const listed = found.skipped
-            .slice(0, MAX_SKIPPED_NAMED)
-            .map(k => (k.fingerprint ? `${k.keyType} ${k.fingerprint}` : k.keyType));
-        const more = found.skipped.length - listed.length;
-        const what = found.skipped.length === 0
-            ? 'GitHub lists none'
-            : `GitHub lists ${found.skipped.length}: ${listed.join(', ')}${more > 0 ? ` and ${more} more` : ''}; ECDSA and sk- keys are skipped`;
-        return {
-            status: 'problem',
-            username,
-            message: `${from} has no public SSH key age can encrypt to (${what}). Ask them to add an ssh-ed25519 or ssh-rsa (2048 bits or more) key to their GitHub account (Settings → SSH and GPG keys), or put their public key line ("ssh-ed25519 AAAA…") in the roster as the recipient.`
-        };
-    }
-    return {
-        status: 'keys',
-        username,
-        keys: found.usable.map(key => ({ type: key.type, fingerprint: key.fingerprint, from })),
-        skipped: found.skipped.length
-    };
-}
-
 
 /***/ })
 
 };
 
-//# sourceMappingURL=722.index.js.map
+//# sourceMappingURL=71.index.js.map

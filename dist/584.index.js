@@ -1,8 +1,8 @@
-export const id = 707;
-export const ids = [707];
+export const id = 584;
+export const ids = [584];
 export const modules = {
 
-/***/ 7707:
+/***/ 6584:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
@@ -12,10 +12,10 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   createOctokit: () => (/* binding */ createOctokit),
 /* harmony export */   readOctokitFailure: () => (/* binding */ readOctokitFailure)
 /* harmony export */ });
-/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4718);
-/* harmony import */ var _core_text_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4283);
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2091);
-/* harmony import */ var _http_transport_error_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1303);
+/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6752);
+/* harmony import */ var _core_text_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2020);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4296);
+/* harmony import */ var _http_transport_error_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4098);
 
 
 
@@ -38,7 +38,7 @@ const MAX_GITHUB_ANSWER_BYTES = 8 * 1024 * 1024;
  */
 async function loadGitHub(redact) {
     try {
-        return await Promise.resolve(/* import() eager */).then(__webpack_require__.bind(__webpack_require__, 8623));
+        return await Promise.resolve(/* import() eager */).then(__webpack_require__.bind(__webpack_require__, 2413));
     }
     catch (error) {
         throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .GitHubError */ .y_(0, `The GitHub client could not start (${redact(error instanceof Error ? error.message : String(error))}): check the proxy variables (https_proxy, HTTPS_PROXY) and GITHUB_API_URL.`);
@@ -357,4 +357,4 @@ function gitHubFailure(error, what, { rpc, settings }) {
 
 };
 
-//# sourceMappingURL=707.index.js.map
+//# sourceMappingURL=584.index.js.map
