@@ -53,6 +53,14 @@ describe("describeConnectFailure: one line from OpenVPN's own log", () => {
       ],
       'exited',
       /^OpenVPN refused the profile: "Options error/
+    ],
+    [
+      'OpenVPN 2.4, which has no --data-ciphers',
+      [
+        'Options error: Unrecognized option or missing or extra parameter(s) in [CMD-LINE]:1: data-ciphers (2.4.12)'
+      ],
+      'exited',
+      /^This runner's OpenVPN is older than 2\.5, which connect needs \(it has no --data-ciphers: "Options error/
     ]
   ] as const)('%s', (_what, log, ending, expected) => {
     expect(describeConnectFailure({ ...base, log, ending })).toMatch(expected)

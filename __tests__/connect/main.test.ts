@@ -16,6 +16,7 @@ const TUNNEL: Tunnel = {
   routes: ['172.16.0.0/12'],
   remote: '127.0.0.1:1194',
   dataCipher: 'AES-128-CBC',
+  version: '2.6.14',
   startedAt: 1_000
 }
 
@@ -62,7 +63,7 @@ function harness(inputs: Record<string, string>, startTunnel: ConnectSystem['sta
   const system: ConnectSystem = {
     prepareRunner: async () => {
       calls.push('prepareRunner')
-      return { path: '/usr/sbin/openvpn', sudo: false, version: '2.6.14' }
+      return { path: '/usr/sbin/openvpn', sudo: false }
     },
     makeWorkDir: async parent => {
       calls.push(`makeWorkDir ${parent}`)

@@ -3,7 +3,7 @@ import { openVpnEnvironment } from '../../src/connect/main.js'
 import { openVpnArguments, type LaunchPlan } from '../../src/connect/openvpn.js'
 
 const PLAN: LaunchPlan = {
-  command: { path: '/usr/sbin/openvpn', sudo: true, version: '2.6.14' },
+  command: { path: '/usr/sbin/openvpn', sudo: true },
   configPath: '/tmp/ssl-vpn-connect-x/profile.ovpn',
   socketPath: '/tmp/ssl-vpn-connect-x/openvpn.sock',
   logPath: '/tmp/ssl-vpn-connect-x/openvpn.log',

@@ -1,7 +1,12 @@
 /** The runner checks, in order, with a fake probe: what is missing is named, apt-get installs. */
 import { describe, expect, test } from '@jest/globals'
 import { RunnerError } from '../../src/connect/connect-errors.js'
-import { prepareRunner, type RunnerProbe } from '../../src/connect/runner-setup.js'
+import {
+  parseOpenVpnVersion,
+  prepareRunner,
+  unsupportedVersion,
+  type RunnerProbe
+} from '../../src/connect/runner-setup.js'
 
 interface FakeOptions {
   uid?: number
@@ -9,7 +14,6 @@ interface FakeOptions {
   tun?: boolean
   executables?: string[]
   sudoAllowed?: boolean
-  version?: string
   aptFails?: boolean
 }
 
@@ -25,12 +29,6 @@ function fakeProbe(options: FakeOptions = {}) {
       commands.push([command, ...args].join(' '))
       if (args.includes('true'))
         return { code: options.sudoAllowed ? 0 : 1, stdout: '', stderr: 'a password is required' }
-      if (args.includes('--version'))
-        return {
-          code: 1,
-          stdout: `OpenVPN ${options.version ?? '2.6.14'} x86_64-pc-linux-gnu\n`,
-          stderr: ''
-        }
       if (args.includes('install')) {
         if (options.aptFails)
           return { code: 100, stdout: '', stderr: 'E: Unable to locate package openvpn\n' }
@@ -47,42 +45,15 @@ const prepare = (probe: RunnerProbe) =>
   prepareRunner(probe, '/usr/bin:/bin', signal, () => undefined)
 
 describe('prepareRunner', () => {
-  test('root with OpenVPN 2.6: runs it directly', async () => {
-    const { probe } = fakeProbe()
-    await expect(prepare(probe)).resolves.toEqual({
-      path: '/usr/sbin/openvpn',
-      sudo: false,
-      version: '2.6.14'
-    })
+  test('root with OpenVPN: runs it directly, starting no process to ask its version (its first log line says it)', async () => {
+    const { probe, commands } = fakeProbe()
+    await expect(prepare(probe)).resolves.toEqual({ path: '/usr/sbin/openvpn', sudo: false })
+    expect(commands).toEqual([])
   })
 
   test('not root, password-less sudo: through sudo', async () => {
     const { probe } = fakeProbe({ uid: 1001, executables: ['openvpn', 'sudo'], sudoAllowed: true })
     await expect(prepare(probe)).resolves.toMatchObject({ sudo: true })
-  })
-
-  test('not root: the sudo check and the version probe run side by side; a sudo refusal is still the error', async () => {
-    const running = new Set<string>()
-    let overlapped = false
-    const probe: RunnerProbe = {
-      platform: 'linux',
-      uid: 1001,
-      isCharacterDevice: async () => true,
-      findExecutable: async name => `/usr/sbin/${name}`,
-      run: async (_command, args) => {
-        const name = args.includes('--version') ? 'version' : 'sudo'
-        running.add(name)
-        if (running.size === 2) overlapped = true
-        // The version answers first, and is good: the refusal must still be what is reported.
-        await new Promise(resolve => setTimeout(resolve, name === 'sudo' ? 30 : 1))
-        running.delete(name)
-        return name === 'sudo'
-          ? { code: 1, stdout: '', stderr: 'a password is required' }
-          : { code: 1, stdout: 'OpenVPN 2.6.14 x86_64-pc-linux-gnu\n', stderr: '' }
-      }
-    }
-    await expect(prepare(probe)).rejects.toThrow(/without password-less sudo/)
-    expect(overlapped).toBe(true)
   })
 
   test('missing OpenVPN with apt-get: installs it (through sudo, with a non-interactive frontend)', async () => {
@@ -95,8 +66,7 @@ describe('prepareRunner', () => {
     expect(commands).toEqual([
       '/usr/sbin/sudo -n true',
       'sudo -n env DEBIAN_FRONTEND=noninteractive /usr/sbin/apt-get update -qq',
-      'sudo -n env DEBIAN_FRONTEND=noninteractive /usr/sbin/apt-get install -y -qq --no-install-recommends openvpn',
-      '/usr/sbin/openvpn --version'
+      'sudo -n env DEBIAN_FRONTEND=noninteractive /usr/sbin/apt-get install -y -qq --no-install-recommends openvpn'
     ])
   })
 
@@ -130,12 +100,33 @@ describe('prepareRunner', () => {
       'apt-get fails',
       { executables: ['apt-get'], aptFails: true },
       /^Installing OpenVPN failed \(apt-get install exited with 100: "E: Unable to locate package openvpn"\)/
-    ],
-    ['OpenVPN 2.4', { version: '2.4.12' }, /is OpenVPN 2.4.12; connect needs OpenVPN 2.5 or later/]
+    ]
   ])('%s: refused, naming what is missing', async (_what, options, message) => {
     const { probe } = fakeProbe(options)
     const failure = prepare(probe)
     await expect(failure).rejects.toBeInstanceOf(RunnerError)
     await expect(failure).rejects.toThrow(message)
+  })
+})
+
+describe("OpenVPN's version, from its first log line", () => {
+  test.each([
+    ['OpenVPN 2.6.14 x86_64-pc-linux-gnu [SSL (OpenSSL)] [LZO] [LZ4] [EPOLL]', '2.6.14'],
+    ['OpenVPN 2.5 x86_64-pc-linux-gnu', '2.5'],
+    ['library versions: OpenSSL 3.0.17 1 Jul 2025, LZO 2.10', undefined],
+    ['OpenVPN 2.6.14', undefined]
+  ])('%s → %s', (line, version) => {
+    expect(parseOpenVpnVersion(line)).toBe(version)
+  })
+
+  test.each([
+    ['2.4.12', /^\/usr\/sbin\/openvpn is OpenVPN 2\.4\.12; connect needs OpenVPN 2\.5 or later/],
+    ['1.9', /is OpenVPN 1\.9; connect needs OpenVPN 2\.5 or later/]
+  ])('%s is refused, naming the binary and what is needed', (version, message) => {
+    expect(unsupportedVersion(version, '/usr/sbin/openvpn')).toMatch(message)
+  })
+
+  test.each(['2.5.0', '2.6.14', '3.0'])('%s is accepted', version => {
+    expect(unsupportedVersion(version, '/usr/sbin/openvpn')).toBeUndefined()
   })
 })

@@ -141,6 +141,8 @@ describeWithOpenVpn('connect against a real OpenVPN server', () => {
       main.outputs['tunnel-ip']
     )
     expect(main.summary).toContain(`Connected to 127.0.0.1:${PLAIN_PORT}`)
+    // OpenVPN's version, read from its own first log line (no `openvpn --version` started).
+    expect(main.summary).toMatch(/OpenVPN 2\.\d+(\.\d+)? pid \d+/)
     expectNoSecrets(main, pemLines(pki.client.key))
     // While up, the profile copy is private to the runner user.
     expect(readdirSync(runnerTemp)).toHaveLength(1)
@@ -217,6 +219,27 @@ describeWithOpenVpn('connect against a real OpenVPN server', () => {
       "Input 'key-passphrase': is required: the profile's private key is encrypted (give the passphrase it was made with)."
     ])
     expect(main.state['connection']).toBeUndefined()
+  })
+
+  test("an OpenVPN older than 2.5 (no --data-ciphers, which a CBC profile needs): refused naming the version, from OpenVPN's own words", async () => {
+    // A stand-in for OpenVPN 2.4, first in PATH: what 2.4 says of an option it does not know.
+    const bin = mkdtempSync(join(tmpdir(), 'sslvpn-e2e-openvpn24-'))
+    runnerTemps.push(bin)
+    writeFileSync(
+      join(bin, 'openvpn'),
+      '#!/bin/sh\necho "Options error: Unrecognized option or missing or extra parameter(s) in [CMD-LINE]:1: data-ciphers (2.4.12)"\necho "Use --help for more information."\nexit 1\n',
+      { mode: 0o755 }
+    )
+    const profile = clientProfile(pki, CBC_ONLY_PORT, pki.client, ['cipher AES-128-CBC'])
+    const main = await connect(
+      { profile, 'timeout-seconds': '10' },
+      { env: { RUNNER_TEMP: freshRunnerTemp(), PATH: `${bin}:${process.env['PATH'] ?? ''}` } }
+    )
+    expect(main.errors).toHaveLength(1)
+    expect(main.errors[0]).toMatch(
+      /^This runner's OpenVPN is older than 2\.5, which connect needs \(it has no --data-ciphers: "Options error: .*data-ciphers \(2\.4\.12\)"\): install a newer openvpn package before this step\.$/
+    )
+    expect(readdirSync(runnerTemp)).toEqual([])
   })
 
   test('a server that is down: "Server unreachable" with OpenVPN\'s line, at timeout-seconds', async () => {

@@ -71,6 +71,13 @@ const FAILURE_PATTERNS: readonly FailurePattern[] = [
     final: true
   },
   {
+    // OpenVPN before 2.5 knows no --data-ciphers, and says its version at the end of the line.
+    test: /Unrecognized option.*\bdata-ciphers\b.*\(2\.[0-4][.\d]*\)/i,
+    reason: line =>
+      `This runner's OpenVPN is older than 2.5, which connect needs (it has no --data-ciphers: ${line}): install a newer openvpn package before this step.`,
+    final: true
+  },
+  {
     test: /Options error|Unrecognized option|Error opening configuration file/i,
     reason: line => `OpenVPN refused the profile: ${line}`,
     final: true

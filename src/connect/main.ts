@@ -147,7 +147,7 @@ export async function runConnect(
         : resolve(settings.profile.path)
     const started = io.now()
     logger.info(
-      `Starting OpenVPN ${command.version}${command.sudo ? ' through sudo' : ''} for ${remote ?? 'the profile’s server'}; waiting up to ${timeoutSeconds} s for the tunnel.`
+      `Starting OpenVPN (${command.path})${command.sudo ? ' through sudo' : ''} for ${remote ?? 'the profile’s server'}; waiting up to ${timeoutSeconds} s for the tunnel.`
     )
     const connecting = record
     let tunnel: Tunnel

@@ -28,7 +28,7 @@ import {
   START_COMMANDS,
   type ManagementEvent
 } from './management.js'
-import type { OpenVpnCommand } from './runner-setup.js'
+import { parseOpenVpnVersion, unsupportedVersion, type OpenVpnCommand } from './runner-setup.js'
 
 /** The tunnel, as OpenVPN reported it up. */
 export interface Tunnel {
@@ -44,6 +44,8 @@ export interface Tunnel {
   remote: string
   /** The data channel's cipher, as the server pushed it. */
   dataCipher: string | undefined
+  /** `2.6.14`, from OpenVPN's first log line; undefined if it printed none. */
+  version: string | undefined
   /** When OpenVPN was started (the step's clock), for the timing line. */
   startedAt: number
 }
@@ -143,7 +145,7 @@ export async function startTunnel(plan: LaunchPlan, context: ConnectContext): Pr
     })
   })
 
-  const session = new TunnelSession(context)
+  const session = new TunnelSession(context, plan.command.path)
   try {
     const socket = await connectWhenListening(plan.socketPath, () => exited !== undefined, context)
     const tunnel = { ...(await session.run(socket, exit)), startedAt }
@@ -229,8 +231,12 @@ class TunnelSession {
   private interfaceName = ''
   private routes: string[] = []
   private dataCipher: string | undefined
+  private version: string | undefined
 
-  constructor(private readonly context: ConnectContext) {}
+  constructor(
+    private readonly context: ConnectContext,
+    private readonly path: string
+  ) {}
 
   failure(
     ending: 'exited' | 'timeout' | 'fatal',
@@ -301,6 +307,11 @@ class TunnelSession {
     switch (event.kind) {
       case 'log': {
         this.keep(event.message)
+        if (this.version === undefined) {
+          this.version = parseOpenVpnVersion(event.message)
+          const tooOld = this.version && unsupportedVersion(this.version, this.path)
+          if (tooOld) return { error: new ConnectFailure(tooOld, this.log.slice(-40)) }
+        }
         const device = /(?:TUN\/TAP|DCO) device (\S+) opened/.exec(event.message)
         if (device) this.interfaceName = device[1] ?? ''
         const push = /PUSH_REPLY,(.*?)'?$/.exec(event.message)
@@ -345,7 +356,8 @@ class TunnelSession {
               interfaceName: this.interfaceName,
               routes: this.routes,
               remote: event.remotePort ? `${event.remote}:${event.remotePort}` : event.remote,
-              dataCipher: this.dataCipher
+              dataCipher: this.dataCipher,
+              version: this.version
             }
           }
         }

@@ -27,7 +27,7 @@ export function describeTunnel(tunnel: Tunnel, elapsedMs: number): string {
   const outputs = connectOutputs(tunnel)
   const routes = JSON.parse(outputs['routes'] ?? '[]') as string[]
   return singleLine(
-    `Connected to ${tunnel.remote || 'the server'} in ${(elapsedMs / 1000).toFixed(1)} s: ${outputs['tunnel-ip'] || 'no IPv4 address'} on ${outputs['interface'] || 'a tun device'}, OpenVPN pid ${outputs['pid']}${tunnel.dataCipher ? `, data cipher ${tunnel.dataCipher}` : ''}, ${routes.length === 0 ? 'no routes pushed' : `routes ${routes.join(', ')}`}.`
+    `Connected to ${tunnel.remote || 'the server'} in ${(elapsedMs / 1000).toFixed(1)} s: ${outputs['tunnel-ip'] || 'no IPv4 address'} on ${outputs['interface'] || 'a tun device'}, OpenVPN ${tunnel.version && /^[\d.]{1,20}$/.test(tunnel.version) ? `${tunnel.version} ` : ''}pid ${outputs['pid']}${tunnel.dataCipher ? `, data cipher ${tunnel.dataCipher}` : ''}, ${routes.length === 0 ? 'no routes pushed' : `routes ${routes.join(', ')}`}.`
   )
 }
 

@@ -1,8 +1,9 @@
 /**
  * What the runner must offer before OpenVPN can start, checked in this order so the first thing
  * missing is the one named: Linux, `/dev/net/tun`, root or password-less sudo (a tun device needs
- * CAP_NET_ADMIN), and OpenVPN 2.5 or later, installed with apt-get when it is missing and the
- * runner has apt-get (Ubuntu runners). Every command runs through an injected {@link CommandRunner}
+ * CAP_NET_ADMIN), and OpenVPN, installed with apt-get when it is missing and the runner has apt-get
+ * (Ubuntu runners). Its version (2.5 or later) is checked from its first log line (openvpn.ts),
+ * not by a process start of its own. Every command runs through an injected {@link CommandRunner}
  * with a clean environment: the step's own (its INPUT_* secrets) is never passed on.
  */
 import { RunnerError } from './connect-errors.js'
@@ -36,8 +37,6 @@ export interface OpenVpnCommand {
   path: string
   /** Run through `sudo -n` (the step is not root). */
   sudo: boolean
-  /** `2.6.14`. */
-  version: string
 }
 
 const TUN_DEVICE = '/dev/net/tun'
@@ -55,14 +54,19 @@ function searchDirs(pathVariable: string | undefined): string[] {
   return [...new Set([...fromPath, ...SBIN_DIRS])]
 }
 
-/** `OpenVPN 2.6.14 x86_64-pc-linux-gnu …` → `2.6.14`; undefined when it is not that. */
-function parseOpenVpnVersion(output: string): string | undefined {
-  return /^OpenVPN (\d+\.\d+(?:\.\d+)?)/m.exec(output)?.[1]
+/** `OpenVPN 2.6.14 x86_64-pc-linux-gnu …` (its first log line) → `2.6.14`; undefined otherwise. */
+export function parseOpenVpnVersion(line: string): string | undefined {
+  return /^OpenVPN (\d+\.\d+(?:\.\d+)?) /.exec(line)?.[1]
 }
 
-function isSupported(version: string): boolean {
+/** Why this OpenVPN cannot be used, when it is older than connect needs; undefined when it can. */
+export function unsupportedVersion(version: string, path: string): string | undefined {
   const [major = 0, minor = 0] = version.split('.').map(Number)
-  return major > MINIMUM_VERSION[0] || (major === MINIMUM_VERSION[0] && minor >= MINIMUM_VERSION[1])
+  const supported =
+    major > MINIMUM_VERSION[0] || (major === MINIMUM_VERSION[0] && minor >= MINIMUM_VERSION[1])
+  return supported
+    ? undefined
+    : `${path} is OpenVPN ${version}; connect needs OpenVPN 2.5 or later (install a newer openvpn package before this step).`
 }
 
 /**
@@ -109,19 +113,10 @@ export async function prepareRunner(
       )
     }
   }
-  const versionOutput = probe.run(path, ['--version'], {
-    timeoutMs: PROBE_TIMEOUT_MS,
-    signal
-  })
+  // OpenVPN's version is not asked here (`openvpn --version` is a process start, some 15 ms of the
+  // step): OpenVPN prints it as its first log line, and openvpn.ts checks it there.
   await sudoChecked
-  const { stdout, stderr } = await versionOutput
-  const version = parseOpenVpnVersion(stdout + stderr)
-  if (version === undefined || !isSupported(version)) {
-    throw new RunnerError(
-      `${path} is ${version === undefined ? 'not an OpenVPN this action recognises' : `OpenVPN ${version}`}; connect needs OpenVPN 2.5 or later.`
-    )
-  }
-  return { path, sudo, version }
+  return { path, sudo }
 }
 
 /** Password-less sudo, or a {@link RunnerError} saying what the step needs. */
