@@ -18,6 +18,30 @@ const startStandIn = standInPerTest()
 const runWith = (options: RunOptions, moves?: ActionMoves) =>
   moves ? runActionWhile(options, moves) : runAction(options)
 
+/** Runs `action` (the main one when undefined) on names alice, bob and carol, as `workflow`. */
+const runOnThreeNames = (
+  server: StandIn,
+  action: 'revoke' | undefined,
+  workflow: Record<string, string>,
+  moves?: ActionMoves
+) =>
+  runWith(
+    {
+      ...(action === undefined ? {} : { action }),
+      inputs: {
+        'region-id': 'cn-hangzhou',
+        'ssl-vpn-server-id': 'vss-standin0001',
+        endpoint: server.endpoint,
+        'access-key-id': KEY.accessKeyId,
+        'access-key-secret': KEY.accessKeySecret,
+        names: 'alice\nbob\ncarol'
+      },
+      env: workflow,
+      killAfterMs: 60_000
+    },
+    moves
+  )
+
 /**
  * Runs the action and sends `signal` as soon as `ready(stdout, server)` holds (`what` names that
  * moment if it never comes). Resolves with the result, the stand-in's calls at the signal and the
@@ -109,24 +133,8 @@ describe('the revoke action (revoke/action.yml)', () => {
   const deletes = (calls: readonly CallRecord[]) =>
     calls.filter(c => c.action === 'DeleteSslVpnClientCert')
 
-  function revoke(server: StandIn, moves?: ActionMoves) {
-    return runWith(
-      {
-        action: 'revoke',
-        inputs: {
-          'region-id': 'cn-hangzhou',
-          'ssl-vpn-server-id': 'vss-standin0001',
-          endpoint: server.endpoint,
-          'access-key-id': KEY.accessKeyId,
-          'access-key-secret': KEY.accessKeySecret,
-          names: 'alice\nbob\ncarol'
-        },
-        env: WORKFLOW,
-        killAfterMs: 60_000
-      },
-      moves
-    )
-  }
+  const revoke = (server: StandIn, moves?: ActionMoves) =>
+    runOnThreeNames(server, 'revoke', WORKFLOW, moves)
 
   test('SIGTERM during the third of six deletes: outputs and summary for the two gone, the four left named, and a re-run finishes', async () => {
     // The third delete hangs: the signal comes while it is under way, after two were confirmed gone.
@@ -368,23 +376,8 @@ describe('the main action, a batch (names) without if-exists: replace', () => {
   const json = (outputs: Record<string, string>, name: string): unknown =>
     JSON.parse(outputs[name] ?? 'null')
 
-  function onboard(server: StandIn, moves?: ActionMoves) {
-    return runWith(
-      {
-        inputs: {
-          'region-id': 'cn-hangzhou',
-          'ssl-vpn-server-id': 'vss-standin0001',
-          endpoint: server.endpoint,
-          'access-key-id': KEY.accessKeyId,
-          'access-key-secret': KEY.accessKeySecret,
-          names: 'alice\nbob\ncarol'
-        },
-        env: WORKFLOW,
-        killAfterMs: 60_000
-      },
-      moves
-    )
-  }
+  const onboard = (server: StandIn, moves?: ActionMoves) =>
+    runOnThreeNames(server, undefined, WORKFLOW, moves)
 
   test("SIGTERM during bob's create: alice's outputs and summary are set, bob and carol are named, and a re-run makes only what is missing", async () => {
     const server = await startStandIn({

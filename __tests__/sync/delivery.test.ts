@@ -22,6 +22,7 @@ import {
 } from '../../src/sync/delivery.js'
 import type { Plan, PlannedCreate } from '../../src/sync/plan.js'
 import { parseRoster } from '../../src/sync/roster.js'
+import { EMPTY_PLAN } from '../../__fixtures__/plans.js'
 
 const FILE = '.github/ssl-vpn-roster.yml'
 let dir: Awaited<ReturnType<typeof makeKeyDir>>
@@ -104,14 +105,7 @@ describe('readGitHubKeySettings', () => {
 })
 
 describe("checkPlannedRecipients (plan mode reads the creates' github: accounts as apply will)", () => {
-  const EMPTY: Plan = {
-    create: [],
-    keep: [],
-    revoke: [],
-    ignored: [],
-    expiredEntries: [],
-    redeliver: []
-  }
+  const EMPTY = EMPTY_PLAN
   const create = (name: string, recipient: string | undefined, line = 4): PlannedCreate => ({
     name,
     recipient,

@@ -11,15 +11,9 @@ import {
   setApplyOutputs,
   setPlanOutputs
 } from '../../src/sync/outputs.js'
+import { EMPTY_PLAN } from '../../__fixtures__/plans.js'
 
-const EMPTY: Plan = {
-  create: [],
-  keep: [],
-  revoke: [],
-  ignored: [],
-  expiredEntries: [],
-  redeliver: []
-}
+const EMPTY = EMPTY_PLAN
 const revocation = (name: string, n: number) => ({
   certId: `vsc-${n}`,
   name,

@@ -4,13 +4,14 @@
  */
 import { describe, expect, test } from '@jest/globals'
 import type { CommentClient, IssueComment } from '../../src/github/client.js'
-import type { Plan, PlannedCreate as PlanCreate } from '../../src/sync/plan.js'
+import type { PlannedCreate as PlanCreate } from '../../src/sync/plan.js'
 import {
   keepPlanComment,
   planMarkdown,
   planMarker,
   type PlanContext
 } from '../../src/sync/plan-comment.js'
+import { EMPTY_PLAN } from '../../__fixtures__/plans.js'
 
 const SERVER = 'vss-standin0001'
 const CONTEXT: PlanContext = {
@@ -22,14 +23,7 @@ const CONTEXT: PlanContext = {
   refusal: undefined,
   runUrl: 'https://github.com/acme/vpn-admin/actions/runs/1'
 }
-const EMPTY: Plan = {
-  create: [],
-  keep: [],
-  revoke: [],
-  ignored: [],
-  expiredEntries: [],
-  redeliver: []
-}
+const EMPTY = EMPTY_PLAN
 
 function revocation(name: string, n: number) {
   return {
