@@ -14,8 +14,15 @@
  * keeps `@actions/core`. `__tests__/runner/workflow-commands.test.ts` runs both on the same values
  * and requires the same bytes on stdout and in every file, so the two cannot drift apart.
  */
-import { appendFileSync, closeSync, constants, existsSync, openSync, readSync } from 'node:fs'
-import { access, appendFile } from 'node:fs/promises'
+import {
+  accessSync,
+  appendFileSync,
+  closeSync,
+  constants,
+  existsSync,
+  openSync,
+  readSync
+} from 'node:fs'
 import { EOL } from 'node:os'
 import type { SummarySink } from './summary.js'
 
@@ -186,13 +193,17 @@ class Summary implements SummarySink {
   /** The file, checked once and then kept for the process's life, as core keeps it. */
   private path: string | undefined
 
+  /**
+   * Appends what was added, as core's `write()`. Synchronous inside, like every write here: one
+   * append needs no trip through libuv's thread pool, whose start alone costs a step some ms.
+   */
   async write(): Promise<Summary> {
-    await appendFile(await this.filePath(), this.buffer, { encoding: 'utf8' })
+    appendFileSync(this.filePath(), this.buffer, { encoding: 'utf8' })
     this.buffer = ''
     return this
   }
 
-  private async filePath(): Promise<string> {
+  private filePath(): string {
     if (this.path !== undefined) return this.path
     const path = process.env['GITHUB_STEP_SUMMARY']
     if (!path) {
@@ -201,7 +212,7 @@ class Summary implements SummarySink {
       )
     }
     try {
-      await access(path, constants.R_OK | constants.W_OK)
+      accessSync(path, constants.R_OK | constants.W_OK)
     } catch {
       throw new Error(
         `Unable to access summary file: '${path}'. Check if the file has correct read/write permissions.`
