@@ -53,11 +53,7 @@ function harness(inputs: Record<string, string>, startTunnel: ConnectSystem['sta
       setSecret: () => undefined
     },
     now: () => 1_000,
-    signal: new AbortController().signal,
-    writeProfile: async (dir, name) => {
-      calls.push(`writeProfile ${dir} ${name}`)
-      return `${dir}/${name}`
-    }
+    signal: new AbortController().signal
   }
   const plans: LaunchPlan[] = []
   const system: ConnectSystem = {
@@ -68,6 +64,10 @@ function harness(inputs: Record<string, string>, startTunnel: ConnectSystem['sta
     makeWorkDir: async parent => {
       calls.push(`makeWorkDir ${parent}`)
       return `${parent}/ssl-vpn-connect-abc123`
+    },
+    writeProfileCopy: async (dir, name) => {
+      calls.push(`writeProfileCopy ${dir} ${name}`)
+      return `${dir}/${name}`
     },
     removeWorkDir: async dir => {
       calls.push(`removeWorkDir ${dir}`)
@@ -105,7 +105,7 @@ describe('runConnect', () => {
     expect(h.calls).toEqual([
       'prepareRunner',
       'makeWorkDir /runner/temp',
-      'writeProfile /runner/temp/ssl-vpn-connect-abc123 profile.ovpn',
+      'writeProfileCopy /runner/temp/ssl-vpn-connect-abc123 profile.ovpn',
       'startTunnel'
     ])
     expect(h.plans[0]?.dataCiphers).toBe('AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305:AES-128-CBC')

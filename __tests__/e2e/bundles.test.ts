@@ -2,15 +2,17 @@
  * What each bundle under test (built from the current sources by the e2e global setup) loads at
  * start, from its source map: `@actions/core`'s HTTP client is the shim (shims/README.md), never
  * the real one with `tunnel` and undici's `ProxyAgent`, which cost every step's start 40-60 ms; the
- * connect action, which calls no API, carries no undici at all. The GitHub client's own
- * `@actions/http-client` stays, in the lazily loaded Octokit chunk.
+ * connect action, which calls no API and writes the runner's commands itself (workflow-commands.ts),
+ * carries no package at all, and its start loads neither `node:crypto` nor `node:assert`. The
+ * GitHub client's own `@actions/http-client` stays, in the lazily loaded Octokit chunk.
  */
 import { describe, expect, test } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { actionPath } from '../../test-server/run-action.mjs'
 
-const ACTIONS = [undefined, 'revoke', 'report', 'sync', 'connect'] as const
+const ACTIONS = [undefined, 'revoke', 'report', 'sync'] as const
 
 function sourcesOf(file: string): string[] {
   return (JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] }).sources
@@ -40,10 +42,25 @@ describe('what a bundle loads at start', () => {
     }
   )
 
-  test('connect carries no undici', () => {
-    expect(
-      sourcesOf(actionPath('connect')).filter(s => s.includes('node_modules/undici/'))
-    ).toEqual([])
+  test('connect carries no package: neither undici nor @actions/core', () => {
+    const sources = sourcesOf(actionPath('connect'))
+    expect(sources.filter(s => s.includes('node_modules/'))).toEqual([])
+    expect(sources.some(s => s.endsWith('src/runner/workflow-commands.ts'))).toBe(true)
+  })
+
+  test("connect's start loads neither node:crypto nor node:assert", () => {
+    // The bundle runs as the runner runs it (here it stops at the missing profile input); at exit,
+    // Node's own list of the built-in modules it loaded.
+    const script = `process.on('exit', () => process.stderr.write('LOADED ' + JSON.stringify(process.moduleLoadList)))
+await import(${JSON.stringify(actionPath('connect'))})`
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { PATH: process.env['PATH'] },
+      encoding: 'utf8'
+    })
+    expect(result.stdout).toContain("::error::Input 'config-file/profile': is required")
+    const loaded = JSON.parse(/LOADED (.*)$/.exec(result.stderr)?.[1] ?? '[]') as string[]
+    expect(loaded).toContain('NativeModule child_process')
+    expect(loaded.filter(name => /^NativeModule (crypto|assert)$/.test(name))).toEqual([])
   })
 
   test("the root action's Octokit chunk keeps the GitHub client's real @actions/http-client", () => {

@@ -3,13 +3,12 @@ import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
-  isPostPhase,
   parseProfileRecord,
   profileRecorder,
   removeProfiles,
-  STATE_IS_POST,
   type ProfileRecord
 } from '../../src/runner/cleanup.js'
+import { isPostPhase, STATE_IS_POST } from '../../src/runner/phase.js'
 
 describe('isPostPhase', () => {
   test('only when the main step saved isPost=true', () => {

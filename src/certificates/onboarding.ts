@@ -12,7 +12,8 @@ import {
   DeadlineError,
   UnexpectedResponseError
 } from '../core/errors.js'
-import { buildInlineProfile, encryptPrivateKey, profileFileName } from './profile.js'
+import { encryptPrivateKey } from './private-key.js'
+import { buildInlineProfile, profileFileName } from './profile.js'
 import { quote } from '../core/input-rules.js'
 import { maskMultiline } from '../core/redact.js'
 import {

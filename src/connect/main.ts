@@ -5,24 +5,17 @@
  * and the system as one {@link ConnectSystem}, so a test runs it in-process; {@link run} is the
  * live wrapper, through the same composition as every action (composition.ts).
  */
-import { open } from 'node:fs/promises'
-import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { STATE_IS_POST } from '../runner/cleanup.js'
+import { STATE_IS_POST } from '../runner/phase.js'
 import { liveRunnerIo, runLiveWith, type RunnerIo } from '../runner/live.js'
-import { writeProfile } from '../certificates/profile.js'
+import * as commands from '../runner/workflow-commands.js'
 import { CancelledError, ExpectedFailure, InputError } from '../core/errors.js'
 import { createSecretRegistry } from '../core/redact.js'
 import type { Environment } from '../core/environment.js'
 import { readableStack } from '../core/stack-trace.js'
 import { ConnectFailure } from './connect-errors.js'
-import {
-  maskProfile,
-  MAX_PROFILE_BYTES,
-  readConnectSettings,
-  type ConnectSettings
-} from './inputs.js'
+import { maskProfile, readConnectSettings, type ConnectSettings } from './inputs.js'
 import { startTunnel, type ConnectContext, type LaunchPlan, type Tunnel } from './openvpn.js'
 import { connectOutputs, describeTunnel, writeConnectSummary } from './outputs.js'
 import {
@@ -31,7 +24,6 @@ import {
   removeWorkDir,
   SOCKET_NAME,
   STATE_CONNECTION,
-  WORK_DIR_PREFIX,
   type ConnectRecord
 } from './post.js'
 import {
@@ -42,15 +34,13 @@ import {
 } from './profile-options.js'
 import { prepareRunner, type OpenVpnCommand } from './runner-setup.js'
 import { liveProbe } from './system.js'
+import { makeWorkDir, readProfileFile, writeProfileCopy } from './work-dir.js'
 
 /** The part of the runner the step uses. */
 export type ConnectIo = Pick<
   RunnerIo,
   'getInput' | 'env' | 'setOutput' | 'saveState' | 'summary' | 'logger' | 'now' | 'signal'
-> & {
-  /** Writes the profile's private copy (0600, no links followed); returns its absolute path. */
-  writeProfile: typeof writeProfile
-}
+>
 
 /** The system the step drives: live, or a test's fakes. */
 export interface ConnectSystem {
@@ -61,8 +51,10 @@ export interface ConnectSystem {
   ) => Promise<OpenVpnCommand>
   /** Makes the step's private directory (0700) in `parent`. */
   makeWorkDir: (parent: string) => Promise<string>
+  /** Writes a profile given as text to a new 0600 file in that directory; returns its path. */
+  writeProfileCopy: (workDir: string, name: string, text: string) => Promise<string>
   removeWorkDir: (dir: string) => Promise<void>
-  /** The profile file's text: a regular file of at most {@link MAX_PROFILE_BYTES}. */
+  /** The profile file's text: a regular file of at most MAX_PROFILE_BYTES (inputs.ts). */
   readProfileFile: (path: string) => Promise<string>
   startTunnel: (plan: LaunchPlan, context: ConnectContext) => Promise<Tunnel>
 }
@@ -72,11 +64,12 @@ const MAX_WORK_DIR_PARENT_LENGTH = 70
 
 /**
  * The connect step, as the runner starts it: the live runner without any network client (connect
- * calls no API), so the step's start is Node's and OpenVPN's, not an HTTP stack's.
+ * calls no API) and through workflow-commands.ts rather than `@actions/core` (the same bytes,
+ * some 20 ms less to load), so the step's start is Node's and OpenVPN's.
  */
 export async function run(): Promise<void> {
   await runLiveWith(
-    signal => ({ ...liveRunnerIo(signal), writeProfile }),
+    signal => liveRunnerIo(commands, signal),
     io => runConnect(io)
   )
 }
@@ -143,7 +136,7 @@ export async function runConnect(
     save()
     const configPath =
       settings.profile.kind === 'text'
-        ? await io.writeProfile(workDir, PROFILE_COPY_NAME, profile, line => logger.info(line))
+        ? await system.writeProfileCopy(workDir, PROFILE_COPY_NAME, profile)
         : resolve(settings.profile.path)
     const started = io.now()
     logger.info(
@@ -253,42 +246,11 @@ function describeConnectError(error: unknown): string {
   return `Connecting failed unexpectedly (${message}). This is a bug: please report it with the debug log.`
 }
 
-/** A regular file of at most MAX_PROFILE_BYTES, read once. */
-async function readProfileFile(path: string): Promise<string> {
-  let handle
-  try {
-    handle = await open(path, 'r')
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw new InputError(
-      'config-file',
-      `${JSON.stringify(path.slice(0, 200))} cannot be read (${code ?? 'error'}); expected the path of an OpenVPN profile, such as the create step's config-file output in the same job.`
-    )
-  }
-  try {
-    const info = await handle.stat()
-    if (!info.isFile()) {
-      throw new InputError(
-        'config-file',
-        `${JSON.stringify(path.slice(0, 200))} is not a regular file; expected an OpenVPN profile.`
-      )
-    }
-    if (info.size > MAX_PROFILE_BYTES) {
-      throw new InputError(
-        'config-file',
-        `${JSON.stringify(path.slice(0, 200))} is ${info.size} bytes; expected an OpenVPN profile of at most ${MAX_PROFILE_BYTES} bytes.`
-      )
-    }
-    return await handle.readFile('utf8')
-  } finally {
-    await handle.close()
-  }
-}
-
 const LIVE_SYSTEM: ConnectSystem = {
   prepareRunner: (pathVariable, signal, log) => prepareRunner(liveProbe, pathVariable, signal, log),
-  makeWorkDir: parent => mkdtemp(join(parent, WORK_DIR_PREFIX)),
+  makeWorkDir: async parent => makeWorkDir(parent),
+  writeProfileCopy: async (workDir, name, text) => writeProfileCopy(workDir, name, text),
   removeWorkDir: dir => removeWorkDir(dir, { info: () => undefined, warning: () => undefined }),
-  readProfileFile,
+  readProfileFile: async path => readProfileFile(path),
   startTunnel
 }

@@ -7,9 +7,9 @@
  * its directory, and again once OpenVPN's pid is known, so a step that failed half-way is cleaned
  * up too. Nothing here fails the job: what cannot be undone is a warning.
  */
-import * as core from '@actions/core'
 import { lstat, rm, unlink } from 'node:fs/promises'
 import { basename, isAbsolute, join } from 'node:path'
+import * as core from '../runner/workflow-commands.js'
 import { isRunning, stopOpenVpn } from './openvpn.js'
 
 /** The saved state's name. */

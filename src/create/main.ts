@@ -5,7 +5,8 @@
  * {@link run} is the live wrapper. What every action composes the same way (secrets, proxy,
  * credentials, the VPC client, failures) is composition.ts's.
  */
-import { profileRecorder, STATE_IS_POST, STATE_PROFILES } from '../runner/cleanup.js'
+import { profileRecorder, STATE_PROFILES } from '../runner/cleanup.js'
+import { STATE_IS_POST } from '../runner/phase.js'
 import { deleteClientTokens, readWorkflowRunContext } from '../alibaba/client-token.js'
 import {
   runLive,

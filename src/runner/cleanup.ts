@@ -3,8 +3,8 @@
  * wrote, so private keys do not outlive the job on a self-hosted runner whose workspace persists.
  * The main step records each profile the moment it is written (`core.saveState`), so a step that
  * failed half-way is cleaned too; `keep-profiles: true` leaves them. The runner hands the saved
- * state to the post step as `STATE_<name>` variables, and runs the same bundle: `isPost` tells
- * the phases apart, as in actions/checkout.
+ * state to the post step as `STATE_<name>` variables, and runs the same bundle: phase.ts tells
+ * the phases apart.
  *
  * Only what was recorded is removed: regular files directly inside the recorded config-dir named
  * like a profile (`.ovpn`, or `.ovpn.age` encrypted), never
@@ -14,8 +14,6 @@ import * as core from '@actions/core'
 import { lstat, unlink } from 'node:fs/promises'
 import { dirname, isAbsolute } from 'node:path'
 
-/** Saved by the main step before anything else; set only in the post step. */
-export const STATE_IS_POST = 'isPost'
 /** The {@link ProfileRecord} as JSON. */
 export const STATE_PROFILES = 'profiles'
 
@@ -27,11 +25,6 @@ export interface ProfileRecord {
   files: string[]
   /** `keep-profiles: true`: the post step removes nothing. */
   keep: boolean
-}
-
-/** True in the post step: the main step saved `isPost` first thing. */
-export function isPostPhase(getState: (name: string) => string = core.getState): boolean {
-  return getState(STATE_IS_POST) === 'true'
 }
 
 /**

@@ -7,6 +7,7 @@
  * built on one deadline, and every failure turned into one `setFailed` message (a bug's stack at
  * debug level), the dispatcher destroyed at the end.
  */
+import * as core from '@actions/core'
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { Dispatcher } from '../http/undici.js'
 import { CancelledError, ExpectedFailure } from '../core/errors.js'
@@ -57,7 +58,7 @@ export interface ActionIo extends RunnerIo {
 export async function runLive(step: (io: ActionIo) => Promise<void>): Promise<void> {
   await runLiveWith(
     signal => ({
-      ...liveRunnerIo(signal),
+      ...liveRunnerIo(core, signal),
       random: Math.random,
       newNonce: () => randomBytes(16).toString('hex'),
       randomClientToken: randomUUID,

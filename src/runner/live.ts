@@ -1,10 +1,11 @@
 /**
- * The live runner, without any network: the real `@actions/core`, Node's clock and the runner's
- * cancellation signals, as one {@link RunnerIo}. Every action's entry starts from it; the actions
- * that call an API add the network in `composition.ts`, and `connect`, which calls none, uses it
- * alone, so its bundle does not load the HTTP client at start-up.
+ * The live runner, without any network: a runner library (`@actions/core`, or
+ * workflow-commands.ts, which writes the same bytes), Node's clock and the runner's cancellation
+ * signals, as one {@link RunnerIo}. Every action's entry starts from it; the actions that call an
+ * API add the network and `@actions/core` in `composition.ts`, and `connect`, which calls none,
+ * uses it with workflow-commands.ts alone, so its bundle loads neither the HTTP client nor
+ * `@actions/core` at start-up. This module imports neither library: the entry chooses.
  */
-import * as core from '@actions/core'
 import { CancelledError } from '../core/errors.js'
 import type { Environment, InputReader } from '../core/environment.js'
 import { sleep } from '../core/sleep.js'
@@ -81,8 +82,24 @@ function abortOnCancellation(controller: AbortController): () => void {
   }
 }
 
-/** The real runner, clock and cancellation signal. */
-export function liveRunnerIo(signal: AbortSignal): RunnerIo {
+/**
+ * What the live io needs of a runner library: `@actions/core`'s functions of these names, which
+ * both `@actions/core` and workflow-commands.ts export.
+ */
+interface RunnerLibrary {
+  getInput: InputReader
+  setOutput: (name: string, value: string) => void
+  saveState: (name: string, value: string) => void
+  summary: SummarySink
+  info: (message: string) => void
+  warning: (message: string) => void
+  debug: (message: string) => void
+  setFailed: (message: string) => void
+  setSecret: (secret: string) => void
+}
+
+/** The real runner through `core`, clock and cancellation signal. */
+export function liveRunnerIo(core: RunnerLibrary, signal: AbortSignal): RunnerIo {
   return {
     getInput: (name, options) => core.getInput(name, options),
     env: process.env,
