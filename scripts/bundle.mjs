@@ -103,6 +103,9 @@ export function bundleAll(outRoot = join(ROOT, 'dist')) {
     const out = join(outRoot, folder)
     // ncc removes the old .js files it finds, not their maps: an old chunk's map would linger.
     for (const name of chunkFiles(out)) rmSync(join(out, name))
+    // ncc writes licenses.txt only when the bundle has a package: one that no longer has any
+    // (connect) would keep a stale list.
+    rmSync(join(out, 'licenses.txt'), { force: true })
     const result = spawnSync(process.execPath, [ncc, 'build', entry, '-o', out, ...NCC_FLAGS], {
       cwd: ROOT,
       encoding: 'utf8'
