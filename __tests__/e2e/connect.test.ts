@@ -242,6 +242,62 @@ describeWithOpenVpn('connect against a real OpenVPN server', () => {
     expect(readdirSync(runnerTemp)).toEqual([])
   })
 
+  test('an OpenVPN 2.4 that starts (a profile without CBC): stopped as soon as its first log line names its version', async () => {
+    // A stand-in for OpenVPN 2.4.12 that gets as far as its management interface: it prints its
+    // version first, as OpenVPN does, answers the commands connect sends, and exits when told to.
+    const bin = mkdtempSync(join(tmpdir(), 'sslvpn-e2e-openvpn24-'))
+    runnerTemps.push(bin)
+    const version =
+      'OpenVPN 2.4.12 x86_64-pc-linux-gnu [SSL (OpenSSL)] [LZO] [EPOLL] built on Mar 17 2022'
+    writeFileSync(
+      join(bin, 'openvpn'),
+      `#!${process.execPath}
+const { createServer } = require('node:net')
+const args = process.argv.slice(2)
+const socketPath = args[args.indexOf('--management') + 1]
+const now = Math.floor(Date.now() / 1000)
+console.log(${JSON.stringify(version)})
+const replies = {
+  'log on all': \`\${now},,${version}\\r\\n\${now},,library versions: OpenSSL 1.1.1\\r\\nEND\\r\\nSUCCESS: real-time log notification set to ON\\r\\n\`,
+  'state on': 'SUCCESS: real-time state notification set to ON\\r\\n',
+  pid: \`SUCCESS: pid=\${process.pid}\\r\\n\`,
+  'hold release': 'SUCCESS: hold release succeeded\\r\\n'
+}
+createServer(socket => {
+  socket.write(">INFO:OpenVPN Management Interface Version 1 -- type 'help' for more info\\r\\n")
+  let pending = ''
+  socket.on('data', chunk => {
+    pending += chunk
+    let at
+    while ((at = pending.indexOf('\\n')) >= 0) {
+      const command = pending.slice(0, at).trim()
+      pending = pending.slice(at + 1)
+      if (command.startsWith('signal ')) {
+        socket.end('SUCCESS: signal SIGTERM thrown\\r\\n', () => process.exit(0))
+        return
+      }
+      socket.write(replies[command] ?? 'ERROR: unknown command\\r\\n')
+    }
+  })
+}).listen(socketPath)
+process.on('SIGTERM', () => process.exit(0))
+`,
+      { mode: 0o755 }
+    )
+    const profile = clientProfile(pki, PLAIN_PORT, pki.client)
+    const main = await connect(
+      { profile, 'timeout-seconds': '10' },
+      { env: { RUNNER_TEMP: freshRunnerTemp(), PATH: `${bin}:${process.env['PATH'] ?? ''}` } }
+    )
+    expect(main.errors).toEqual([
+      `${join(bin, 'openvpn')} is OpenVPN 2.4.12; connect needs OpenVPN 2.5 or later (install a newer openvpn package before this step).`
+    ])
+    expect(main.outputs).toEqual({})
+    expect(isRunning(savedPid(main))).toBe(false)
+    expect(processesMentioning(join(bin, 'openvpn'))).toEqual([])
+    expect(readdirSync(runnerTemp)).toEqual([])
+  })
+
   test('a server that is down: "Server unreachable" with OpenVPN\'s line, at timeout-seconds', async () => {
     const profile = clientProfile(pki, DOWN_PORT, pki.client)
     const main = await connect({ profile, 'timeout-seconds': '3' })
