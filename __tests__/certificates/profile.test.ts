@@ -20,13 +20,13 @@ import { join } from 'node:path'
 import { ProfileError } from '../../src/core/errors.js'
 import {
   buildInlineProfile,
+  encryptPrivateKey,
   MAX_CONFIG_DIR_DEPTH,
   prepareConfigDir,
   profileFileName,
   writePrivateFile,
   writeProfile
 } from '../../src/certificates/profile.js'
-import { encryptPrivateKey } from '../../src/certificates/private-key.js'
 
 const CONFIG = [
   'client',

@@ -12,8 +12,7 @@ import {
   DeadlineError,
   UnexpectedResponseError
 } from '../core/errors.js'
-import { encryptPrivateKey } from './private-key.js'
-import { buildInlineProfile, profileFileName } from './profile.js'
+import { buildInlineProfile, encryptPrivateKey, profileFileName } from './profile.js'
 import { quote } from '../core/input-rules.js'
 import { maskMultiline } from '../core/redact.js'
 import {

@@ -5,14 +5,14 @@
  * needs. The private key can be encrypted with a passphrase (PKCS#8, AES-256) so the profile can
  * travel separately from it; OpenVPN asks for the passphrase on connect.
  *
- * One writer puts profiles on disk ({@link writeProfile}): a file name made only from a valid name
+ * One writer puts profiles on disk ({@link writeProfile}; connect's transient copy, in a directory
+ * of its own, is connect/work-dir.ts's): a file name made only from a valid name
  * or ID, directly inside a config-dir no other user can write to, written to a new private file
  * and renamed into place, so no other user can read the key at any moment and no link planted in
  * the directory can redirect it. The report's file goes through the same writer
- * ({@link writePrivateFile}), into RUNNER_TEMP. The private key's encryption is in private-key.ts:
- * this module does not load `node:crypto`, so connect, which writes its profile copy through it,
- * starts without it.
+ * ({@link writePrivateFile}), into RUNNER_TEMP.
  */
+import { createPrivateKey, randomBytes } from 'node:crypto'
 import { constants, type Stats } from 'node:fs'
 import { lstat, mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join, parse, resolve, sep } from 'node:path'
@@ -55,6 +55,16 @@ export function buildInlineProfile(clientConfig: string, material: ProfileMateri
   }
   while (lines.length > 0 && lines[lines.length - 1]?.trim() === '') lines.pop()
   return `${lines.join('\n')}\n`
+}
+
+/**
+ * The private key re-encoded as encrypted PKCS#8 (`-----BEGIN ENCRYPTED PRIVATE KEY-----`,
+ * PBES2 with AES-256-CBC), which OpenVPN and OpenSSL read with the passphrase.
+ */
+export function encryptPrivateKey(pem: string, passphrase: string): string {
+  return createPrivateKey(pem)
+    .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase })
+    .toString()
 }
 
 /** SslVpnClientCertId: `vsc-` and lowercase letters and digits. */
@@ -274,19 +284,6 @@ async function lstatIfPresent(path: string): Promise<Stats | undefined> {
   }
 }
 
-/** Temporary files made by this process so far, for {@link temporaryName}. */
-let temporaryCount = 0
-
-/**
- * `.<fileName>.<pid>.<time>.<n>.tmp`: unique, not secret. Nobody can plant a file there to be
- * written through: the directory is one only this user can write to (openPrivateDirectory), and
- * the file is opened with O_EXCL|O_NOFOLLOW, so a name someone could guess gains them nothing.
- */
-function temporaryName(fileName: string): string {
-  temporaryCount += 1
-  return `.${fileName}.${process.pid}.${Date.now().toString(36)}.${temporaryCount}.tmp`
-}
-
 /** Writes a profile as `fileName` directly inside config-dir `dir`: {@link writePrivateFile}. */
 export function writeProfile(
   dir: string,
@@ -330,7 +327,7 @@ export async function writePrivateFile(
         `${path} is not directly inside ${place.directory} ${directory}.`
       )
     }
-    const temporary = join(directory, temporaryName(fileName))
+    const temporary = join(directory, `.${fileName}.${randomBytes(8).toString('hex')}.tmp`)
     let created = false
     let renamed = false
     try {
