@@ -9,7 +9,7 @@
  */
 import { lstat, rm, unlink } from 'node:fs/promises'
 import { basename, isAbsolute, join } from 'node:path'
-import * as core from '../runner/workflow-commands.js'
+import * as commands from '../runner/workflow-commands.js'
 import { isRunning, stopOpenVpn } from './openvpn.js'
 
 /** The saved state's name. */
@@ -138,15 +138,18 @@ async function finishConnection(record: ConnectRecord, now: number, log: PostLog
 
 /** The post step's entry: reads the main step's record and ends what it lists. */
 export async function runConnectPost(): Promise<void> {
-  const log: PostLog = { info: line => core.info(line), warning: line => core.warning(line) }
+  const log: PostLog = {
+    info: line => commands.info(line),
+    warning: line => commands.warning(line)
+  }
   try {
-    const record = parseConnectRecord(core.getState(STATE_CONNECTION))
+    const record = parseConnectRecord(commands.getState(STATE_CONNECTION))
     if (record === undefined) {
-      core.info('Nothing to disconnect: the main step started no OpenVPN.')
+      commands.info('Nothing to disconnect: the main step started no OpenVPN.')
       return
     }
     await finishConnection(record, Date.now(), log)
   } catch (error) {
-    core.warning(`Disconnecting failed: ${(error as Error).message}.`)
+    commands.warning(`Disconnecting failed: ${(error as Error).message}.`)
   }
 }
